@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "metasae",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "metasae", targets: ["metasae"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "MetaSAEStore", targets: ["MetaSAEStore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries, reached through pkg-config; no absolute include paths.
+        .systemLibrary(
+            name: "CHDF5", pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+
+        // Safe Swift layer over libhdf5.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        // The canonical experiment layout as typed Swift.
+        .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
+        // Commands, progress output and exit codes.
+        .target(
+            name: "MetaSAECLI",
+            dependencies: [
+                "HDF5", "MetaSAEStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),
+
+        .testTarget(
+            name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(
+            name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
+        .testTarget(
+            name: "MetaSAECLITests", dependencies: ["MetaSAECLI", "MetaSAEStore", "HDF5"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+public struct MetaSAE: ParsableCommand {
+    public init() {}
+}

@@ -1,0 +1,3 @@
+import MetaSAECLI
+
+MetaSAE.main()
