@@ -1,5 +1,5 @@
 /// The value of an attribute, decoded into Swift.
-public enum AttributeValue: Sendable, Equatable, Codable, CustomStringConvertible {
+public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
     case string(String)
     case strings([String])
     case integer(Int64)

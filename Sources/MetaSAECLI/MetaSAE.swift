@@ -1,5 +1,18 @@
 import ArgumentParser
 
+/// `metasae`: do meta-SAEs become more atomic with depth?
 public struct MetaSAE: ParsableCommand {
+    public static let version = "0.1.0"
+
+    public static let configuration = CommandConfiguration(
+        commandName: "metasae",
+        abstract: "Measure whether meta-SAEs become more atomic with depth, from one HDF5 file per experiment.",
+        discussion: """
+            Files follow the canonical layout in schemas/canonical-v1.json. \
+            Exit codes: \(ExitStatus.summary)
+            """,
+        version: version,
+        subcommands: [DescribeCommand.self, ValidateCommand.self, SchemaCommand.self])
+
     public init() {}
 }

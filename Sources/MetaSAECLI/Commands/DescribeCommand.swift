@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import HDF5
+import MetaSAEStore
+
+struct DescribeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "describe",
+        abstract: "Show what is inside any HDF5 file.",
+        discussion: """
+            Prints every group and dataset with dtype (byte order, float16), shape and max \
+            shape, chunks, filters, stored vs logical bytes, and attributes. For canonical \
+            files a summary comes first: depths and widths, chain consistency, examples per \
+            class, per-depth L0 and dead-feature fraction (from the first \
+            \(CanonicalSummary.sampleRows) rows), and schema conformance. Soft and external \
+            links are listed, never followed.
+            """)
+
+    @Argument(help: "The HDF5 file to describe.")
+    var file: String
+
+    @Flag(help: "Print the same information as JSON.")
+    var json = false
+
+    @Option(help: "Longest attribute value shown in full, in characters.")
+    var attributeWidth = 60
+
+    func run() throws {
+        try reportingFailures {
+            let description = try FileReport(path: file)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+                print(String(decoding: try encoder.encode(description), as: UTF8.self))
+            } else {
+                print(DescribeRenderer(attributeWidth: attributeWidth).render(description), terminator: "")
+            }
+        }
+    }
+}
+
+/// The whole of `describe`'s answer, also its JSON form.
+struct FileReport: Codable {
+    var file: String
+    var fileBytes: Int?
+    /// Present only for files that carry the canonical schema marker.
+    var canonical: CanonicalSummary?
+    var objects: [ObjectDescription]
+
+    init(path: String) throws {
+        let canonicalFile = try CanonicalFile(path: path)
+        file = path
+        fileBytes = try? canonicalFile.file.fileSize
+        objects = try canonicalFile.file.describeObjects()
+        if canonicalFile.isCanonical {
+            canonical = try CanonicalSummary(file: canonicalFile)
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import HDF5
+import MetaSAEStore
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a file against the canonical layout and list every violation.",
+        discussion: """
+            Checks structure (required groups and datasets, dtypes, ranks, widths along the \
+            depth chain) and data (labels in 0–9, finite weights and activations, sparse \
+            structure). Exits 0 when the file conforms, 70 when it does not.
+            """)
+
+    @Argument(help: "The HDF5 file to check.")
+    var file: String
+
+    @Flag(help: "Check structure only; skip scanning the data.")
+    var quick = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        try reportingFailures {
+            let canonical = try CanonicalFile(path: file)
+            let report = SchemaValidator(scanData: !quick).validate(canonical)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            } else {
+                for violation in report.violations { print(violation) }
+                let errors = report.errors.count
+                let warnings = report.violations.count - errors
+                if report.conforms {
+                    print("\(file): conforms to \(CanonicalPaths.schemaName) v\(CanonicalPaths.version)"
+                          + (warnings > 0 ? " (\(warnings) warning(s))" : ""))
+                } else {
+                    print("\(file): \(errors) violation(s)" + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
+                }
+            }
+            if !report.conforms { throw ExitCode(ExitStatus.schemaViolation.rawValue) }
+        }
+    }
+}

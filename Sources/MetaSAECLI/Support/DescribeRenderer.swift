@@ -1,0 +1,115 @@
+import HDF5
+import MetaSAEStore
+
+/// Renders a `FileReport` as text: the canonical summary, then one line per
+/// object (in the spirit of `h5ls -v` plus `h5dump -H`, on one screen).
+struct DescribeRenderer {
+    var attributeWidth: Int
+
+    func render(_ report: FileReport) -> String {
+        var out = "\(report.file)"
+        if let bytes = report.fileBytes { out += "  (\(Self.bytes(bytes)))" }
+        out += "\n"
+        if let summary = report.canonical { out += renderSummary(summary) }
+        out += "\n"
+        for object in report.objects { out += renderObject(object) }
+        return out
+    }
+
+    func renderSummary(_ summary: CanonicalSummary) -> String {
+        var out = "canonical layout v\(summary.schemaVersion.map(String.init) ?? "?"): "
+        out += summary.conforms ? "conforms (structure; run `metasae validate` to scan the data)\n" : "DOES NOT CONFORM\n"
+        for violation in summary.violations { out += "  \(violation)\n" }
+        if let count = summary.exampleCount { out += "examples: \(count)" }
+        if let classes = summary.classCounts {
+            out += "   per class: " + classes.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
+        }
+        out += "\n"
+        var table = TextTable(header: ["depth", "width", "d_in", "chain", "mean L0", "dead", "sample"])
+        for depth in summary.depths {
+            table.add([
+                "\(depth.depth)",
+                depth.width.map(String.init) ?? "?",
+                depth.depth == 0 ? "-" : (depth.inputWidth.map(String.init) ?? "?"),
+                depth.depth == 0 ? "-" : (depth.chainConsistent ? "ok" : "BROKEN"),
+                depth.meanL0.map { String(format: "%.1f", $0) } ?? "-",
+                depth.deadFraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
+                depth.sampledRows > 0 ? "\(depth.sampledRows) rows" : (depth.sparseNonZeros.map { "sparse, nnz \($0)" } ?? "-"),
+            ])
+        }
+        out += table.render(indent: "  ")
+        out += "null models: \(summary.nullModelCount)"
+        if let architecture = summary.classifierArchitecture { out += "   classifier: \(architecture)" }
+        if let accuracy = summary.classifierAccuracy { out += String(format: ", test accuracy %.4f", accuracy) }
+        out += "\n"
+        return out
+    }
+
+    func renderObject(_ object: ObjectDescription) -> String {
+        var line = object.path
+        switch object.kind {
+        case .group:
+            line += (object.path == "/" ? "" : "/") + "  group"
+        case .dataset:
+            line += "  " + datasetSummary(object)
+        case .softLink:
+            line += "  -> \(object.target ?? "?")  (soft link, not followed)"
+        case .externalLink:
+            line += "  -> \(object.target ?? "?")  (external link, not followed)"
+        case .namedDatatype:
+            line += "  named datatype"
+        case .unreadable:
+            line += "  UNREADABLE"
+        }
+        var out = line + "\n"
+        if let problem = object.problem { out += "    ! \(problem)\n" }
+        for attribute in object.attributes {
+            out += "    @\(attribute.name) = \(elide(attribute.value.description))\n"
+        }
+        return out
+    }
+
+    func datasetSummary(_ object: ObjectDescription) -> String {
+        var parts: [String] = []
+        if let type = object.datatype { parts.append("\(type.displayName) [\(type.numpyCode)]") }
+        if let shape = object.shape {
+            var text = shape.isEmpty ? "scalar" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+            if let maxShape = object.maxShape, maxShape != shape.map({ Optional($0) }) {
+                text += " max (" + maxShape.map { $0.map(String.init) ?? "∞" }.joined(separator: ", ") + ")"
+            }
+            parts.append(text)
+        }
+        if let layout = object.layout {
+            if let chunks = layout.chunkDims {
+                parts.append("chunks (" + chunks.map(String.init).joined(separator: ", ") + ")")
+            } else {
+                parts.append(layout.kind.rawValue)
+            }
+            if !layout.filters.isEmpty { parts.append(layout.filterSummary) }
+            if layout.externalFileCount > 0 { parts.append("external storage (not read)") }
+        }
+        if let logical = object.logicalBytes, let stored = object.storedBytes {
+            var text = "\(Self.bytes(logical)) → \(Self.bytes(stored)) stored"
+            if stored > 0, stored != logical { text += String(format: " (%.2f×)", Double(logical) / Double(stored)) }
+            parts.append(text)
+        }
+        return parts.joined(separator: "  ")
+    }
+
+    func elide(_ text: String) -> String {
+        let clean = String(text.map { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true ? "·" : $0 })
+        guard clean.count > attributeWidth else { return clean }
+        return String(clean.prefix(attributeWidth)) + "… (\(clean.count) chars)"
+    }
+
+    static func bytes(_ count: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import HDF5
+import MetaSAEStore
+
+/// The documented exit codes, one per kind of failure.
+public enum ExitStatus: Int32, CaseIterable, Sendable {
+    case success = 0
+    /// Anything not covered below (a bug, an I/O error while writing).
+    case failure = 1
+    /// Bad command-line usage (ArgumentParser's own code).
+    case usage = 64
+    /// The input path does not exist, is a directory, or is not readable.
+    case notFound = 66
+    /// The input is not an HDF5 file.
+    case notHDF5 = 67
+    /// The input is HDF5 but damaged (truncated, bad metadata).
+    case corrupt = 68
+    /// The input uses something we do not read (missing filter, dtype).
+    case unsupported = 69
+    /// The file breaks the canonical layout.
+    case schemaViolation = 70
+    /// NaN or Inf where finite numbers are required.
+    case nonFinite = 71
+    /// An output could not be created.
+    case cannotWrite = 73
+
+    static var summary: String {
+        allCases.filter { $0 != .success }.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + "."
+    }
+
+    var label: String {
+        switch self {
+        case .success: return "success"
+        case .failure: return "other failure"
+        case .usage: return "usage"
+        case .notFound: return "input not found"
+        case .notHDF5: return "not HDF5"
+        case .corrupt: return "corrupt HDF5"
+        case .unsupported: return "unsupported content"
+        case .schemaViolation: return "schema violation"
+        case .nonFinite: return "non-finite data"
+        case .cannotWrite: return "cannot write output"
+        }
+    }
+
+    /// The exit status for an error thrown by the layers below.
+    static func of(_ error: any Error) -> ExitStatus {
+        switch error {
+        case let error as HDF5Error:
+            switch error.kind {
+            case .notFound, .isDirectory, .access: return .notFound
+            case .notHDF5: return .notHDF5
+            case .corrupt: return .corrupt
+            case .unsupported: return .unsupported
+            case .noSuchObject: return .schemaViolation
+            case .invalidArgument, .library: return .corrupt
+            }
+        case let error as StoreError:
+            switch error {
+            case .layout: return .schemaViolation
+            case .data: return .nonFinite
+            case .output: return .cannotWrite
+            }
+        case let error as CommandFailure:
+            return error.status
+        default:
+            return .failure
+        }
+    }
+}
+
+/// A failure a command reports itself, with its message and exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    var status: ExitStatus
+    var description: String
+}
+
+/// Runs a command body; any error becomes one line on stderr and its
+/// documented exit code, never a stack dump.
+func reportingFailures(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        Terminal.error("metasae: \(error)")
+        throw ExitCode(ExitStatus.of(error).rawValue)
+    }
+}

@@ -1,0 +1,93 @@
+import HDF5
+
+/// The at-a-glance facts `describe` prints first for a canonical file.
+public struct CanonicalSummary: Sendable, Codable {
+    public struct Depth: Sendable, Codable {
+        public var depth: Int
+        public var width: Int?
+        /// The SAE's declared input width (`d_in`), depth ≥ 1.
+        public var inputWidth: Int?
+        /// Whether this depth's SAE fits the depth below and its own data.
+        public var chainConsistent: Bool
+        /// Mean number of active (|z| > 1e-5) features per example, over the sample.
+        public var meanL0: Double?
+        /// Fraction of features never active in the sample.
+        public var deadFraction: Double?
+        public var sampledRows: Int
+        /// Stored values of the sparse form, when present.
+        public var sparseNonZeros: Int?
+    }
+
+    public var schemaVersion: Int?
+    public var conforms: Bool
+    /// Structural violations (data scans are `validate`'s job).
+    public var violations: [Violation]
+    public var exampleCount: Int?
+    /// Examples per label 0…9; labels outside the range are not counted.
+    public var classCounts: [Int]?
+    public var depths: [Depth]
+    public var nullModelCount: Int
+    public var classifierArchitecture: String?
+    public var classifierAccuracy: Double?
+
+    /// How many rows the L0 / dead-feature estimate reads per depth.
+    public static let sampleRows = 4096
+    static let activeThreshold: Float = 1e-5
+
+    public init(file: CanonicalFile) throws {
+        let report = SchemaValidator(scanData: false).validate(file)
+        violations = report.violations
+        conforms = report.conforms
+        schemaVersion = file.schemaVersion
+        exampleCount = try? file.exampleCount()
+        if let labels = try? file.root.dataset(CanonicalPaths.labels), (try? labels.datatype.typeClass) == .integer {
+            var counts = [Int](repeating: 0, count: 10)
+            try? labels.forEachRowBlock(as: Int64.self) { _, values in
+                for value in values where (0...9).contains(value) { counts[Int(value)] += 1 }
+            }
+            classCounts = counts
+        }
+        let chainErrors = Set(report.violations.filter { $0.check == "chain" || $0.check == "missing" || $0.check == "rank" }.map(\.path))
+        depths = try file.depthNumbers().map { depth in
+            var summary = Depth(depth: depth, width: try? file.width(depth: depth), chainConsistent: true, sampledRows: 0)
+            let prefix = "/" + CanonicalPaths.depth(depth) + "/"
+            summary.chainConsistent = !chainErrors.contains { $0.hasPrefix(prefix) || $0 == prefix.dropLast() + "" }
+            if depth >= 1, let sae = try? file.root.group(CanonicalPaths.sae(depth)) {
+                summary.inputWidth = (try? sae.attribute("d_in").intValue).map(Int.init)
+            }
+            if let dataset = try? file.activations(depth: depth) {
+                Self.estimateSparsity(dataset, into: &summary)
+            }
+            if let indptr = try? file.root.dataset(CanonicalPaths.sparse(depth) + "/indices") {
+                summary.sparseNonZeros = try? indptr.rowCount
+            }
+            return summary
+        }
+        nullModelCount = (try? file.nullModelIndices().count) ?? 0
+        if let classifier = try? file.root.group(CanonicalPaths.classifier) {
+            classifierArchitecture = try? classifier.attribute("architecture").stringValue
+            classifierAccuracy = try? classifier.attribute("test_accuracy").doubleValue
+        }
+    }
+
+    private static func estimateSparsity(_ dataset: Dataset, into summary: inout Depth) {
+        guard let shape = try? dataset.shape, shape.rank == 2, shape.dims[1] > 0,
+              (try? dataset.datatype.isNumeric) == true else { return }
+        let rows = 0..<min(shape.dims[0], sampleRows)
+        let width = shape.dims[1]
+        var everActive = [Bool](repeating: false, count: width)
+        var activeTotal = 0
+        do {
+            try dataset.forEachRowBlock(as: Float.self, rows: rows) { _, values in
+                for (index, value) in values.enumerated() where abs(value) > activeThreshold {
+                    activeTotal += 1
+                    everActive[index % width] = true
+                }
+            }
+        } catch { return }
+        guard !rows.isEmpty else { return }
+        summary.sampledRows = rows.count
+        summary.meanL0 = Double(activeTotal) / Double(rows.count)
+        summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(width)
+    }
+}

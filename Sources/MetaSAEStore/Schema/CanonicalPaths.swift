@@ -1,0 +1,41 @@
+/// Paths of the canonical layout, version 1. Every reader and writer names
+/// objects through here, so the layout is spelled in one place.
+public enum CanonicalPaths {
+    public static let schemaAttribute = "metasae_schema"
+    public static let versionAttribute = "metasae_schema_version"
+    public static let schemaName = "metasae/canonical"
+    public static let version = 1
+
+    public static let labels = "labels"
+    public static let images = "images"
+    public static let depths = "depths"
+    public static let classifier = "classifier"
+    public static let nullModels = "null_models"
+
+    /// `depths/3` (or, under a null model, `null_models/0/depths/3`).
+    public static func depth(_ depth: Int, under prefix: String = "") -> String {
+        prefix + "\(depths)/\(depth)"
+    }
+    public static func activations(_ depth: Int, under prefix: String = "") -> String {
+        self.depth(depth, under: prefix) + "/activations"
+    }
+    public static func sparse(_ depth: Int, under prefix: String = "") -> String {
+        self.depth(depth, under: prefix) + "/sparse"
+    }
+    public static func sae(_ depth: Int, under prefix: String = "") -> String {
+        self.depth(depth, under: prefix) + "/sae"
+    }
+    /// Prefix of null-model cascade `k`, ending in `/`.
+    public static func nullModel(_ index: Int) -> String {
+        "\(nullModels)/\(index)/"
+    }
+
+    /// The four SAE tensors, in SAELens orientation:
+    /// `z = act((x - b_dec·apply) @ W_enc + b_enc)`, `x̂ = z @ W_dec + b_dec`.
+    public enum SAETensor: String, CaseIterable, Sendable {
+        case encoderWeight = "W_enc"
+        case encoderBias = "b_enc"
+        case decoderWeight = "W_dec"
+        case decoderBias = "b_dec"
+    }
+}

@@ -1,0 +1,17 @@
+/// Problems with a file's content, as opposed to libhdf5 failures.
+public enum StoreError: Error, CustomStringConvertible, Sendable {
+    /// The file is not in the canonical layout where it must be.
+    case layout(path: String, String)
+    /// A value is outside what the layout allows (label 11, NaN weight).
+    case data(path: String, String)
+    /// An output could not be written or committed.
+    case output(path: String, String)
+
+    public var description: String {
+        switch self {
+        case .layout(let path, let message): return "\(path): \(message)"
+        case .data(let path, let message): return "\(path): \(message)"
+        case .output(let path, let message): return "cannot write \(path): \(message)"
+        }
+    }
+}
