@@ -54,7 +54,9 @@ struct ValidationRun {
         if let version = try? root.attribute(CanonicalPaths.versionAttribute).intValue, version != schema.version {
             report("attribute", "/", "layout version \(version) is not supported (this tool reads version \(schema.version))")
         }
-        checkAttributes(schema.rootAttributes, on: root, path: "/")
+        // The marker's absence is reported once, above.
+        let rest = schema.rootAttributes.filter { $0.name != CanonicalPaths.schemaAttribute }
+        checkAttributes(rest, on: root, path: "/")
     }
 
     mutating func checkAttributes(_ rules: [AttributeRule], on holder: some AttributeHolder, path: String) {

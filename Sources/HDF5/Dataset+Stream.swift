@@ -1,4 +1,3 @@
-import HDF5
 
 extension Dataset {
     /// Streams the dataset in chunk-aligned blocks of whole rows, reusing one
