@@ -1,0 +1,73 @@
+import Foundation
+import HDF5
+@testable import MetaSAEStore
+
+enum StorePaths {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let example = repository.appendingPathComponent("examples/fixture-canonical.h5").path
+
+    static func scratch(_ name: String = #function) throws -> URL {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("metasae-store-\(getpid())-\(safe)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// A small random cascade with consistent shapes, for writer and validator tests.
+struct SyntheticCascade {
+    var rows: Int
+    var widths: [Int]
+    var labels: [Int64]
+    var activations: [[Float]]
+    var saes: [SAEWeights]
+
+    init(rows: Int = 300, widths: [Int] = [6, 10, 8], seed: UInt64 = 1) {
+        var generator = SplitMix(seed: seed)
+        self.rows = rows
+        self.widths = widths
+        labels = (0..<rows).map { Int64($0 % 10) }
+        activations = widths.map { width in (0..<(rows * width)).map { _ in max(0, generator.nextFloat() - 0.4) } }
+        saes = (1..<widths.count).map { depth in
+            let (input, latent) = (widths[depth - 1], widths[depth])
+            return SAEWeights(
+                inputWidth: input, latentWidth: latent,
+                encoderWeight: (0..<(input * latent)).map { _ in generator.nextFloat() - 0.5 },
+                encoderBias: (0..<latent).map { _ in generator.nextFloat() * 0.1 },
+                decoderWeight: (0..<(latent * input)).map { _ in generator.nextFloat() - 0.5 },
+                decoderBias: (0..<input).map { _ in generator.nextFloat() * 0.1 })
+        }
+    }
+
+    /// Writes the cascade in row blocks of `blockRows`.
+    func write(to path: String, blockRows: Int = 64) throws {
+        let writer = try CanonicalWriter(destination: path, source: "synthetic", seed: 1, toolVersion: "test")
+        try writer.writeLabels(labels)
+        for (depth, width) in widths.enumerated() {
+            let dataset = try writer.activations(depth: depth, width: width)
+            for block in Dataset.blocks(rows: rows, blockRows: blockRows) {
+                try dataset.append(Array(activations[depth][(block.lowerBound * width)..<(block.upperBound * width)]))
+            }
+            if depth >= 1 {
+                try writer.writeSAE(depth: depth, saes[depth - 1], extra: ["l1_coefficient": .double(0.001), "epochs": .integer(3)])
+            }
+        }
+        try writer.commit()
+    }
+}
+
+/// A tiny deterministic generator (SplitMix64).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func nextFloat() -> Float { Float(next() >> 40) / Float(1 << 24) }
+}
