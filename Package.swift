@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
         .testTarget(
-            name: "MetaSAECLITests", dependencies: ["MetaSAECLI", "MetaSAEStore", "HDF5"]),
+            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
     ],
     swiftLanguageModes: [.v6]
 )

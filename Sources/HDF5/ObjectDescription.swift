@@ -13,6 +13,10 @@ public struct ObjectDescription: Sendable, Codable, Equatable {
     public var kind: Kind
     /// Soft and external links: where they point (never followed).
     public var target: String?
+    /// NumPy-style type code (`<f4`, `>f2`), as h5py's `dtype.str` shows it.
+    public var dtype: String?
+    /// Readable type name (`float16 big-endian`).
+    public var dtypeName: String?
     public var datatype: DatatypeInfo?
     public var shape: [Int]?
     /// `nil` entries are unlimited.
@@ -131,6 +135,8 @@ extension Dataset {
             let type = try datatype
             let shape = try self.shape
             description.datatype = type
+            description.dtype = type.numpyCode
+            description.dtypeName = type.displayName
             description.shape = shape.dims
             description.maxShape = shape.maxDims
             description.layout = try storageLayout
