@@ -25,11 +25,13 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The canonical experiment layout as typed Swift.
         .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
+        // Streaming accumulators, decoder-chain algebra, statistics, null models.
+        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "CBLAS"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "HDF5", "MetaSAEStore",
+                "HDF5", "MetaSAEStore", "AtomicityMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),
@@ -38,6 +40,8 @@ let package = Package(
             name: "HDF5Tests", dependencies: ["HDF5"]),
         .testTarget(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
+        .testTarget(
+            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "MetaSAEStore", "HDF5"]),
         .testTarget(
             name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
     ],

@@ -2,8 +2,10 @@
 public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// The file is not in the canonical layout where it must be.
     case layout(path: String, String)
-    /// A value is outside what the layout allows (label 11, NaN weight).
+    /// A value is outside what the layout allows (label 11).
     case data(path: String, String)
+    /// NaN or ±Inf where finite numbers are required.
+    case nonFinite(path: String, String)
     /// An output could not be written or committed.
     case output(path: String, String)
 
@@ -11,6 +13,7 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         switch self {
         case .layout(let path, let message): return "\(path): \(message)"
         case .data(let path, let message): return "\(path): \(message)"
+        case .nonFinite(let path, let message): return "\(path): \(message)"
         case .output(let path, let message): return "cannot write \(path): \(message)"
         }
     }

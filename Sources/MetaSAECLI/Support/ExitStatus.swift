@@ -58,7 +58,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case let error as StoreError:
             switch error {
             case .layout: return .schemaViolation
-            case .data: return .nonFinite
+            case .data: return .schemaViolation
+            case .nonFinite: return .nonFinite
             case .output: return .cannotWrite
             }
         case let error as CommandFailure:

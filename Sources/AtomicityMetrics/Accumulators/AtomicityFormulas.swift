@@ -1,0 +1,45 @@
+/// The seed's per-depth formulas applied to accumulated states.
+public enum AtomicityFormulas {
+    /// Off-diagonal mass of the normalised covariance: the mean |Σᵢⱼ| over
+    /// i ≠ j, with Σ = cov / (√diag·√diagᵀ + 1e-8) and cov = M₂ / (N − 1).
+    /// NaN when it is undefined (F < 2 or N < 2).
+    public static func offDiagonalMass(_ moments: MomentAccumulator) -> Double {
+        let width = moments.width
+        guard width >= 2, moments.count >= 2 else { return .nan }
+        let denominator = Double(moments.count - 1)
+        let scale = (0..<width).map { (moments.comoment[$0 * width + $0] / denominator).squareRoot() }
+        var total = 0.0
+        for i in 0..<width {
+            for j in (i + 1)..<width {
+                let covariance = moments.comoment[i * width + j] / denominator
+                total += abs(covariance / (scale[i] * scale[j] + 1e-8))
+            }
+        }
+        // Each unordered pair appears twice in the full matrix.
+        return 2 * total / (Double(width) * Double(width - 1))
+    }
+
+    /// Concept selectivity: per feature, (top − second) / top of the class
+    /// means when top > 0, else 0; averaged over all features.
+    public static func conceptSelectivity(_ moments: MomentAccumulator) -> Double {
+        let width = moments.width
+        guard width > 0 else { return .nan }
+        let means = moments.classMeans
+        var total = 0.0
+        for feature in 0..<width {
+            var top = -Double.infinity
+            var second = -Double.infinity
+            for label in 0..<MomentAccumulator.classCount {
+                let value = means[label * width + feature]
+                if value > top {
+                    second = top
+                    top = value
+                } else if value > second {
+                    second = value
+                }
+            }
+            if top > 0 { total += (top - second) / top }
+        }
+        return total / Double(width)
+    }
+}

@@ -1,0 +1,76 @@
+/// Feature reconstruction independence (FRI), streamed over examples.
+///
+/// For example i with latents z and base activations a, let r = c − a. With
+/// the chain x₀ = z·M + c, isolating latent j gives error
+/// Eᵢⱼ = (zⱼ²‖mⱼ‖² + 2zⱼ·mⱼ·r + ‖r‖²) / D, and the full reconstruction
+/// Eᵢ = ‖z·M + r‖² / D. The seed's score of example i is the mean over its
+/// active j of (Eᵢⱼ − Eᵢ) / max(k − 1, 1); FRI is minus the mean over
+/// examples with k ≥ 2 active latents. Two GEMMs per block replace a decoder
+/// pass per latent per example.
+public struct ReconstructionIndependence: Sendable {
+    public static let activeThreshold: Float = 1e-5
+
+    public private(set) var scoreSum = 0.0
+    public private(set) var examplesUsed = 0
+    public private(set) var examplesSeen = 0
+
+    public init() {}
+
+    /// - Parameters:
+    ///   - latents: [rows × F] block of z.
+    ///   - base: [rows × D] block of depth-0 activations, the same rows.
+    ///   - reconstruction: z·M for the block, [rows × D] (shared with LTES).
+    public mutating func add(
+        latents: UnsafeBufferPointer<Float>, base: UnsafeBufferPointer<Float>,
+        reconstruction: [Float], chain: DecoderChain, rows: Int
+    ) {
+        let (width, depth0) = (chain.latentWidth, chain.outputWidth)
+        // r = c − a for each row, and P = r · Mᵀ ([rows × F]).
+        var residual = [Float](repeating: 0, count: rows * depth0)
+        for row in 0..<rows {
+            for column in 0..<depth0 {
+                residual[row * depth0 + column] = Float(chain.offset[column]) - base[row * depth0 + column]
+            }
+        }
+        var projections = [Float](repeating: 0, count: rows * width)
+        BLAS.multiply(residual, chain.linearFloat, into: &projections, m: rows, k: depth0, n: width, transposeB: true)
+        let outputs = Double(depth0)
+        for row in 0..<rows {
+            examplesSeen += 1
+            let z = latents.baseAddress! + row * width
+            var active: [Int] = []
+            for feature in 0..<width where abs(z[feature]) > Self.activeThreshold { active.append(feature) }
+            guard active.count > 1 else { continue }
+            var residualNorm = 0.0
+            var fullError = 0.0
+            for column in 0..<depth0 {
+                let r = Double(residual[row * depth0 + column])
+                residualNorm += r * r
+                let difference = Double(reconstruction[row * depth0 + column]) + r
+                fullError += difference * difference
+            }
+            fullError /= outputs
+            let divisor = Double(max(active.count - 1, 1))
+            var exampleSum = 0.0
+            for feature in active {
+                let value = Double(z[feature])
+                let isolated = (value * value * chain.rowNormsSquared[feature]
+                    + 2 * value * Double(projections[row * width + feature]) + residualNorm) / outputs
+                exampleSum += (isolated - fullError) / divisor
+            }
+            scoreSum += exampleSum / Double(active.count)
+            examplesUsed += 1
+        }
+    }
+
+    public mutating func merge(_ other: ReconstructionIndependence) {
+        scoreSum += other.scoreSum
+        examplesUsed += other.examplesUsed
+        examplesSeen += other.examplesSeen
+    }
+
+    /// −mean score, or −∞ when no example had two active latents (the seed's rule).
+    public var value: Double {
+        examplesUsed > 0 ? -(scoreSum / Double(examplesUsed)) : -.infinity
+    }
+}

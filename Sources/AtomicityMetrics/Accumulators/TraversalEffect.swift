@@ -1,0 +1,118 @@
+/// Latent traversal effect size (LTES), streamed over examples.
+///
+/// Doubling latent j of example i moves the reconstruction by dᵢ = zᵢⱼ·mⱼ.
+/// Sparsity counts the outputs with |zᵢⱼ·mⱼₖ| > 0.5·(sᵢ + 1e-8), sᵢ the
+/// unbiased std of the baseline reconstruction of row i. Consistency is
+/// torch's cosine(dᵢ, d̄) with eps 1e-8, d̄ = z̄ⱼ·mⱼ, which factors into a
+/// per-row term tᵢ = zᵢⱼ‖mⱼ‖ / max(|zᵢⱼ|‖mⱼ‖, eps) and a final factor in
+/// z̄ⱼ. Every per-latent sum is additive, so the state merges exactly.
+public struct TraversalEffect: Sendable {
+    public static let activeThreshold: Float = 1e-5
+    static let cosineEpsilon = 1e-8
+
+    public let width: Int
+    /// Rows seen so far.
+    public private(set) var rows = 0
+    /// Rows where |zⱼ| > 1e-5, per latent.
+    public private(set) var activeCounts: [Int]
+    /// Σᵢ fraction of outputs significantly moved, per latent.
+    public private(set) var significantSums: [Double]
+    /// Σᵢ zᵢⱼ, per latent (for d̄).
+    public private(set) var latentSums: [Double]
+    /// Σᵢ tᵢⱼ, per latent.
+    public private(set) var directionSums: [Double]
+
+    /// |mⱼₖ| sorted descending, per latent, for counting by binary search.
+    private let sortedMagnitudes: [[Float]]
+    private let rowNorms: [Double]
+
+    public init(chain: DecoderChain) {
+        width = chain.latentWidth
+        activeCounts = [Int](repeating: 0, count: width)
+        significantSums = [Double](repeating: 0, count: width)
+        latentSums = [Double](repeating: 0, count: width)
+        directionSums = [Double](repeating: 0, count: width)
+        let outputs = chain.outputWidth
+        sortedMagnitudes = (0..<chain.latentWidth).map { row in
+            (0..<outputs).map { Float(abs(chain.linear[row * outputs + $0])) }.sorted(by: >)
+        }
+        rowNorms = chain.rowNormsSquared.map { $0.squareRoot() }
+    }
+
+    /// - Parameters:
+    ///   - reconstruction: z·M for the block, [rows × D], without the offset c.
+    public mutating func add(latents: UnsafeBufferPointer<Float>, reconstruction: [Float], chain: DecoderChain, rows count: Int) {
+        let depth0 = chain.outputWidth
+        let outputs = Double(depth0)
+        for row in 0..<count {
+            rows += 1
+            // Unbiased std of the baseline reconstruction z·M + c.
+            var sum = 0.0
+            var squares = 0.0
+            for column in 0..<depth0 {
+                let value = Double(reconstruction[row * depth0 + column]) + chain.offset[column]
+                sum += value
+                squares += value * value
+            }
+            let meanValue = sum / outputs
+            let variance = depth0 > 1 ? max(0, (squares - outputs * meanValue * meanValue) / (outputs - 1)) : .nan
+            let threshold = 0.5 * (variance.squareRoot() + 1e-8)
+            let z = latents.baseAddress! + row * width
+            for latent in 0..<width {
+                let value = z[latent]
+                if abs(value) > Self.activeThreshold { activeCounts[latent] += 1 }
+                guard value != 0 else { continue }
+                latentSums[latent] += Double(value)
+                let magnitude = Double(abs(value))
+                let size = magnitude * rowNorms[latent]
+                directionSums[latent] += Double(value) * rowNorms[latent] / max(size, Self.cosineEpsilon)
+                significantSums[latent] += Double(countAbove(threshold, scale: magnitude, latent: latent)) / outputs
+            }
+        }
+    }
+
+    /// Number of k with |mⱼₖ|·scale > threshold, by binary search.
+    private func countAbove(_ threshold: Double, scale: Double, latent: Int) -> Int {
+        let magnitudes = sortedMagnitudes[latent]
+        var low = 0
+        var high = magnitudes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if Double(magnitudes[middle]) * scale > threshold { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    public mutating func merge(_ other: TraversalEffect) {
+        rows += other.rows
+        for latent in 0..<width {
+            activeCounts[latent] += other.activeCounts[latent]
+            significantSums[latent] += other.significantSums[latent]
+            latentSums[latent] += other.latentSums[latent]
+            directionSums[latent] += other.directionSums[latent]
+        }
+    }
+
+    /// Latents used: active in at least `minimumActive` rows.
+    public func usedLatents(minimumActive: Int) -> [Int] {
+        (0..<width).filter { activeCounts[$0] >= minimumActive }
+    }
+
+    /// Mean over used latents of (sparsity + consistency) / 2; 0 when none
+    /// qualifies (the seed's rule).
+    public func value(minimumActive: Int) -> Double {
+        let used = usedLatents(minimumActive: minimumActive)
+        guard !used.isEmpty, rows > 0 else { return 0 }
+        let n = Double(rows)
+        var total = 0.0
+        for latent in used {
+            let sparsity = 1 - significantSums[latent] / n
+            let meanLatent = latentSums[latent] / n
+            let meanSize = abs(meanLatent) * rowNorms[latent]
+            let sign: Double = meanLatent > 0 ? 1 : (meanLatent < 0 ? -1 : 0)
+            let consistency = sign * directionSums[latent] / n * meanSize / max(meanSize, Self.cosineEpsilon)
+            total += (sparsity + consistency) / 2
+        }
+        return total / Double(used.count)
+    }
+}

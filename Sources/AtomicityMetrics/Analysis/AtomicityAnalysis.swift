@@ -1,0 +1,220 @@
+import Foundation
+import MetaSAEStore
+
+/// Answers the research question for one canonical file: the four metrics
+/// per depth, ODM per depth, Spearman trends, null models and a verdict.
+public struct AtomicityAnalysis: Sendable {
+    public let settings: AnalysisSettings
+    public static let toolName = "metasae"
+
+    public init(settings: AnalysisSettings = AnalysisSettings()) {
+        self.settings = settings
+    }
+
+    public func run(_ file: CanonicalFile, toolVersion: String, progress: any ProgressSink = SilentProgress()) throws -> AnalysisResults {
+        let allDepths = try file.depthNumbers()
+        guard let deepest = allDepths.last, deepest >= 1, allDepths == Array(0...deepest) else {
+            throw StoreError.layout(path: file.path, "depth groups must be 0…D with D ≥ 1, found \(allDepths)")
+        }
+        let selected = try selectedDepths(available: deepest)
+        let labels = try file.labelReader()
+        let base = try file.activationSource(depth: 0)
+        let total = labels.count
+        guard base.rowCount == total else {
+            throw StoreError.layout(path: file.path, "labels has \(total) rows but depth 0 has \(base.rowCount)")
+        }
+        var widths = [base.width]
+        var decoders: [SAEWeights] = []
+        var sources: [any RowBlockSource] = [base]
+        for depth in 1...deepest {
+            let sae = try file.sae(depth: depth)
+            try Self.checkFinite(sae, depth: depth, path: file.path)
+            guard sae.inputWidth == widths[depth - 1] else {
+                throw StoreError.layout(path: file.path, "SAE \(depth) expects \(sae.inputWidth) inputs but depth \(depth - 1) has \(widths[depth - 1])")
+            }
+            let source = try file.activationSource(depth: depth)
+            guard source.width == sae.latentWidth, source.rowCount == total else {
+                throw StoreError.layout(path: file.path, "depth \(depth) activations are [\(source.rowCount), \(source.width)], expected [\(total), \(sae.latentWidth)]")
+            }
+            decoders.append(sae)
+            sources.append(source)
+            widths.append(sae.latentWidth)
+        }
+
+        var seconds: [String: Double] = [:]
+        let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
+                                         label: "depth", baseODM: nil, seconds: &seconds, progress: progress)
+        let trends = Self.trends(trained, metrics: settings.metrics)
+        let nulls = try measureNulls(file: file, widths: widths, base: base, labels: labels, selected: selected,
+                                     baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
+        let verdict = Verdict(depths: trained, trends: trends, nulls: nulls?.depths, metrics: settings.metrics)
+        return AnalysisResults(
+            tool: "\(Self.toolName) \(toolVersion)",
+            input: try provenance(file, examples: total, widths: widths),
+            settings: settings, depths: trained, trends: trends, nullModels: nulls,
+            verdict: verdict, seconds: seconds)
+    }
+
+    func selectedDepths(available deepest: Int) throws -> [Int] {
+        guard let requested = settings.depths else { return Array(1...deepest) }
+        let invalid = requested.filter { $0 < 1 || $0 > deepest }
+        guard invalid.isEmpty else {
+            throw StoreError.layout(path: "--depths", "depths \(invalid) are not SAE depths of this file (1…\(deepest))")
+        }
+        return Array(Set(requested)).sorted()
+    }
+
+    /// Measures one cascade (trained or null). `sources[0]` is depth 0.
+    func measureCascade(
+        sources: [any RowBlockSource], decoders: [SAEWeights], labels: LabelReader, selected: [Int],
+        label: String, baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink
+    ) throws -> [DepthMetrics] {
+        let metrics = Set(settings.metrics)
+        let total = labels.count
+        // ODM: every depth by default (PDS needs d − 1); CSP: the selected depths.
+        var momentDepths = Set<Int>()
+        if metrics.contains(.CSP) { momentDepths.formUnion(selected) }
+        if metrics.contains(.PDS) { for depth in selected where depth >= 2 { momentDepths.formUnion([depth - 1, depth]) } }
+        if settings.depths == nil { momentDepths.formUnion(0..<sources.count) }
+        if baseODM != nil { momentDepths.remove(0) }
+
+        var results: [Int: DepthMetrics] = [:]
+        for depth in momentDepths.union(selected).sorted() {
+            var row = DepthMetrics(depth: depth, width: sources[depth].width)
+            let probe = depth >= 1 && selected.contains(depth) && (metrics.contains(.FRI) || metrics.contains(.LTES))
+            var pass = DepthPass(depth: depth, source: sources[depth], base: sources[0], labels: labels,
+                                 stage: "\(label) \(depth)")
+            pass.wantMoments = momentDepths.contains(depth)
+            pass.blockBytes = settings.blockBytes
+            if probe {
+                pass.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
+                pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0
+                pass.ltesRows = metrics.contains(.LTES) ? settings.ltesExamples.rows(of: total) : 0
+            }
+            let outcome = try pass.run(progress: progress)
+            seconds.merge(outcome.seconds, uniquingKeysWith: +)
+            if let moments = outcome.moments {
+                row.ODM = AtomicityFormulas.offDiagonalMass(moments)
+                if depth >= 1 && selected.contains(depth) && metrics.contains(.CSP) {
+                    row.CSP = AtomicityFormulas.conceptSelectivity(moments)
+                }
+            }
+            if let fri = outcome.fri {
+                row.FRI = fri.value
+                row.friExamplesUsed = fri.examplesUsed
+                row.friExamplesSeen = fri.examplesSeen
+            }
+            if let ltes = outcome.ltes {
+                let minimum = settings.ltesMinimumActive(total: total)
+                row.LTES = ltes.value(minimumActive: minimum)
+                row.ltesLatentsUsed = ltes.usedLatents(minimumActive: minimum).count
+                row.ltesExamples = ltes.rows
+            }
+            results[depth] = row
+        }
+        if let baseODM { results[0] = DepthMetrics(depth: 0, width: sources[0].width).with(odm: baseODM) }
+        // PDS(d) = ODM(d − 1) − ODM(d); the seed defines PDS(1) = 0.
+        if metrics.contains(.PDS) {
+            for depth in selected {
+                if depth == 1 {
+                    results[depth]?.PDS = 0
+                } else if let previous = results[depth - 1]?.ODM, let current = results[depth]?.ODM {
+                    results[depth]?.PDS = previous - current
+                }
+            }
+        }
+        return results.keys.sorted().compactMap { results[$0] }
+    }
+
+    static func trends(_ rows: [DepthMetrics], metrics: [Metric]) -> [String: SpearmanTest] {
+        var trends: [String: SpearmanTest] = [:]
+        for metric in metrics {
+            let points = rows.filter { $0.depth >= 1 }.compactMap { row in row.value(metric).map { (Double(row.depth), $0) } }
+            guard points.count >= 2 else { continue }
+            trends[metric.rawValue] = SpearmanTest(depths: points.map(\.0), values: points.map(\.1))
+        }
+        return trends
+    }
+
+    func measureNulls(
+        file: CanonicalFile, widths: [Int], base: any RowBlockSource, labels: LabelReader, selected: [Int],
+        baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink
+    ) throws -> NullModelSummary? {
+        var cascades: [[DepthMetrics]] = []
+        var seeds: [UInt64] = []
+        let origin: String
+        if let count = settings.nullSeeds {
+            guard count > 0 else { return nil }
+            origin = "generated"
+            for index in 0..<count {
+                let seed = settings.nullSeedBase + UInt64(index)
+                let encoders = RandomCascade.cascade(widths: widths, seed: seed)
+                let sources: [any RowBlockSource] = [base] + (1..<widths.count).map {
+                    EncodedActivations(base: base, encoders: Array(encoders[0..<$0]))
+                }
+                seeds.append(seed)
+                cascades.append(try measureCascade(sources: sources, decoders: encoders, labels: labels, selected: selected,
+                                                   label: "null \(index + 1)/\(count) depth", baseODM: baseODM,
+                                                   seconds: &seconds, progress: progress))
+            }
+        } else {
+            let stored = try file.nullModelIndices()
+            guard !stored.isEmpty else { return nil }
+            origin = "stored"
+            for index in stored {
+                let prefix = CanonicalPaths.nullModel(index)
+                let decoders = try (1..<widths.count).map { try file.sae(depth: $0, under: prefix) }
+                let sources: [any RowBlockSource] = [base] + (try (1..<widths.count).map { try file.activationSource(depth: $0, under: prefix) })
+                let seed = (try? file.root.group(String(prefix.dropLast())).attribute("seed").intValue).flatMap { $0 }.map { UInt64(bitPattern: $0) } ?? UInt64(index)
+                seeds.append(seed)
+                cascades.append(try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
+                                                   label: "null \(index) depth", baseODM: baseODM,
+                                                   seconds: &seconds, progress: progress))
+            }
+        }
+        let depths = selected.map { depth in
+            var statistics: [String: NullStatistic] = [:]
+            for metric in settings.metrics {
+                let values = cascades.compactMap { cascade in cascade.first { $0.depth == depth }?.value(metric) }
+                if !values.isEmpty { statistics[metric.rawValue] = NullStatistic(values) }
+            }
+            let odm = cascades.compactMap { cascade in cascade.first { $0.depth == depth }?.ODM }
+            if !odm.isEmpty { statistics["ODM"] = NullStatistic(odm) }
+            return NullDepth(depth: depth, metrics: statistics)
+        }
+        return NullModelSummary(origin: origin, seeds: seeds, depths: depths, cascades: cascades)
+    }
+
+    static func checkFinite(_ sae: SAEWeights, depth: Int, path: String) throws {
+        let tensors = [("W_enc", sae.encoderWeight), ("b_enc", sae.encoderBias), ("W_dec", sae.decoderWeight), ("b_dec", sae.decoderBias)]
+        for (name, values) in tensors {
+            let bad = values.filter { !$0.isFinite }.count
+            if bad > 0 {
+                throw StoreError.nonFinite(path: "\(path): depths/\(depth)/sae/\(name)", "\(bad) NaN or Inf weight(s)")
+            }
+        }
+    }
+
+    func provenance(_ file: CanonicalFile, examples: Int, widths: [Int]) throws -> InputProvenance {
+        let root = file.root
+        let classifier = try? root.group(CanonicalPaths.classifier)
+        return InputProvenance(
+            path: file.path,
+            bytes: try? file.file.fileSize,
+            schemaVersion: file.schemaVersion,
+            created: try? root.attribute("created").stringValue,
+            source: try? root.attribute("source").stringValue,
+            writtenBy: try? root.attribute("tool_version").stringValue,
+            examples: examples, widths: widths,
+            classifierAccuracy: classifier.flatMap { try? $0.attribute("test_accuracy").doubleValue },
+            classifierArchitecture: classifier.flatMap { try? $0.attribute("architecture").stringValue })
+    }
+}
+
+extension DepthMetrics {
+    func with(odm: Double) -> DepthMetrics {
+        var copy = self
+        copy.ODM = odm
+        return copy
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+@testable import AtomicityMetrics
+@testable import MetaSAEStore
+
+enum MetricPaths {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repository.appendingPathComponent("Tests/Fixtures")
+    static let example = repository.appendingPathComponent("examples/fixture-canonical.h5").path
+}
+
+/// Parity tolerance of the issue: relative 1e-4, or absolute 1e-6 near 0.
+func close(_ actual: Double?, _ expected: Double, relative: Double = 1e-4, absolute: Double = 1e-6) -> Bool {
+    guard let actual else { return false }
+    if expected.isInfinite || expected.isNaN { return actual == expected || (actual.isNaN && expected.isNaN) }
+    return abs(actual - expected) <= max(absolute, relative * abs(expected))
+}
+
+/// A JSON number that may be written as "nan", "inf" or "-inf".
+struct LooseDouble: Decodable {
+    var value: Double
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let number = try? container.decode(Double.self) {
+            value = number
+        } else {
+            switch try container.decode(String.self) {
+            case "-inf": value = -.infinity
+            case "inf": value = .infinity
+            default: value = .nan
+            }
+        }
+    }
+}
+
+func analyze(_ path: String, configure: (inout AnalysisSettings) -> Void = { _ in }) throws -> AnalysisResults {
+    var settings = AnalysisSettings()
+    configure(&settings)
+    return try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path), toolVersion: "test")
+}
