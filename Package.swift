@@ -27,11 +27,13 @@ let package = Package(
         .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.
         .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "CBLAS"]),
+        // Tables, CSV, JSON, figures and reports of analysis results.
+        .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "HDF5", "MetaSAEStore", "AtomicityMetrics",
+                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),

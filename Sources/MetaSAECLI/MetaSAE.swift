@@ -12,7 +12,7 @@ public struct MetaSAE: ParsableCommand {
             Exit codes: \(ExitStatus.summary)
             """,
         version: version,
-        subcommands: [DescribeCommand.self, ValidateCommand.self, SchemaCommand.self])
+        subcommands: [AnalyzeCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self])
 
     public init() {}
 }

@@ -68,3 +68,14 @@ public final class AtomicOutput: @unchecked Sendable {
         }
     }
 }
+
+extension AtomicOutput {
+    /// Writes a small file whole, atomically.
+    public static func write(_ data: Data, to destination: String) throws {
+        let output = try AtomicOutput(destination: destination)
+        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: data) else {
+            throw StoreError.output(path: destination, "cannot create \(output.temporaryPath)")
+        }
+        try output.commit()
+    }
+}

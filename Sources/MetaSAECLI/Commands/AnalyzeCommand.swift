@@ -1,0 +1,139 @@
+import ArgumentParser
+import AtomicityMetrics
+import Foundation
+import MetaSAEReport
+import MetaSAEStore
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Compute FRI, CSP, PDS and LTES per depth, their trends, null models and a verdict.",
+        discussion: """
+            Streams every depth of a canonical file in chunk-aligned row blocks: memory grows \
+            with the widths, never with the number of examples. Writes results.json (every \
+            number, the settings and the input's provenance) and results.csv (one row per \
+            depth) into --out, and prints a table and the verdict.
+
+            Metrics follow the seed's reference code: FRI on the first 1000 examples, LTES on \
+            the first 100 (a latent counts if active in ≥ 10% of them), CSP and ODM over all \
+            examples, PDS(d) = ODM(d-1) - ODM(d) with PDS(1) = 0. Trends use Spearman's ρ with \
+            scipy's t-test p and the exact permutation p.
+            """)
+
+    @Argument(help: "A canonical HDF5 file (see `metasae schema`).")
+    var file: String
+
+    @Option(help: "Output folder (default: a folder named after the input, beside it).")
+    var out: String?
+
+    @Option(name: .customLong("fri-examples"), help: "Leading examples FRI evaluates, or 'all'.")
+    var friExamples = "1000"
+
+    @Option(name: .customLong("ltes-examples"), help: "Leading examples LTES evaluates, or 'all'.")
+    var ltesExamples = "100"
+
+    @Option(name: .customLong("null-seeds"), help: "Build K random-init null cascades (PyTorch nn.Linear init). Default: use null models stored in the file, if any; 0 for none.")
+    var nullSeeds: Int?
+
+    @Option(name: .customLong("null-seed-base"), help: "Seed of the first null cascade; cascade k uses base + k.")
+    var nullSeedBase: UInt64 = 1_000
+
+    @Option(help: "SAE depths to analyze, e.g. 1,3 (default: all).")
+    var depths: String?
+
+    @Option(help: "Metrics to compute, e.g. PDS,CSP (default: FRI,CSP,PDS,LTES).")
+    var metrics: String?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if ExampleLimit(argument: friExamples) == nil { throw ValidationError("--fri-examples must be a positive count or 'all'") }
+        if ExampleLimit(argument: ltesExamples) == nil { throw ValidationError("--ltes-examples must be a positive count or 'all'") }
+        if let nullSeeds, nullSeeds < 0 { throw ValidationError("--null-seeds must be ≥ 0") }
+        _ = try parsedDepths()
+        _ = try parsedMetrics()
+    }
+
+    func parsedDepths() throws -> [Int]? {
+        guard let depths else { return nil }
+        let values = depths.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("--depths takes comma-separated depth numbers, e.g. 1,3")
+        }
+        return values.compactMap { $0 }
+    }
+
+    func parsedMetrics() throws -> [Metric] {
+        guard let metrics else { return Metric.allCases }
+        return try metrics.split(separator: ",").map { name in
+            let text = name.trimmingCharacters(in: .whitespaces).uppercased()
+            guard let metric = Metric(rawValue: text) else {
+                throw ValidationError("unknown metric '\(name)'; choose from FRI, CSP, PDS, LTES")
+            }
+            return metric
+        }
+    }
+
+    func settings() throws -> AnalysisSettings {
+        var settings = AnalysisSettings()
+        settings.friExamples = ExampleLimit(argument: friExamples)!
+        settings.ltesExamples = ExampleLimit(argument: ltesExamples)!
+        settings.depths = try parsedDepths()
+        settings.metrics = try parsedMetrics()
+        settings.nullSeeds = nullSeeds
+        settings.nullSeedBase = nullSeedBase
+        return settings
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let canonical = try CanonicalFile(path: file)
+            let progress = TerminalProgress(quiet: quiet)
+            let results = try AtomicityAnalysis(settings: try settings())
+                .run(canonical, toolVersion: MetaSAE.version, progress: progress)
+            let folder = try ResultsFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
+            let written = try ResultsFolder.write(results, to: folder)
+            if !quiet {
+                print(ResultsTable.render(results), terminator: "")
+                print(results.verdict.line)
+                for path in written { print("wrote \(path)") }
+            }
+        }
+    }
+}
+
+/// Where analysis outputs go, and writing them atomically.
+enum ResultsFolder {
+    /// `runs/exp.h5` → `runs/exp-analysis`.
+    static func defaultPath(for input: String) -> String {
+        let url = URL(fileURLWithPath: input)
+        let stem = url.deletingPathExtension().lastPathComponent
+        return url.deletingLastPathComponent().appendingPathComponent("\(stem)-analysis").path
+    }
+
+    static func prepare(_ path: String) throws -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw CommandFailure(status: .cannotWrite, description: "cannot write results to \(path): it is a file, not a folder")
+            }
+            return path
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(status: .cannotWrite, description: "cannot create folder \(path): \(error.localizedDescription)")
+        }
+        return path
+    }
+
+    /// Writes results.json and results.csv; returns their paths.
+    static func write(_ results: AnalysisResults, to folder: String) throws -> [String] {
+        let json = (folder as NSString).appendingPathComponent("results.json")
+        let csv = (folder as NSString).appendingPathComponent("results.csv")
+        try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
+        try AtomicOutput.write(Data(ResultsCSV.render(results).utf8), to: csv)
+        return [json, csv]
+    }
+}

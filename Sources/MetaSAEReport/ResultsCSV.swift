@@ -1,0 +1,36 @@
+import AtomicityMetrics
+
+/// results.csv: one row per depth, one column per metric, with ODM and the
+/// null-model means and standard deviations.
+public enum ResultsCSV {
+    public static func render(_ results: AnalysisResults) -> String {
+        let metrics = Metric.allCases
+        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM"]
+        let hasNulls = results.nullModels != nil
+        if hasNulls {
+            for name in metrics.map(\.rawValue) + ["ODM"] { header += ["null_\(name)_mean", "null_\(name)_std"] }
+        }
+        var lines = [header.joined(separator: ",")]
+        for row in results.depths {
+            var cells = ["\(row.depth)", "\(row.width)"]
+            cells += metrics.map { cell(row.value($0)) }
+            cells.append(cell(row.ODM))
+            if let nulls = results.nullModels {
+                let statistics = nulls.depths.first { $0.depth == row.depth }?.metrics ?? [:]
+                for name in metrics.map(\.rawValue) + ["ODM"] {
+                    cells += [cell(statistics[name]?.mean), cell(statistics[name]?.std)]
+                }
+            }
+            lines.append(cells.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Full precision; empty for absent, and nan / inf / -inf spelled out.
+    static func cell(_ value: Double?) -> String {
+        guard let value else { return "" }
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return "\(value)"
+    }
+}

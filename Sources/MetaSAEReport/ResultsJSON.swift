@@ -1,0 +1,20 @@
+import AtomicityMetrics
+import Foundation
+
+/// results.json: every number, the settings and the input's provenance.
+/// Non-finite values (FRI is −∞ when no example qualifies) are the strings
+/// "inf", "-inf" and "nan", since JSON has no such numbers.
+public enum ResultsJSON {
+    public static func encode(_ results: AnalysisResults) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(results)
+    }
+
+    public static func decode(_ data: Data) throws -> AnalysisResults {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(AnalysisResults.self, from: data)
+    }
+}
