@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// `metasae analyze` end to end, against the seed's numbers on the fixture.
+@Suite struct AnalyzeCommandTests {
+    struct Results: Decodable {
+        struct Row: Decodable { var depth: Int; var FRI: Double?; var CSP: Double?; var PDS: Double?; var LTES: Double?; var ODM: Double? }
+        struct Trend: Decodable { var n: Int }
+        struct Input: Decodable { var path: String; var examples: Int; var widths: [Int] }
+        struct Verdict: Decodable { var line: String; var conclusion: String }
+        var depths: [Row]
+        var trends: [String: Trend]
+        var input: Input
+        var verdict: Verdict
+    }
+
+    static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
+
+    static let reference: [String: [String: Double]] = {
+        let url = CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.reference.json")
+        let object = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var table: [String: [String: Double]] = [:]
+        for metric in ["FRI", "CSP", "PDS", "LTES"] { table[metric] = object[metric] as? [String: Double] }
+        return table
+    }()
+
+    @Test func writesResultsThatMatchTheSeed() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["analyze", Self.example, "--out", folder.path, "--null-seeds", "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.isEmpty, "progress must be silent when stderr is not a terminal: \(run.stderr)")
+        #expect(run.stdout.contains("verdict:"))
+        #expect(run.stdout.contains("Spearman ρ"))
+        let data = try Data(contentsOf: folder.appendingPathComponent("results.json"))
+        let results = try JSONDecoder().decode(Results.self, from: data)
+        #expect(results.input.examples == 2000)
+        #expect(results.input.widths == [64, 128, 128, 128, 128, 128])
+        for row in results.depths where row.depth >= 1 {
+            let key = String(row.depth)
+            for (metric, value) in [("FRI", row.FRI), ("CSP", row.CSP), ("PDS", row.PDS), ("LTES", row.LTES)] {
+                let expected = try #require(Self.reference[metric]?[key])
+                #expect(abs(value! - expected) <= max(1e-6, 1e-4 * abs(expected)), "\(metric) \(key)")
+            }
+        }
+        let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
+        let lines = csv.split(separator: "\n")
+        #expect(lines.first == "depth,width,FRI,CSP,PDS,LTES,ODM")
+        #expect(lines.count == 7)
+        // The CSV's LTES at depth 3 is the JSON's.
+        let depth3 = lines[4].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(Double(depth3[5]) == results.depths.first { $0.depth == 3 }?.LTES)
+    }
+
+    @Test func selectsDepthsAndMetricsAndDefaultsTheOutputFolder() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("exp.h5")
+        try FileManager.default.copyItem(atPath: Self.example, toPath: copy.path)
+        let run = try CLI.run(["analyze", copy.path, "--depths", "1,3", "--metrics", "pds,CSP", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.isEmpty && run.stderr.isEmpty)
+        let data = try Data(contentsOf: folder.appendingPathComponent("exp-analysis/results.json"))
+        let results = try JSONDecoder().decode(Results.self, from: data)
+        let saeRows = results.depths.filter { $0.CSP != nil }
+        #expect(saeRows.map(\.depth) == [1, 3])
+        #expect(results.depths.allSatisfy { $0.FRI == nil && $0.LTES == nil })
+        let pds3 = try #require(results.depths.first { $0.depth == 3 }?.PDS)
+        #expect(abs(pds3 - Self.reference["PDS"]!["3"]!) < 1e-6)
+    }
+
+    @Test(arguments: [
+        ["--depths", "0"], ["--depths", "9"], ["--metrics", "XYZ"], ["--fri-examples", "-3"], ["--ltes-examples", "some"],
+    ])
+    func badOptionsAreUsageErrors(options: [String]) throws {
+        let run = try CLI.run(["analyze", Self.example, "--out", "/tmp/metasae-never-written"] + options)
+        #expect(run.status == 64 || run.status == 70, "\(options): \(run.status) \(run.stderr)")
+        #expect(!run.stderr.isEmpty)
+        #expect(!run.stderr.contains("HDF5-DIAG"))
+    }
+
+    @Test func nullModelsAreReported() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try CLI.run(["analyze", Self.example, "--out", folder.path, "--null-seeds", "2", "--depths", "1,2"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("results.json"))) as! [String: Any]
+        let nulls = try #require(object["nullModels"] as? [String: Any])
+        #expect((nulls["seeds"] as? [Int]) == [1000, 1001])
+        #expect((nulls["cascades"] as? [Any])?.count == 2)
+        let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
+        #expect(csv.hasPrefix("depth,width,FRI,CSP,PDS,LTES,ODM,null_FRI_mean,null_FRI_std"))
+    }
+}
