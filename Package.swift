@@ -37,6 +37,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),
+        // Benchmarks (not tests): see BENCHMARKS.md and scripts/bench-*.sh.
+        .executableTarget(
+            name: "metasae-bench",
+            dependencies: [
+                "AtomicityMetrics", "MetaSAEStore", "HDF5",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         .testTarget(
             name: "HDF5Tests", dependencies: ["HDF5"]),

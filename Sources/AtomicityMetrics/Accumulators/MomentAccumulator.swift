@@ -25,56 +25,71 @@ public struct MomentAccumulator: Sendable {
         classSums = [Double](repeating: 0, count: Self.classCount * width)
     }
 
-    /// Adds a block of `labels.count` rows.
+    /// Scratch buffers reused across blocks (a fresh 16 MiB allocation per
+    /// block costs more in page faults than the arithmetic).
+    private var centred: [Float] = []
+    private var gram: [Float] = []
+
+    /// Adds a block of `labels.count` rows, merging it straight into the state.
     public mutating func add(_ block: UnsafeBufferPointer<Float>, labels: [Int32]) {
         let rows = labels.count
         precondition(block.count == rows * width, "block and labels disagree")
         guard rows > 0 else { return }
-        var blockState = MomentAccumulator(width: width)
-        blockState.count = rows
-        // Class sums and the block mean, in Float64.
-        var sum = [Double](repeating: 0, count: width)
-        for row in 0..<rows {
-            let label = Int(labels[row])
-            let base = row * width
-            let classBase = label * width
-            for column in 0..<width {
-                let value = Double(block[base + column])
-                sum[column] += value
-                blockState.classSums[classBase + column] += value
-            }
-            blockState.classCounts[label] += 1
-        }
-        blockState.mean = sum.map { $0 / Double(rows) }
-        blockState.comoment = Self.blockComoment(block, rows: rows, width: width, mean: blockState.mean)
-        merge(blockState)
-    }
-
-    /// Co-moment of one block about its mean: Float32 centring and Gram,
-    /// corrected for the centring's rounding (the centred block's own mean).
-    static func blockComoment(_ block: UnsafeBufferPointer<Float>, rows: Int, width: Int, mean: [Double]) -> [Double] {
-        let shift = mean.map(Float.init)
-        var centred = [Float](repeating: 0, count: rows * width)
-        var residual = [Double](repeating: 0, count: width)
-        for row in 0..<rows {
-            let base = row * width
-            for column in 0..<width {
-                let value = block[base + column] - shift[column]
-                centred[base + column] = value
-                residual[column] += Double(value)
+        // Per-class sums of the block in Float64; the block mean follows.
+        var blockClassSums = [Double](repeating: 0, count: Self.classCount * width)
+        blockClassSums.withUnsafeMutableBufferPointer { sums in
+            for row in 0..<rows {
+                let target = sums.baseAddress! + Int(labels[row]) * width
+                let source = block.baseAddress! + row * width
+                for column in 0..<width { target[column] += Double(source[column]) }
             }
         }
-        var gram = [Float](repeating: 0, count: width * width)
-        BLAS.gram(centred, rows: rows, columns: width, into: &gram)
+        var blockSum = [Double](repeating: 0, count: width)
+        for label in 0..<Self.classCount {
+            for column in 0..<width {
+                let value = blockClassSums[label * width + column]
+                blockSum[column] += value
+                classSums[label * width + column] += value
+            }
+        }
+        for row in 0..<rows { classCounts[Int(labels[row])] += 1 }
         let n = Double(rows)
-        for column in 0..<width { residual[column] /= n }
-        var result = [Double](repeating: 0, count: width * width)
-        for i in 0..<width {
-            for j in i..<width {
-                result[i * width + j] = Double(gram[i * width + j]) - n * residual[i] * residual[j]
+        let blockMean = blockSum.map { $0 / n }
+        // Centre in Float32 on the block mean rounded to Float32. The Gram is
+        // then about `shift`, not the mean: correct by n·(m − s)(m − s)ᵀ below.
+        if centred.count < rows * width { centred = [Float](repeating: 0, count: rows * width) }
+        if gram.count != width * width { gram = [Float](repeating: 0, count: width * width) }
+        let shift = blockMean.map(Float.init)
+        let residual = (0..<width).map { blockMean[$0] - Double(shift[$0]) }
+        centred.withUnsafeMutableBufferPointer { target in
+            shift.withUnsafeBufferPointer { shift in
+                for row in 0..<rows {
+                    let source = block.baseAddress! + row * width
+                    let destination = target.baseAddress! + row * width
+                    for column in 0..<width { destination[column] = source[column] - shift[column] }
+                }
             }
         }
-        return result
+        centred.withUnsafeBufferPointer { source in
+            gram.withUnsafeMutableBufferPointer { target in
+                BLAS.gram(source.baseAddress!, rows: rows, columns: width, into: target.baseAddress!)
+            }
+        }
+        // Chan et al.: M₂ += M₂(block) + δδᵀ·nₐn_b/n, with δ = mean_b − mean_a.
+        let before = Double(count)
+        let total = before + n
+        let delta = zip(blockMean, mean).map { $0 - $1 }
+        let scale = before * n / total
+        for i in 0..<width {
+            let di = delta[i] * scale
+            let ri = n * residual[i]
+            let rowBase = i * width
+            for j in i..<width {
+                comoment[rowBase + j] += Double(gram[rowBase + j]) - ri * residual[j] + di * delta[j]
+            }
+        }
+        for i in 0..<width { mean[i] += delta[i] * n / total }
+        count += rows
     }
 
     /// Folds another partial state into this one (Chan et al.).
