@@ -25,8 +25,10 @@ let package = Package(
         .target(name: "HDF5", dependencies: ["CHDF5"]),
         // The canonical experiment layout as typed Swift.
         .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
+        // BLAS wrappers and the seeded random generator, shared by metrics and training.
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.
-        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "CBLAS"]),
+        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
         .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
         // Commands, progress output and exit codes.
@@ -41,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "metasae-bench",
             dependencies: [
-                "AtomicityMetrics", "MetaSAEStore", "HDF5",
+                "AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -50,7 +52,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
         .testTarget(
-            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "MetaSAEStore", "HDF5"]),
+            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5"]),
         .testTarget(
             name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
     ],

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import ArgumentParser
 import AtomicityMetrics
 import Foundation

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import Foundation
 import HDF5
 import Testing

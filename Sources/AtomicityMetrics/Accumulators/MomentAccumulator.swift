@@ -1,3 +1,4 @@
+import LinearAlgebra
 /// Count, mean, co-moment matrix and per-class sums of a stream of rows,
 /// accumulated in Float64 and mergeable.
 ///

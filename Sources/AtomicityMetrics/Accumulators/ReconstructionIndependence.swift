@@ -1,3 +1,4 @@
+import LinearAlgebra
 /// Feature reconstruction independence (FRI), streamed over examples.
 ///
 /// For example i with latents z and base activations a, let r = c − a. With

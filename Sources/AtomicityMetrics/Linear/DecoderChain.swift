@@ -1,3 +1,4 @@
+import LinearAlgebra
 import MetaSAEStore
 
 /// The decoders from depth d down to depth 0 composed into one affine map.

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import MetaSAEStore
 
 /// Latents computed on the fly: depth-0 rows pushed through a chain of

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import MetaSAEStore
 
 /// Random-init SAE cascades: the null models.

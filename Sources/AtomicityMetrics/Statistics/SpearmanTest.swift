@@ -1,3 +1,4 @@
+import LinearAlgebra
 /// Spearman's rank correlation of a metric against depth, with scipy's
 /// t-approximation p-value and the exact permutation p-value.
 public struct SpearmanTest: Sendable, Codable, Equatable {
