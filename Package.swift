@@ -20,6 +20,11 @@ let package = Package(
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        // Flush-to-zero / denormals-are-zero control (an MXCSR write Swift cannot spell).
+        .target(name: "CFloatEnvironment"),
 
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5"]),
@@ -29,13 +34,17 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.
         .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra"]),
+        // MNIST input, the classifier, SAE training and the cascade writer.
+        .target(
+            name: "MetaSAETraining",
+            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
         .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport",
+                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),
@@ -53,6 +62,8 @@ let package = Package(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
         .testTarget(
             name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5"]),
+        .testTarget(
+            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5"]),
         .testTarget(
             name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
     ],

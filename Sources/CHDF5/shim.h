@@ -14,6 +14,7 @@ static inline hid_t chdf5_E_DEFAULT(void) { return H5E_DEFAULT; }
 static inline hid_t chdf5_P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
 static inline hid_t chdf5_P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
 static inline hid_t chdf5_P_DATASET_CREATE(void) { return H5P_DATASET_CREATE; }
+static inline hid_t chdf5_P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
 static inline hid_t chdf5_P_DATASET_ACCESS(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t chdf5_P_LINK_CREATE(void) { return H5P_LINK_CREATE; }
 static inline hid_t chdf5_P_LINK_ACCESS(void) { return H5P_LINK_ACCESS; }

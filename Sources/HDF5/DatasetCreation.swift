@@ -57,6 +57,8 @@ extension Group {
         if maxDims.count != dims.count { maxDims = dims.map { Optional($0) } }
         let space = try Shape(dims: dims, maxDims: maxDims).makeDataspace(operation: operation)
         let dcpl = try Handle.propertyList(try HDF5Call.id(operation) { H5Pcreate(chdf5_P_DATASET_CREATE()) })
+        // No modification times in object headers: the same data gives the same bytes.
+        try HDF5Call.status(operation) { H5Pset_obj_track_times(dcpl.id, false) }
         if let chunks = options.chunkDims {
             guard chunks.count == dims.count, chunks.allSatisfy({ $0 > 0 }) else {
                 throw HDF5Error(.invalidArgument, operation: operation, file: file.path, object: objectPath,

@@ -31,8 +31,10 @@ public final class Group: @unchecked Sendable {
     @discardableResult
     public func createGroup(_ name: String) throws -> Group {
         let lcpl = try intermediateGroupsLinkList()
+        let gcpl = try Handle.propertyList(try HDF5Call.id("create group") { H5Pcreate(chdf5_P_GROUP_CREATE()) })
+        try HDF5Call.status("create group") { H5Pset_obj_track_times(gcpl.id, false) }
         let id = try HDF5Call.id("create group", file: file.path, object: childPath(name)) {
-            H5Gcreate2(handle.id, name, lcpl.id, chdf5_P_DEFAULT(), chdf5_P_DEFAULT())
+            H5Gcreate2(handle.id, name, lcpl.id, gcpl.id, chdf5_P_DEFAULT())
         }
         return Group(handle: try Handle(id, operation: "create group", closer: H5Gclose),
                      file: file, path: childPath(name))

@@ -164,7 +164,12 @@ public struct AtomicityAnalysis: Sendable {
             for index in stored {
                 let prefix = CanonicalPaths.nullModel(index)
                 let decoders = try (1..<widths.count).map { try file.sae(depth: $0, under: prefix) }
-                let sources: [any RowBlockSource] = [base] + (try (1..<widths.count).map { try file.activationSource(depth: $0, under: prefix) })
+                // Stored latents when present, else recomputed through the stored encoders.
+                let sources: [any RowBlockSource] = [base] + (try (1..<widths.count).map { depth -> any RowBlockSource in
+                    file.root.contains(CanonicalPaths.activations(depth, under: prefix))
+                        ? try file.activationSource(depth: depth, under: prefix)
+                        : EncodedActivations(base: base, encoders: Array(decoders[0..<depth]))
+                })
                 let seed = (try? file.root.group(String(prefix.dropLast())).attribute("seed").intValue).flatMap { $0 }.map { UInt64(bitPattern: $0) } ?? UInt64(index)
                 seeds.append(seed)
                 cascades.append(try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,

@@ -61,15 +61,15 @@ extension LayoutSchema {
                        ],
                        description: "random-init null cascade k: same widths, same depth-0 input, depths 1…D"),
         ]
-        // A null cascade repeats the trained cascade's per-depth layout.
-        for rule in objects where rule.path.hasPrefix("depths/{d}") {
+        // A null cascade repeats the trained cascade's per-depth SAE layout.
+        for rule in objects where rule.path.hasPrefix("depths/{d}/sae") {
             var copy = rule
             copy.path = "null_models/{k}/" + rule.path
             objects.append(copy)
         }
-        objects.append(ObjectRule("null_models/{k}/depths/{d}/activations", .dataset, .required,
+        objects.append(ObjectRule("null_models/{k}/depths/{d}/activations", .dataset, .optional,
                                   dtype: "float", shape: ["N", "F{d}"], chunking: "rows", checks: ["finite"],
-                                  description: "latents of null SAE d on the chain fed from depth 0"))
+                                  description: "latents of null SAE d on the chain fed from depth 0; when absent, readers recompute them from depths/0/activations through the stored encoders"))
         return LayoutSchema(
             schema: CanonicalPaths.schemaName,
             version: CanonicalPaths.version,

@@ -1,0 +1,13 @@
+#include "float_environment.h"
+#if defined(__x86_64__) || defined(__i386__)
+#include <xmmintrin.h>
+unsigned int metasae_flush_denormals(void) {
+    unsigned int previous = _mm_getcsr();
+    _mm_setcsr(previous | 0x8040); /* FTZ (bit 15) | DAZ (bit 6) */
+    return previous;
+}
+void metasae_restore_float_environment(unsigned int previous) { _mm_setcsr(previous); }
+#else
+unsigned int metasae_flush_denormals(void) { return 0; }
+void metasae_restore_float_environment(unsigned int previous) { (void)previous; }
+#endif

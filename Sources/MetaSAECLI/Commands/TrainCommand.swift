@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import MetaSAEStore
+import MetaSAETraining
+
+/// Options shared by `train` and `run`.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Folder with the MNIST IDX files (gzipped or raw). Default: the bundled data/mnist.")
+    var mnist: String?
+
+    @Option(help: "Number of SAE depths D (≥ 5 lets an exact Spearman test reach p < 0.05).")
+    var depths = TrainingConfiguration().depths
+
+    @Option(help: "Latent width of every SAE.")
+    var width = TrainingConfiguration().saeWidth
+
+    @Option(help: "L1 coefficient of the SAE loss.")
+    var l1 = TrainingConfiguration().l1Coefficient
+
+    @Option(name: .customLong("sae-epochs"), help: "Epochs per SAE.")
+    var saeEpochs = TrainingConfiguration().saeEpochs
+
+    @Option(name: .customLong("sae-batch-size"), help: "Batch size of SAE training.")
+    var saeBatchSize = TrainingConfiguration().saeBatchSize
+
+    @Option(name: .customLong("sae-lr"), help: "Adam learning rate of SAE training.")
+    var saeLearningRate = TrainingConfiguration().saeLearningRate
+
+    @Option(name: .customLong("classifier-hidden"), help: "Hidden widths of the classifier, e.g. 256,128.")
+    var classifierHidden = "256,128"
+
+    @Option(name: .customLong("hidden-layer"), help: "Which hidden layer (1-based) gives depth 0.")
+    var hiddenLayer = TrainingConfiguration().hiddenLayer
+
+    @Option(name: .customLong("classifier-epochs"), help: "Classifier training epochs.")
+    var classifierEpochs = TrainingConfiguration().classifierEpochs
+
+    @Option(name: .customLong("classifier-batch-size"), help: "Classifier batch size.")
+    var classifierBatchSize = TrainingConfiguration().classifierBatchSize
+
+    @Option(name: .customLong("classifier-lr"), help: "Classifier Adam learning rate.")
+    var classifierLearningRate = TrainingConfiguration().classifierLearningRate
+
+    @Option(help: "Master random seed; the same seed gives the same file on the same machine.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("null-seeds"), help: "Random-init null cascades to store in the file.")
+    var nullSeeds = TrainingConfiguration().nullSeeds
+
+    @Option(name: .customLong("train-examples"), help: "Use only the first N training images.")
+    var trainExamples: Int?
+
+    @Option(name: .customLong("analysis-examples"), help: "Store activations of the first N test images (default: all 10,000).")
+    var analysisExamples: Int?
+
+    @Flag(help: "Also store the analysis images under /images.")
+    var images = false
+
+    @Flag(name: .customLong("store-null-activations"), help: "Store the null cascades' activations too (default: weights only; analysis recomputes them).")
+    var storeNullActivations = false
+
+    func configuration() throws -> TrainingConfiguration {
+        var config = TrainingConfiguration()
+        let hidden = classifierHidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !hidden.isEmpty, hidden.allSatisfy({ ($0 ?? 0) > 0 }) else {
+            throw ValidationError("--classifier-hidden takes positive widths, e.g. 256,128")
+        }
+        config.classifierHidden = hidden.compactMap { $0 }
+        config.hiddenLayer = hiddenLayer
+        config.classifierEpochs = classifierEpochs
+        config.classifierBatchSize = classifierBatchSize
+        config.classifierLearningRate = classifierLearningRate
+        config.depths = depths
+        config.saeWidth = width
+        config.l1Coefficient = l1
+        config.saeEpochs = saeEpochs
+        config.saeBatchSize = saeBatchSize
+        config.saeLearningRate = saeLearningRate
+        config.seed = seed
+        config.nullSeeds = nullSeeds
+        config.trainExamples = trainExamples
+        config.analysisExamples = analysisExamples
+        config.storeImages = images
+        config.storeNullActivations = storeNullActivations
+        return config
+    }
+
+    var mnistFolder: String { mnist ?? MNIST.bundledFolder }
+
+    func loadMNIST() throws -> MNIST {
+        do {
+            return try MNIST(folder: mnistFolder)
+        } catch let error as IDXFile.Failure {
+            throw CommandFailure(status: mnist == nil && !FileManager.default.fileExists(atPath: mnistFolder) ? .notFound : .corrupt,
+                                 description: error.description
+                                    + (mnist == nil ? " (run from the repository root, or pass --mnist DIR)" : ""))
+        }
+    }
+}
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the MNIST classifier and the meta-SAE cascade, and write one canonical file.",
+        discussion: """
+            The classifier (default 784-256-128-10, ReLU, Adam, cross-entropy) trains on the \
+            MNIST training images; depth 0 is the ReLU output of --hidden-layer. SAE 1 trains \
+            on depth-0 activations of the training images, each deeper SAE on the previous \
+            depth's latents. The file stores labels and the activations of every depth for the \
+            test images, all weights with their hyper-parameters and seeds, the classifier, and \
+            --null-seeds random-init cascades. It is written in row blocks to a temporary file \
+            and renamed into place when complete.
+            """)
+
+    @Option(help: "The canonical HDF5 file to write.")
+    var out = "runs/metasae.h5"
+
+    @OptionGroup var training: TrainingOptions
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws { _ = try training.configuration() }
+
+    func run() throws {
+        try reportingFailures {
+            _ = try Self.train(training, output: out, quiet: quiet)
+        }
+    }
+
+    static func train(_ options: TrainingOptions, output: String, quiet: Bool) throws -> TrainingSummary {
+        let config = try options.configuration()
+        let mnist = try options.loadMNIST()
+        try ensureFolder(of: output)
+        let observer = TerminalTraining(quiet: quiet)
+        let summary = try CascadeTrainer(configuration: config, toolVersion: "metasae \(MetaSAE.version)")
+            .run(mnist: mnist, output: output, source: "metasae train on MNIST (\(options.mnistFolder))", observer: observer)
+        if !quiet {
+            let phases = summary.seconds.sorted { $0.key < $1.key }.map { String(format: "%@ %.1fs", $0.key, $0.value) }
+            print("wrote \(output) (\(phases.joined(separator: ", ")))")
+        }
+        return summary
+    }
+
+    static func ensureFolder(of path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(status: .cannotWrite, description: "cannot create folder \(folder): \(error.localizedDescription)")
+        }
+    }
+}

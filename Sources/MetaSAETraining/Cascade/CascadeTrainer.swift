@@ -1,0 +1,222 @@
+import AtomicityMetrics
+import CFloatEnvironment
+import Foundation
+import HDF5
+import LinearAlgebra
+import MetaSAEStore
+
+/// What training produced, for the log, the report and the tests.
+public struct TrainingSummary: Sendable, Codable {
+    public var output: String
+    public var testAccuracy: Double
+    public var classifierEpochLosses: [Float]
+    /// Per SAE depth: the loss of each epoch and the fit on its training data.
+    public var saeEpochLosses: [[Float]]
+    public var fits: [AutoencoderFit]
+    public var analysisExamples: Int
+    public var seconds: [String: Double]
+}
+
+/// Trains the classifier and the meta-SAE cascade on MNIST and writes one
+/// canonical file: labels, activations of every depth for the analysis
+/// (test) images, weights with their hyper-parameters, classifier weights
+/// and, when asked, random-init null cascades.
+public struct CascadeTrainer: Sendable {
+    public var configuration: TrainingConfiguration
+    public var toolVersion: String
+
+    public init(configuration: TrainingConfiguration, toolVersion: String) {
+        self.configuration = configuration
+        self.toolVersion = toolVersion
+    }
+
+    public func run(mnist: MNIST, output: String, source: String, observer: any TrainingObserver = SilentTraining()) throws -> TrainingSummary {
+        let config = configuration
+        try validate(config)
+        // ReLU nets on the CPU crawl through denormals; flush them (this thread).
+        let previousEnvironment = metasae_flush_denormals()
+        defer { metasae_restore_float_environment(previousEnvironment) }
+        var seconds: [String: Double] = [:]
+        var clock = Date()
+        func lap(_ name: String) {
+            seconds[name] = Date().timeIntervalSince(clock)
+            clock = Date()
+        }
+
+        let trainCount = min(config.trainExamples ?? mnist.train.count, mnist.train.count)
+        let analysisCount = min(config.analysisExamples ?? mnist.test.count, mnist.test.count)
+        let trainX = MNIST.normalized(mnist.train.pixels[0..<(trainCount * 784)])
+        let trainLabels = Array(mnist.train.labels[0..<trainCount])
+
+        // 1. The classifier.
+        var classifier = MLPClassifier(widths: [784] + config.classifierHidden + [10], seed: config.classifierSeed)
+        var optimizer = Adam(learningRate: config.classifierLearningRate)
+        let classifierLosses = MinibatchLoop(
+            rows: trainCount, width: 784, batchSize: config.classifierBatchSize,
+            epochs: config.classifierEpochs, seed: config.shuffleSeed(stage: 0)
+        ).run(stage: "classifier", observer: observer, data: trainX) { batch, members in
+            let (loss, gradients) = classifier.lossAndGradients(batch, labels: members.map { trainLabels[$0] }, rows: members.count)
+            classifier.apply(gradients, optimizer: &optimizer)
+            return loss
+        }
+        let accuracy = classifier.accuracy(mnist.test)
+        observer.log(String(format: "classifier %@: test accuracy %.4f (loss %.4f)", config.architecture, accuracy, classifierLosses.last ?? .nan))
+        lap("classifier")
+
+        // 2. The cascade: SAE d trains on depth d−1's activations of the training images.
+        var current = classifier.hiddenActivations(trainX, rows: trainCount, layer: config.hiddenLayer)
+        var width = config.classifierHidden[config.hiddenLayer - 1]
+        var saes: [SparseAutoencoder] = []
+        var saeLosses: [[Float]] = []
+        var fits: [AutoencoderFit] = []
+        var scales: [Float] = []
+        for depth in 1...config.depths {
+            // Train on x/σ (σ = RMS of the inputs) so one L1 coefficient means the
+            // same at every depth, then fold σ back in: relu(x·W + σb) = σ·relu(x/σ·W + b).
+            let scale = Self.rootMeanSquare(current)
+            let normalized = scale > 0 ? current.map { $0 / scale } : current
+            var sae = SparseAutoencoder(inputWidth: width, latentWidth: config.saeWidth,
+                                        l1Coefficient: config.l1Coefficient, seed: config.saeSeed(depth: depth))
+            var saeOptimizer = Adam(learningRate: config.saeLearningRate)
+            let losses = MinibatchLoop(
+                rows: trainCount, width: width, batchSize: config.saeBatchSize,
+                epochs: config.saeEpochs, seed: config.shuffleSeed(stage: depth)
+            ).run(stage: "SAE \(depth)/\(config.depths)", observer: observer, data: normalized) { batch, members in
+                let (loss, gradients) = sae.lossAndGradients(batch, rows: members.count)
+                sae.apply(gradients, optimizer: &saeOptimizer)
+                return loss
+            }
+            if scale > 0 { sae.rescaleInputs(by: scale) }
+            scales.append(scale)
+            let fit = AutoencoderFit(sae: sae, data: current, rows: trainCount)
+            observer.log(String(format: "depth %d: SAE %d→%d  FVU %.4f  mean L0 %.1f  dead latents %d/%d  (loss %.5f)",
+                                depth, width, config.saeWidth, fit.fractionOfVarianceUnexplained, fit.meanL0,
+                                fit.deadLatents, config.saeWidth, losses.last ?? .nan))
+            current = sae.encode(current, rows: trainCount)
+            width = config.saeWidth
+            saes.append(sae)
+            saeLosses.append(losses)
+            fits.append(fit)
+        }
+        lap("cascade")
+
+        // 3. The file, written in row blocks of the analysis images.
+        try write(output: output, source: source, mnist: mnist, analysisCount: analysisCount,
+                  classifier: classifier, accuracy: accuracy, saes: saes, scales: scales)
+        lap("write")
+        return TrainingSummary(output: output, testAccuracy: accuracy, classifierEpochLosses: classifierLosses,
+                               saeEpochLosses: saeLosses, fits: fits, analysisExamples: analysisCount, seconds: seconds)
+    }
+
+    /// √(mean x²) over every element.
+    static func rootMeanSquare(_ values: [Float]) -> Float {
+        guard !values.isEmpty else { return 0 }
+        let sum = values.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return Float((sum / Double(values.count)).squareRoot())
+    }
+
+    func validate(_ config: TrainingConfiguration) throws {
+        func require(_ condition: Bool, _ message: String) throws {
+            if !condition { throw TrainingError.configuration(message) }
+        }
+        try require(!config.classifierHidden.isEmpty && config.classifierHidden.allSatisfy { $0 > 0 }, "classifier hidden widths must be positive")
+        try require((1...config.classifierHidden.count).contains(config.hiddenLayer),
+                    "--hidden-layer must be between 1 and \(config.classifierHidden.count)")
+        try require(config.depths >= 1, "--depths must be at least 1")
+        try require(config.saeWidth > 0, "--width must be positive")
+        try require(config.l1Coefficient >= 0, "--l1 must be ≥ 0")
+        try require(config.classifierEpochs >= 0 && config.saeEpochs >= 0, "epochs must be ≥ 0")
+        try require(config.classifierBatchSize > 0 && config.saeBatchSize > 0, "batch sizes must be positive")
+        try require(config.classifierLearningRate > 0 && config.saeLearningRate > 0, "learning rates must be positive")
+        try require(config.nullSeeds >= 0, "--null-seeds must be ≥ 0")
+        try require((config.trainExamples ?? 1) > 0 && (config.analysisExamples ?? 1) > 0, "example counts must be positive")
+    }
+
+    func write(output: String, source: String, mnist: MNIST, analysisCount: Int,
+               classifier: MLPClassifier, accuracy: Double, saes: [SparseAutoencoder], scales: [Float]) throws {
+        let config = configuration
+        let writer = try CanonicalWriter(destination: output, source: source, seed: Int(truncatingIfNeeded: config.seed),
+                                         toolVersion: toolVersion)
+        let root = try writer.rootGroup
+        try root.setAttribute("training_configuration", String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self))
+        try writer.writeLabels(mnist.test.labels[0..<analysisCount].map(Int64.init))
+
+        let classifierGroup = try root.createGroup(CanonicalPaths.classifier)
+        try classifierGroup.setAttribute("architecture", config.architecture)
+        try classifierGroup.setAttribute("hidden_layer", Int64(config.hiddenLayer))
+        try classifierGroup.setAttribute("test_accuracy", accuracy)
+        for (index, layer) in classifier.layers.enumerated() {
+            try classifierGroup.writeDataset("layers/\(index)/weight", layer.weight, shape: [layer.outputs, layer.inputs])
+            try classifierGroup.writeDataset("layers/\(index)/bias", layer.bias, shape: [layer.outputs])
+        }
+
+        for (index, sae) in saes.enumerated() {
+            try writer.writeSAE(depth: index + 1, sae.weights, extra: [
+                "l1_coefficient": .double(Double(config.l1Coefficient)),
+                "learning_rate": .double(Double(config.saeLearningRate)),
+                "epochs": .integer(Int64(config.saeEpochs)),
+                "batch_size": .integer(Int64(config.saeBatchSize)),
+                "seed": .integer(Int64(truncatingIfNeeded: config.saeSeed(depth: index + 1))),
+                "input_scale": .double(Double(scales[index])),
+                "init": .string("encoder nn.Linear default, decoder = encoderᵀ with unit-norm rows"),
+            ])
+        }
+        let widths = [config.classifierHidden[config.hiddenLayer - 1]] + saes.map(\.weights.latentWidth)
+        let nulls = (0..<config.nullSeeds).map { RandomCascade.cascade(widths: widths, seed: config.nullSeed($0)) }
+        for (index, cascade) in nulls.enumerated() {
+            let group = try root.createGroup(CanonicalPaths.nullModel(index))
+            try group.setAttribute("seed", Int64(truncatingIfNeeded: config.nullSeed(index)))
+            try group.setAttribute("init", "torch.nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))")
+            for (depth, sae) in cascade.enumerated() {
+                try writer.writeSAE(depth: depth + 1, sae, extra: ["init": .string("torch.nn.Linear default")],
+                                    under: CanonicalPaths.nullModel(index))
+            }
+        }
+
+        // Activations of the analysis images, every depth, one block at a time.
+        let trained = try widths.indices.map { try writer.activations(depth: $0, width: widths[$0]) }
+        let nullDatasets = try (config.storeNullActivations ? nulls.indices : 0..<0).map { index in
+            try (1..<widths.count).map { try writer.activations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
+        }
+        let images = config.storeImages
+            ? try root.createDataset(CanonicalPaths.images, of: UInt8.self, shape: [0, 784],
+                                     options: .rowChunked(width: 784, elementSize: 1, gzipLevel: 4))
+            : nil
+        for block in Dataset.blocks(rows: analysisCount, blockRows: 4_096) {
+            let pixels = mnist.test.pixels[(block.lowerBound * 784)..<(block.upperBound * 784)]
+            try images?.append(Array(pixels))
+            let base = classifier.hiddenActivations(MNIST.normalized(pixels), rows: block.count, layer: config.hiddenLayer)
+            try trained[0].append(base)
+            var latents = base
+            for (index, sae) in saes.enumerated() {
+                latents = sae.encode(latents, rows: block.count)
+                try trained[index + 1].append(latents)
+            }
+            for (index, cascade) in nulls.enumerated() where index < nullDatasets.count {
+                var nullLatents = base
+                for (depth, sae) in cascade.enumerated() {
+                    nullLatents = EncodedActivations.encode(nullLatents, rows: block.count, with: sae)
+                    try nullDatasets[index][depth].append(nullLatents)
+                }
+            }
+        }
+        try writer.commit()
+    }
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case configuration(String)
+    public var description: String {
+        switch self {
+        case .configuration(let message): return message
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}

@@ -1,0 +1,45 @@
+/// Everything `metasae train` can be told.
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    /// Hidden widths of the classifier (input 784 and output 10 are implied).
+    public var classifierHidden = [256, 128]
+    /// Which hidden layer (1-based) gives depth 0: its ReLU output.
+    public var hiddenLayer = 2
+    public var classifierEpochs = 4
+    public var classifierBatchSize = 128
+    public var classifierLearningRate: Float = 1e-3
+
+    /// Number of SAE depths D (depth 1 … D).
+    public var depths = 6
+    /// Latent width of every SAE.
+    public var saeWidth = 256
+    public var l1Coefficient: Float = 8e-3
+    public var saeEpochs = 3
+    public var saeBatchSize = 256
+    public var saeLearningRate: Float = 1e-3
+
+    public var seed: UInt64 = 0
+    /// Random-init null cascades to store beside the trained one.
+    public var nullSeeds = 4
+    /// Also store the null cascades' activations (else readers recompute
+    /// them from depth 0 through the stored encoders, which is cheap).
+    public var storeNullActivations = false
+    /// Use only the first n training images (nil: all 60,000).
+    public var trainExamples: Int?
+    /// Store activations for the first n test images (nil: all 10,000).
+    public var analysisExamples: Int?
+    /// Also store the analysis images under /images.
+    public var storeImages = false
+
+    public init() {}
+
+    /// Seed of the classifier, SAE d, and null cascade k, derived so that
+    /// changing one count does not reshuffle the others.
+    var classifierSeed: UInt64 { seed &* 1_000_003 &+ 1 }
+    func saeSeed(depth: Int) -> UInt64 { seed &* 1_000_003 &+ 100 &+ UInt64(depth) }
+    func shuffleSeed(stage: Int) -> UInt64 { seed &* 1_000_003 &+ 10_000 &+ UInt64(stage) }
+    func nullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 1_000_000 &+ UInt64(index) }
+
+    public var architecture: String {
+        ([784] + classifierHidden + [10]).map(String.init).joined(separator: "-") + " relu"
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Adam (Kingma & Ba) with PyTorch's defaults, one state per parameter tensor.
+public struct Adam: Sendable {
+    public var learningRate: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    private var first: [[Float]] = []
+    private var second: [[Float]] = []
+    private var step = 0
+
+    public init(learningRate: Float) {
+        self.learningRate = learningRate
+    }
+
+    /// Updates every tensor in `parameters` with its gradient, in order.
+    public mutating func update(_ parameters: inout [[Float]], gradients: [[Float]]) {
+        if first.isEmpty {
+            first = parameters.map { [Float](repeating: 0, count: $0.count) }
+            second = first
+        }
+        step += 1
+        let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
+        let correction2 = 1 - Float(pow(Double(beta2), Double(step)))
+        let stepSize = learningRate / correction1
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        for tensor in parameters.indices {
+            let gradient = gradients[tensor]
+            parameters[tensor].withUnsafeMutableBufferPointer { values in
+                first[tensor].withUnsafeMutableBufferPointer { m in
+                    second[tensor].withUnsafeMutableBufferPointer { v in
+                        for index in 0..<values.count {
+                            let g = gradient[index]
+                            m[index] = b1 * m[index] + (1 - b1) * g
+                            v[index] = b2 * v[index] + (1 - b2) * g * g
+                            values[index] -= stepSize * m[index] / ((v[index] / correction2).squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

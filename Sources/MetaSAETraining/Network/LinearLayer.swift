@@ -1,0 +1,67 @@
+import LinearAlgebra
+
+/// A fully connected layer in PyTorch `nn.Linear` orientation:
+/// `y = x · Wᵀ + b`, with `weight` stored [outputs × inputs].
+public struct LinearLayer: Sendable, Equatable {
+    public let inputs: Int
+    public let outputs: Int
+    public var weight: [Float]
+    public var bias: [Float]
+
+    /// PyTorch's default init: weight and bias ~ U(−1/√inputs, 1/√inputs).
+    public init(inputs: Int, outputs: Int, generator: inout SeededGenerator) {
+        self.inputs = inputs
+        self.outputs = outputs
+        let bound = 1 / Float(inputs).squareRoot()
+        weight = (0..<(inputs * outputs)).map { _ in generator.uniform(-bound, bound) }
+        bias = (0..<outputs).map { _ in generator.uniform(-bound, bound) }
+    }
+
+    /// [rows × outputs] = x[rows × inputs] · Wᵀ + b.
+    public func forward(_ x: [Float], rows: Int) -> [Float] {
+        var output = [Float](repeating: 0, count: rows * outputs)
+        BLAS.multiply(x, weight, into: &output, m: rows, k: inputs, n: outputs, transposeB: true)
+        Tensor.addRowVector(bias, to: &output, rows: rows)
+        return output
+    }
+}
+
+/// Gradients of one layer's parameters.
+public struct LayerGradient: Sendable {
+    public var weight: [Float]
+    public var bias: [Float]
+}
+
+/// Small element-wise helpers over row-major buffers.
+public enum Tensor {
+    public static func addRowVector(_ vector: [Float], to matrix: inout [Float], rows: Int) {
+        let width = vector.count
+        matrix.withUnsafeMutableBufferPointer { target in
+            for row in 0..<rows {
+                let base = target.baseAddress! + row * width
+                for column in 0..<width { base[column] += vector[column] }
+            }
+        }
+    }
+
+    public static func relu(_ values: [Float]) -> [Float] {
+        values.map { max(0, $0) }
+    }
+
+    /// Σ over rows, [width].
+    public static func columnSums(_ matrix: [Float], rows: Int, width: Int) -> [Float] {
+        var sums = [Float](repeating: 0, count: width)
+        matrix.withUnsafeBufferPointer { source in
+            for row in 0..<rows {
+                let base = source.baseAddress! + row * width
+                for column in 0..<width { sums[column] += base[column] }
+            }
+        }
+        return sums
+    }
+
+    /// gradient ⊙ (pre > 0): backpropagation through a ReLU.
+    public static func reluBackward(_ gradient: [Float], preActivation: [Float]) -> [Float] {
+        zip(gradient, preActivation).map { $1 > 0 ? $0 : 0 }
+    }
+}
