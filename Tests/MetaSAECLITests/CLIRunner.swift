@@ -24,11 +24,15 @@ enum CLI {
     }()
 
     /// Runs with a time limit so a hang fails the test instead of the suite.
-    static func run(_ arguments: [String], timeout: TimeInterval = 120, in directory: URL? = nil) throws -> CLIRun {
+    static func run(_ arguments: [String], timeout: TimeInterval = 120, in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> CLIRun {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -91,8 +91,9 @@ struct TrainingOptions: ParsableArguments {
         do {
             return try MNIST(folder: mnistFolder)
         } catch let error as IDXFile.Failure {
-            throw CommandFailure(status: mnist == nil && !FileManager.default.fileExists(atPath: mnistFolder) ? .notFound : .corrupt,
-                                 description: error.description
+            let status: ExitStatus
+            if case .unreadable = error { status = .notFound } else { status = .corrupt }
+            throw CommandFailure(status: status, description: error.description
                                     + (mnist == nil ? " (run from the repository root, or pass --mnist DIR)" : ""))
         }
     }

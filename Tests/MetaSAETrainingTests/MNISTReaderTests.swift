@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import MetaSAETraining
+
+/// The IDX reader against known facts of the real MNIST files (counted
+/// independently with Python's gzip module and NumPy).
+@Suite struct MNISTReaderTests {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let folder = repository.appendingPathComponent("data/mnist").path
+
+    @Test func bundledFilesHaveTheKnownCountsAndPixels() throws {
+        let mnist = try MNIST(folder: Self.folder)
+        #expect(mnist.train.count == 60_000)
+        #expect(mnist.test.count == 10_000)
+        var trainCounts = [Int](repeating: 0, count: 10)
+        for label in mnist.train.labels { trainCounts[Int(label)] += 1 }
+        #expect(trainCounts == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949])
+        var testCounts = [Int](repeating: 0, count: 10)
+        for label in mnist.test.labels { testCounts[Int(label)] += 1 }
+        #expect(testCounts == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009])
+        #expect(mnist.train.labels[0] == 5)
+        #expect(mnist.train.pixels[14 * 28 + 14] == 240)
+        #expect(mnist.train.pixels[5 * 28 + 12] == 3)
+        #expect(mnist.train.pixels[0..<784].reduce(0) { $0 + Int($1) } == 27525)
+    }
+
+    @Test func rawUncompressedFilesReadTheSame() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-idx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let gz = try IDXFile(path: Self.folder + "/t10k-labels-idx1-ubyte.gz", expectedRank: 1)
+        var raw = Data([0, 0, 8, 1, 0, 0, 0x27, 0x10])
+        raw.append(contentsOf: gz.bytes)
+        let path = folder.appendingPathComponent("labels-idx1-ubyte").path
+        try raw.write(to: URL(fileURLWithPath: path))
+        let file = try IDXFile(path: path, expectedRank: 1)
+        #expect(file.dimensions == [10_000])
+        #expect(file.bytes == gz.bytes)
+    }
+
+    @Test(arguments: [
+        ([0x00, 0x00, 0x08, 0x03] as [UInt8], "rank 3, expected 1"),       // wrong rank
+        ([0x12, 0x34, 0x08, 0x01], "magic number"),                         // bad magic
+        ([0x00, 0x00, 0x0D, 0x01], "element type"),                         // float data
+        ([0x00, 0x00, 0x08, 0x01, 0, 0, 0, 5, 1, 2], "promises 5"),         // truncated data
+        ([0x00, 0x00, 0x08, 0x01, 0, 0, 0, 2, 1, 2, 3], "promises 2"),      // trailing bytes
+        ([0x00, 0x00, 0x08], "magic number"),                               // truncated header
+    ])
+    func corruptedHeadersAreRejectedClearly(bytes: [UInt8], message: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-idx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("bad-idx1-ubyte").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let error = #expect(throws: IDXFile.Failure.self) { try IDXFile(path: path, expectedRank: 1) }
+        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        #expect(error?.description.contains(path) == true)
+    }
+}

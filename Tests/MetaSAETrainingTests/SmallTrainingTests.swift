@@ -1,0 +1,55 @@
+import Foundation
+import HDF5
+import Testing
+@testable import MetaSAEStore
+@testable import MetaSAETraining
+
+/// A few hundred real MNIST examples, tiny widths: the file validates and
+/// every loss goes down.
+@Suite struct SmallTrainingTests {
+    static let mnist = try! MNIST(folder: MNISTReaderTests.folder)
+
+    static func tinyConfiguration() -> TrainingConfiguration {
+        var config = TrainingConfiguration()
+        config.classifierHidden = [32, 16]
+        config.classifierEpochs = 4
+        config.depths = 3
+        config.saeWidth = 24
+        config.saeEpochs = 4
+        config.saeBatchSize = 64
+        config.nullSeeds = 2
+        config.trainExamples = 600
+        config.analysisExamples = 250
+        return config
+    }
+
+    @Test func smallTrainingWritesAValidFileAndLossesDecrease() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("tiny.h5").path
+        let summary = try CascadeTrainer(configuration: Self.tinyConfiguration(), toolVersion: "test")
+            .run(mnist: Self.mnist, output: path, source: "test")
+        #expect(summary.classifierEpochLosses.first! > summary.classifierEpochLosses.last!)
+        for losses in summary.saeEpochLosses { #expect(losses.first! > losses.last!, "\(losses)") }
+        #expect(summary.testAccuracy > 0.5)
+
+        let file = try CanonicalFile(path: path)
+        let report = SchemaValidator().validate(file)
+        #expect(report.conforms, "\(report.violations)")
+        #expect(try file.depthNumbers() == [0, 1, 2, 3])
+        #expect(try file.width(depth: 0) == 16)
+        #expect(try file.width(depth: 3) == 24)
+        #expect(try file.exampleCount() == 250)
+        #expect(try file.labels() == Self.mnist.test.labels[0..<250].map(Int32.init))
+        #expect(try file.nullModelIndices() == [0, 1])
+        // Stored latents are the stored encoder applied to the stored depth below.
+        let below = try file.activations(depth: 1).readAll(as: Float.self)
+        let stored = try file.activations(depth: 2).readAll(as: Float.self)
+        let sae = try file.sae(depth: 2)
+        var recomputed = SparseAutoencoder(inputWidth: 24, latentWidth: 24, l1Coefficient: 0, seed: 0)
+        recomputed.weights = sae
+        let encoded = recomputed.encode(below, rows: 250)
+        #expect(zip(encoded, stored).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+    }
+}
