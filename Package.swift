@@ -65,6 +65,8 @@ let package = Package(
         .testTarget(
             name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5"]),
         .testTarget(
+            name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics"]),
+        .testTarget(
             name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
     ],
     swiftLanguageModes: [.v6]

@@ -79,6 +79,24 @@ import Testing
         #expect(!run.stderr.contains("HDF5-DIAG"))
     }
 
+    @Test func reportCommandRedrawsFromResultsJSON() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try CLI.run(["analyze", Self.example, "--out", folder.path, "--quiet"]).status == 0)
+        let redrawn = folder.appendingPathComponent("redrawn")
+        let run = try CLI.run(["report", folder.appendingPathComponent("results.json").path, "--out", redrawn.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let report = try String(contentsOf: redrawn.appendingPathComponent("report.md"), encoding: .utf8)
+        #expect(report.contains("![FRI, CSP, PDS and LTES against depth](atomicity.svg)"))
+        #expect(report.contains("| examples (N) | 2000 |"))
+        #expect(report.contains("## Caveats"))
+        #expect(report.contains("784-256-64-10 relu"))
+        let svg = try String(contentsOf: redrawn.appendingPathComponent("atomicity.svg"), encoding: .utf8)
+        #expect(svg == (try String(contentsOf: folder.appendingPathComponent("atomicity.svg"), encoding: .utf8)))
+        let bad = try CLI.run(["report", CLI.repository.appendingPathComponent("Tests/Fixtures/h5py/expected.json").path, "--out", redrawn.path])
+        #expect(bad.status == 70 && bad.stderr.contains("not a metasae results.json"))
+    }
+
     @Test func nullModelsAreReported() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -18,7 +18,7 @@ import Testing
         #expect(run.stdout.contains("test accuracy"))
         #expect(run.stdout.contains("depth 3: SAE 16→16"))
         #expect(run.stdout.contains("verdict:"))
-        for name in ["metasae.h5", "results.json", "results.csv"] {
+        for name in ["metasae.h5", "results.json", "results.csv", "atomicity.svg", "report.md"] {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path), "\(name)")
             #expect(run.stdout.contains("wrote \(folder.appendingPathComponent(name).path)"))
         }

@@ -128,12 +128,24 @@ enum ResultsFolder {
         return path
     }
 
-    /// Writes results.json and results.csv; returns their paths.
+    /// Writes results.json, results.csv, atomicity.svg and report.md (and
+    /// atomicity.png when `rsvg-convert` is installed); returns their paths.
     static func write(_ results: AnalysisResults, to folder: String) throws -> [String] {
         let json = (folder as NSString).appendingPathComponent("results.json")
-        let csv = (folder as NSString).appendingPathComponent("results.csv")
         try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
+        return [json] + (try writeReport(results, to: folder))
+    }
+
+    /// The derived outputs: CSV, figure and report.
+    static func writeReport(_ results: AnalysisResults, to folder: String) throws -> [String] {
+        let csv = (folder as NSString).appendingPathComponent("results.csv")
+        let svg = (folder as NSString).appendingPathComponent("atomicity.svg")
+        let markdown = (folder as NSString).appendingPathComponent("report.md")
         try AtomicOutput.write(Data(ResultsCSV.render(results).utf8), to: csv)
-        return [json, csv]
+        try AtomicOutput.write(Data(AtomicityFigure.svg(for: results).utf8), to: svg)
+        try AtomicOutput.write(Data(MarkdownReport.render(results).utf8), to: markdown)
+        var written = [csv, svg, markdown]
+        if let png = PNGConversion.convert(svg: svg) { written.append(png) }
+        return written
     }
 }

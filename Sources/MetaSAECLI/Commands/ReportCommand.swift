@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import AtomicityMetrics
+import MetaSAEReport
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Draw the figure and write the report from a results.json.",
+        discussion: """
+            Writes atomicity.svg (the seed's 2×2 figure: each metric against depth, the \
+            dashed least-squares trend, a ρ / t-test p / exact p box, and the null-model \
+            mean ± 1 sd as a shaded band), report.md (provenance, figure, per-depth table \
+            with ODM and null values, trend tests, verdict and caveats) and results.csv, into \
+            --out (default: the folder of RESULTS). With rsvg-convert installed, also atomicity.png.
+            """)
+
+    @Argument(help: "A results.json written by `metasae analyze` or `metasae run`.")
+    var results: String
+
+    @Option(help: "Output folder (default: beside RESULTS).")
+    var out: String?
+
+    @Flag(help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        try reportingFailures {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: results))
+            } catch {
+                throw CommandFailure(status: .notFound, description: "cannot read \(results): no such file or not readable")
+            }
+            let decoded: AnalysisResults
+            do {
+                decoded = try ResultsJSON.decode(data)
+            } catch {
+                throw CommandFailure(status: .schemaViolation, description: "\(results) is not a metasae results.json: \(error)")
+            }
+            let folder = try ResultsFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
+            let written = try ResultsFolder.writeReport(decoded, to: folder)
+            if !quiet {
+                print(ResultsTable.render(decoded), terminator: "")
+                print(decoded.verdict.line)
+                for path in written { print("wrote \(path)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import AtomicityMetrics
+
+/// The seed's 2×2 figure: FRI, CSP, PDS and LTES against depth.
+public enum AtomicityFigure {
+    public static let width = 1000.0
+    public static let height = 930.0
+
+    public static func panels(for results: AnalysisResults) -> [MetricPanel] {
+        Metric.allCases.map { metric in
+            let points = results.saeDepths.compactMap { row in row.value(metric).map { (row.depth, $0) } }
+            let nulls = (results.nullModels?.depths ?? []).compactMap { depth -> MetricPanel.NullBand? in
+                guard let statistic = depth.metrics[metric.rawValue] else { return nil }
+                return MetricPanel.NullBand(depth: depth.depth, mean: statistic.mean, std: statistic.std)
+            }
+            return MetricPanel(metric: metric.rawValue, expectation: metric.expectation, points: points,
+                               nulls: nulls, trend: results.trends[metric.rawValue])
+        }
+    }
+
+    public static func svg(for results: AnalysisResults) -> String {
+        var root = SVGElement("svg", [
+            ("xmlns", "http://www.w3.org/2000/svg"), ("width", SVG.number(width)), ("height", SVG.number(height)),
+            ("viewBox", "0 0 \(SVG.number(width)) \(SVG.number(height))"),
+            ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
+        ])
+        root.append(SVG.rect(0, 0, width, height, [("fill", "#ffffff")]))
+        let title = "Meta-SAE atomicity by depth — \(results.input.path.split(separator: "/").last.map(String.init) ?? results.input.path)"
+        root.append(SVG.text(width / 2, 26, title, [("class", "figure-title"), ("text-anchor", "middle"), ("font-size", "17"), ("font-weight", "bold")]))
+        let legend = results.nullModels != nil
+            ? "blue: trained cascade · red dashed: least-squares trend · grey band: null models (mean ± 1 sd, \(results.nullModels!.seeds.count) random-init cascades)"
+            : "blue: trained cascade · red dashed: least-squares trend · no null models"
+        root.append(SVG.text(width / 2, 46, legend, [("class", "legend"), ("text-anchor", "middle"), ("font-size", "11"), ("fill", "#555555")]))
+        for (index, panel) in panels(for: results).enumerated() {
+            let column = Double(index % 2)
+            let row = Double(index / 2)
+            let frame = MetricPanel.Frame(x: 90 + column * 500, y: 124 + row * 420, width: 380, height: 270)
+            root.append(panel.render(in: frame))
+        }
+        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root.render()
+    }
+}

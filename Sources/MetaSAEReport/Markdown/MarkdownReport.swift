@@ -1,0 +1,67 @@
+import AtomicityMetrics
+import Foundation
+
+/// report.md: provenance, the figure, the per-depth table with null values,
+/// the trend tests, the verdict and the caveats — ready to paste.
+public enum MarkdownReport {
+    public static func render(_ results: AnalysisResults, figure: String = "atomicity.svg") -> String {
+        let input = results.input
+        var out = "# Do meta-SAEs become more atomic with depth?\n\n"
+        out += "**\(results.verdict.line.prefix(1).uppercased() + results.verdict.line.dropFirst())**\n\n"
+        out += "## Input\n\n"
+        out += "| | |\n|---|---|\n"
+        out += "| file | `\(input.path)` |\n"
+        if let bytes = input.bytes { out += "| size | \(bytes) bytes |\n" }
+        out += "| examples (N) | \(input.examples) |\n"
+        out += "| depths | 0 (base) + \(input.widths.count - 1) SAE depths |\n"
+        out += "| widths | " + input.widths.enumerated().map { "d\($0.offset): \($0.element)" }.joined(separator: ", ") + " |\n"
+        if let architecture = input.classifierArchitecture { out += "| classifier | \(architecture) |\n" }
+        if let accuracy = input.classifierAccuracy { out += "| classifier test accuracy | \(String(format: "%.4f", accuracy)) |\n" }
+        if let source = input.source { out += "| source | \(source) |\n" }
+        if let created = input.created { out += "| created | \(created) |\n" }
+        if let writtenBy = input.writtenBy { out += "| written by | \(writtenBy) |\n" }
+        out += "| analyzed by | \(results.tool) |\n\n"
+
+        out += "## Figure\n\n![FRI, CSP, PDS and LTES against depth](\(figure))\n\n"
+
+        out += "## Metrics per depth\n\n"
+        let metrics = Metric.allCases
+        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM"]
+        if results.nullModels != nil { header += metrics.map { "null \($0.rawValue) (mean ± sd)" } }
+        out += "| " + header.joined(separator: " | ") + " |\n"
+        out += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+        for row in results.depths {
+            var cells = ["\(row.depth)", "\(row.width)"] + metrics.map { row.value($0).map { format($0, digits: 4) } ?? "–" }
+            cells.append(row.ODM.map { format($0, digits: 4) } ?? "–")
+            if let nulls = results.nullModels {
+                let statistics = nulls.depths.first { $0.depth == row.depth }?.metrics ?? [:]
+                cells += metrics.map { metric in
+                    statistics[metric.rawValue].map { "\(format($0.mean, digits: 4)) ± \(format($0.std, digits: 4))" } ?? "–"
+                }
+            }
+            out += "| " + cells.joined(separator: " | ") + " |\n"
+        }
+        out += "\n"
+
+        out += "## Trend tests (Spearman's ρ against depth)\n\n"
+        out += "| metric | expected | n | ρ | t-test p | exact p |\n|---|---|---|---|---|---|\n"
+        for metric in metrics {
+            guard let test = results.trends[metric.rawValue] else { continue }
+            out += "| \(metric.rawValue) | \(metric.expectation) | \(test.n) | \(format(test.rho)) | \(format(test.pValue)) | \(format(test.pExact))\(test.exact ? "" : " (sampled)") |\n"
+        }
+        out += "\n"
+
+        out += "## Verdict\n\n"
+        out += "Judged by the seed's rule: FRI, CSP and LTES should rise with depth and PDS be positive at every depth ≥ 2. "
+        out += "Significance: \(results.verdict.basis).\n\n"
+        for finding in results.verdict.findings {
+            let mark = finding.significant ? "✅" : (finding.expectedPattern ? "➖" : "❌")
+            out += "- \(mark) **\(finding.metric.rawValue)**: \(finding.explanation)\n"
+        }
+        out += "\n**Conclusion: \(results.verdict.conclusion)** — \(results.verdict.supporting) of \(results.verdict.evaluated) metrics show the expected pattern significantly; \(results.verdict.expectedPatternCount) of \(results.verdict.evaluated) point in the expected direction.\n\n"
+
+        out += "## Caveats\n\n"
+        for caveat in Caveats.list(for: results) { out += "- \(caveat)\n" }
+        return out
+    }
+}
