@@ -38,13 +38,15 @@ let package = Package(
         .target(
             name: "MetaSAETraining",
             dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment"]),
+        // PyTorch-export layout detection and conversion to the canonical layout.
+        .target(name: "MetaSAEImport", dependencies: ["HDF5", "MetaSAEStore", "AtomicityMetrics"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
         .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining",
+                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining", "MetaSAEImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),

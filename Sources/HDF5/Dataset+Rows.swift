@@ -115,3 +115,36 @@ extension Dataset {
         return (fileSpace, memorySpace)
     }
 }
+
+extension Dataset {
+    /// Reads `rows` as raw bytes in the file's own datatype, with no
+    /// conversion: for types that have no native equivalent (opaque
+    /// bfloat16 exports). `elementSize` bytes per element, file byte order.
+    public func readRawBytes(rows: Range<Int>) throws -> (bytes: [UInt8], elementSize: Int) {
+        let operation = "read raw rows \(rows.lowerBound)..<\(rows.upperBound) of"
+        let shape = try self.shape
+        let type = try Handle.datatype(try HDF5Call.id(operation, file: file.path, object: path) { H5Dget_type(handle.id) })
+        let size = HDF5Call.locked { Int(H5Tget_size(type.id)) }
+        guard let width = shape.rowWidth, rows.lowerBound >= 0, rows.upperBound <= (shape.dims.first ?? 1) else {
+            throw HDF5Error(.invalidArgument, operation: operation, file: file.path, object: path, detail: "rows out of range")
+        }
+        try refuseExternalStorage(operation: operation)
+        var bytes = [UInt8](repeating: 0, count: rows.count * width * size)
+        if rows.isEmpty { return (bytes, size) }
+        let fileSpace = try Handle.dataspace(try HDF5Call.id(operation, file: file.path, object: path) { H5Dget_space(handle.id) })
+        var start = [hsize_t](repeating: 0, count: max(shape.rank, 1))
+        var count = shape.dims.map { hsize_t($0) }
+        if shape.rank >= 1 {
+            start[0] = hsize_t(rows.lowerBound)
+            count[0] = hsize_t(rows.count)
+            try HDF5Call.status(operation, file: file.path, object: path) {
+                H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, &start, nil, &count, nil)
+            }
+        }
+        let memorySpace = try Shape(dims: shape.rank >= 1 ? count.map { Int($0) } : []).makeDataspace(operation: operation)
+        try HDF5Call.status(operation, file: file.path, object: path) {
+            H5Dread(handle.id, type.id, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), &bytes)
+        }
+        return (bytes, size)
+    }
+}

@@ -1,0 +1,181 @@
+import AtomicityMetrics
+import Foundation
+import HDF5
+import MetaSAEStore
+
+/// Converts a PyTorch-style export into a canonical file, following a
+/// `ConversionMapping` (detected or given). The input is opened read-only;
+/// the output is written to a temporary beside OUT and renamed at the end.
+public struct Converter: Sendable {
+    public struct Options: Sendable {
+        /// Treat every uint16 / 2-byte opaque float-role dataset as bfloat16 bits.
+        public var bf16 = false
+        public var allowNonFinite = false
+        /// Write float64 instead of float32.
+        public var float64 = false
+        public var square: String = "auto"
+        public init() {}
+    }
+
+    /// What a conversion found, per source dataset.
+    public struct Report: Sendable {
+        public var rows: Int
+        public var widths: [Int]
+        /// "source: n NaN, m Inf" for each source with non-finite values.
+        public var nonFinite: [String]
+        /// Depths whose activations were recomputed (absent in the input).
+        public var recomputedDepths: [Int]
+    }
+
+    public var options: Options
+    public var toolVersion: String
+
+    public init(options: Options = Options(), toolVersion: String) {
+        self.options = options
+        self.toolVersion = toolVersion
+    }
+
+    /// Detects the layout of `input`.
+    public func detect(_ input: String) throws -> ConversionMapping {
+        let file = try File.open(input, mode: .readOnly)
+        let datasets = try SourceInventory.datasets(in: file)
+        guard let rule = LayoutDetector.SquareRule(rawValue: options.square) else {
+            throw ConversionError.mapping("--square must be auto, linear or saelens")
+        }
+        var detector = LayoutDetector(datasets: datasets, squareRule: rule) { path, rows in
+            let dataset = try file.root.dataset(path)
+            let total = try dataset.rowCount
+            return try dataset.readRows(0..<min(rows, total), as: Float.self)
+        }
+        detector.groupAttributes = DeclaredAttributes.collect(file, datasets: datasets)
+        var mapping = try detector.detect()
+        if options.bf16 {
+            // The flag marks every 2-byte integer or opaque source in a float role.
+            for entry in mapping.entries where entry.target != "labels" {
+                if let source = datasets.first(where: { $0.path == entry.source }), source.type.size == 2,
+                   source.type.typeClass == .integer || source.type.typeClass == .opaque,
+                   !(mapping.bf16 ?? []).contains(entry.source) {
+                    mapping.bf16 = (mapping.bf16 ?? []) + [entry.source]
+                }
+            }
+        }
+        return mapping
+    }
+
+    /// Writes the canonical file.
+    public func convert(_ input: String, to output: String, mapping: ConversionMapping) throws -> Report {
+        guard mapping.format == ConversionMapping.formatName, mapping.version == 1 else {
+            throw ConversionError.mapping("format must be \"\(ConversionMapping.formatName)\" version 1")
+        }
+        let source = try File.open(input, mode: .readOnly)
+        let root = try source.root
+        let plan = try ConversionPlan(mapping: mapping, root: root, flagBF16: options.bf16)
+        let writer = try CanonicalWriter(destination: output, source: input, toolVersion: toolVersion)
+        let out = try writer.rootGroup
+        try out.setAttribute("converted_from", URL(fileURLWithPath: input).standardizedFileURL.path)
+        try out.setAttribute("conversion_mapping", String(decoding: try JSONEncoder.compact.encode(mapping), as: UTF8.self))
+        if let exporter = try? root.attribute("exported_by").stringValue { try out.setAttribute("source_exported_by", exporter) }
+
+        var nonFinite: [String] = []
+        // Labels: any integer type, 0–9, one per row.
+        try writer.writeLabels(try plan.labels(expectedRows: plan.rows))
+        // SAE weights, transposed into SAELens orientation where needed.
+        var saes: [SAEWeights] = []
+        for depth in plan.saeDepths {
+            var tensors: [String: [Float]] = [:]
+            for tensor in ["W_enc", "b_enc", "W_dec", "b_dec"] {
+                let (values, bad) = try plan.tensor("depths/\(depth)/sae/\(tensor)")
+                if let bad { nonFinite.append(bad) }
+                tensors[tensor] = values
+            }
+            let attributes = mapping.sae?[String(depth)]
+            let weights = SAEWeights(
+                inputWidth: plan.widths[depth - 1], latentWidth: plan.widths[depth],
+                encoderWeight: tensors["W_enc"]!, encoderBias: tensors["b_enc"]!,
+                decoderWeight: tensors["W_dec"]!, decoderBias: tensors["b_dec"]!,
+                activationFunction: attributes?.activation_fn ?? "relu",
+                subtractsDecoderBias: (attributes?.apply_b_dec_to_input ?? 0) != 0)
+            try writeSAE(weights, depth: depth, into: writer)
+            saes.append(weights)
+        }
+        // Activations, streamed in row blocks; missing depths recomputed.
+        var recomputed: [Int] = []
+        for depth in 0...plan.saeDepths.count {
+            let dataset = try createActivations(out, depth: depth, width: plan.widths[depth])
+            if plan.hasActivations(depth) {
+                if let bad = try plan.streamActivations(depth: depth, { block in try append(block, to: dataset) }) {
+                    nonFinite.append(bad)
+                }
+            } else {
+                recomputed.append(depth)
+                try plan.streamActivations(depth: 0) { block in
+                    var latents = block
+                    for sae in saes[0..<depth] { latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae) }
+                    try append(latents, to: dataset)
+                }
+            }
+        }
+        // Classifier layers, unchanged.
+        for layer in plan.classifierLayers {
+            for tensor in ["weight", "bias"] {
+                let target = "classifier/layers/\(layer)/\(tensor)"
+                guard plan.mapping.entry(for: target) != nil else { continue }
+                let (values, dims, bad) = try plan.matrix(target)
+                if let bad { nonFinite.append(bad) }
+                try write(values, dims: dims, at: target, in: out)
+            }
+        }
+        if !nonFinite.isEmpty && !options.allowNonFinite {
+            writer.abandon()
+            throw ConversionError.nonFinite(nonFinite)
+        }
+        try writer.commit()
+        return Report(rows: plan.rows, widths: plan.widths, nonFinite: nonFinite, recomputedDepths: recomputed)
+    }
+
+    func createActivations(_ root: Group, depth: Int, width: Int) throws -> Dataset {
+        let size = options.float64 ? 8 : 4
+        let chunked = DatasetOptions.rowChunked(width: width, elementSize: size, gzipLevel: 1, shuffle: true)
+        return options.float64
+            ? try root.createDataset(CanonicalPaths.activations(depth), of: Double.self, shape: [0, width], options: chunked)
+            : try root.createDataset(CanonicalPaths.activations(depth), of: Float.self, shape: [0, width], options: chunked)
+    }
+
+    func append(_ block: [Float], to dataset: Dataset) throws {
+        if options.float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
+    }
+
+    func write(_ values: [Float], dims: [Int], at path: String, in root: Group) throws {
+        if options.float64 {
+            try root.writeDataset(path, values.map(Double.init), shape: dims)
+        } else {
+            try root.writeDataset(path, values, shape: dims)
+        }
+    }
+
+    func writeSAE(_ weights: SAEWeights, depth: Int, into writer: CanonicalWriter) throws {
+        if !options.float64 {
+            try writer.writeSAE(depth: depth, weights, extra: ["init": .string("converted")])
+            return
+        }
+        let group = try writer.rootGroup.createGroup(CanonicalPaths.sae(depth))
+        let (input, latent) = (weights.inputWidth, weights.latentWidth)
+        try group.writeDataset("W_enc", weights.encoderWeight.map(Double.init), shape: [input, latent])
+        try group.writeDataset("b_enc", weights.encoderBias.map(Double.init), shape: [latent])
+        try group.writeDataset("W_dec", weights.decoderWeight.map(Double.init), shape: [latent, input])
+        try group.writeDataset("b_dec", weights.decoderBias.map(Double.init), shape: [input])
+        try group.setAttribute("activation_fn", weights.activationFunction)
+        try group.setAttribute("d_in", Int64(input))
+        try group.setAttribute("d_sae", Int64(latent))
+        try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
+        try group.setAttribute("init", "converted")
+    }
+}
+
+extension JSONEncoder {
+    static var compact: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
