@@ -1,3 +1,4 @@
+import Foundation
 import HDF5
 import MetaSAEStore
 
@@ -131,7 +132,7 @@ struct ConversionPlan {
         let dataset = try root.dataset(entry.source)
         var nan = 0
         var infinite = 0
-        for block in try dataset.rowBlocks(targetBytes: 8 << 20) {
+        for block in try dataset.rowBlocks(targetBytes: Self.blockBytes) {
             let values = try read(dataset, rows: block)
             for value in values where !value.isFinite { if value.isNaN { nan += 1 } else { infinite += 1 } }
             try body(values)
@@ -161,6 +162,10 @@ struct ConversionPlan {
             throw ConversionError.dtype(path: dataset.path, "\(type.displayName) cannot be converted to floats")
         }
     }
+
+    /// Rows per streamed block: 8 MiB, or 64 KiB under the debug delay so
+    /// small test inputs still take several blocks.
+    static var blockBytes: Int { ProcessInfo.processInfo.environment["METASAE_DEBUG_BLOCK_DELAY_MS"] == nil ? 8 << 20 : 64 << 10 }
 
     static func transpose(_ values: [Float], rows: Int, columns: Int) -> [Float] {
         var result = [Float](repeating: 0, count: values.count)

@@ -143,6 +143,7 @@ public struct Converter: Sendable {
 
     func append(_ block: [Float], to dataset: Dataset) throws {
         if options.float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
+        DebugHooks.afterBlock()
     }
 
     func write(_ values: [Float], dims: [Int], at path: String, in root: Group) throws {

@@ -182,11 +182,12 @@ public struct CascadeTrainer: Sendable {
             ? try root.createDataset(CanonicalPaths.images, of: UInt8.self, shape: [0, 784],
                                      options: .rowChunked(width: 784, elementSize: 1, gzipLevel: 4))
             : nil
-        for block in Dataset.blocks(rows: analysisCount, blockRows: 4_096) {
+        for block in Dataset.blocks(rows: analysisCount, blockRows: DebugHooks.writeBlockRows(default: 4_096)) {
             let pixels = mnist.test.pixels[(block.lowerBound * 784)..<(block.upperBound * 784)]
             try images?.append(Array(pixels))
             let base = classifier.hiddenActivations(MNIST.normalized(pixels), rows: block.count, layer: config.hiddenLayer)
             try trained[0].append(base)
+            DebugHooks.afterBlock()
             var latents = base
             for (index, sae) in saes.enumerated() {
                 latents = sae.encode(latents, rows: block.count)
