@@ -55,7 +55,7 @@ public struct DatatypeInfo: Sendable, Equatable, Codable {
             base += ")"
             return base
         case .opaque:
-            base = "opaque \(size) bytes" + (tag.map { " tag '\($0)'" } ?? "")
+            base = "opaque \(size) bytes" + (tag.flatMap { $0.isEmpty ? nil : " tag '\($0)'" } ?? "")
             return base
         case .compound:
             return "compound {" + (members ?? []).joined(separator: ", ") + "}"

@@ -62,10 +62,11 @@ import Testing
         try Self.check(output, against: fileCase.truth, classifier: fileCase.classifier, file: file)
     }
 
-    @Test func bf16BitsNeedTheFlag() throws {
+    @Test(arguments: ["bf16_bits.h5", "bf16_opaque.h5"])
+    func bf16BitsNeedTheFlag(file: String) throws {
         let scratch = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = Self.folder.appendingPathComponent("bf16_bits.h5").path
+        let input = Self.folder.appendingPathComponent(file).path
         let output = scratch.appendingPathComponent("out.h5").path
         let refused = try CLI.run(["convert", input, output])
         #expect(refused.status == 70)
@@ -73,7 +74,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: output))
         let run = try CLI.run(["convert", input, output, "--bf16", "--quiet"])
         #expect(run.status == 0, "\(run.stderr)")
-        try Self.check(output, against: "main_bf16", classifier: true, file: "bf16_bits.h5 --bf16")
+        try Self.check(output, against: "main_bf16", classifier: true, file: "\(file) --bf16")
     }
 
     @Test(arguments: [

@@ -154,13 +154,17 @@ def dset(f, path, data, dtype=None, attrs=None):
 class FloatWriter:
     """How float arrays are stored: plain dtype, or bfloat16 bits."""
 
-    def __init__(self, dtype="<f4", bf16=False, mark=False):
-        self.dtype, self.bf16, self.mark = dtype, bf16, mark
+    def __init__(self, dtype="<f4", bf16=False, mark=False, opaque=False):
+        self.dtype, self.bf16, self.mark, self.opaque = dtype, bf16, mark, opaque
 
     def __call__(self, f, path, a):
         if self.bf16:
             attrs = {"dtype": "bfloat16"} if self.mark else None
-            return dset(f, path, to_bf16_bits(a), dtype="<u2", attrs=attrs)
+            bits = to_bf16_bits(a)
+            if self.opaque:
+                # torch's bf16 viewed as raw 2-byte records (numpy 'V2'): HDF5 opaque.
+                return dset(f, path, bits.astype("<u2").view("V2"), attrs=attrs)
+            return dset(f, path, bits, dtype="<u2", attrs=attrs)
         return dset(f, path, a.astype(np.float32), dtype=self.dtype)
 
 
@@ -328,6 +332,9 @@ def main(argv):
           "main_bf16", needs_flag="--bf16")
     write("bf16_marked.h5",
           lambda f: write_dotted(f, main_t, FloatWriter(bf16=True, mark=True)), "main_bf16")
+    write("bf16_opaque.h5",
+          lambda f: write_dotted(f, main_t, FloatWriter(bf16=True, opaque=True)), "main_bf16",
+          needs_flag="--bf16")
     write("square.h5", lambda f: write_dotted(f, sq_t), "square", classifier=False)
     write("square_no_latents.h5",
           lambda f: write_dotted(f, sq_t, skip={"activations/depth_1"}), "square",
