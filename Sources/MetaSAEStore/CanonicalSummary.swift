@@ -16,6 +16,8 @@ public struct CanonicalSummary: Sendable, Codable {
         public var sampledRows: Int
         /// Stored values of the sparse form, when present.
         public var sparseNonZeros: Int?
+        /// Share of stored entries in the sparse form: nnz / (N·F).
+        public var sparseDensity: Double?
     }
 
     public var schemaVersion: Int?
@@ -58,8 +60,8 @@ public struct CanonicalSummary: Sendable, Codable {
             if let dataset = try? file.activations(depth: depth) {
                 Self.estimateSparsity(dataset, into: &summary)
             }
-            if let indptr = try? file.root.dataset(CanonicalPaths.sparse(depth) + "/indices") {
-                summary.sparseNonZeros = try? indptr.rowCount
+            if let group = try? file.root.group(CanonicalPaths.sparse(depth)), let sparse = try? SparseActivations(group) {
+                Self.summarize(sparse, into: &summary)
             }
             return summary
         }
@@ -68,6 +70,23 @@ public struct CanonicalSummary: Sendable, Codable {
             classifierArchitecture = try? classifier.attribute("architecture").stringValue
             classifierAccuracy = try? classifier.attribute("test_accuracy").doubleValue
         }
+    }
+
+    /// nnz and density exactly; L0 and dead latents from the sample rows.
+    private static func summarize(_ sparse: SparseActivations, into summary: inout Depth) {
+        summary.sparseNonZeros = sparse.nonZeros
+        summary.sparseDensity = sparse.rowCount * sparse.width > 0
+            ? Double(sparse.nonZeros) / Double(sparse.rowCount * sparse.width) : 0
+        guard summary.sampledRows == 0, sparse.rowCount > 0, let block = try? sparse.block(0..<min(sparse.rowCount, sampleRows)) else { return }
+        var everActive = [Bool](repeating: false, count: sparse.width)
+        var active = 0
+        for (index, value) in zip(block.indices, block.values) where abs(value) > activeThreshold {
+            active += 1
+            everActive[Int(index)] = true
+        }
+        summary.sampledRows = block.rowCount
+        summary.meanL0 = Double(active) / Double(block.rowCount)
+        summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(max(sparse.width, 1))
     }
 
     private static func estimateSparsity(_ dataset: Dataset, into summary: inout Depth) {

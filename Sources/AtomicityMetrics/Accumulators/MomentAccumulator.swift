@@ -1,4 +1,5 @@
 import LinearAlgebra
+import MetaSAEStore
 /// Count, mean, co-moment matrix and per-class sums of a stream of rows,
 /// accumulated in Float64 and mergeable.
 ///
@@ -10,13 +11,13 @@ public struct MomentAccumulator: Sendable {
     public static let classCount = 10
 
     public let width: Int
-    public private(set) var count: Int = 0
-    public private(set) var mean: [Double]
+    public internal(set) var count: Int = 0
+    public internal(set) var mean: [Double]
     /// Σ (x − mean)(x − mean)ᵀ, upper triangle valid, [F × F] row-major.
-    public private(set) var comoment: [Double]
-    public private(set) var classCounts: [Int]
+    public internal(set) var comoment: [Double]
+    public internal(set) var classCounts: [Int]
     /// Σ x per class, [10 × F].
-    public private(set) var classSums: [Double]
+    public internal(set) var classSums: [Double]
 
     public init(width: Int) {
         self.width = width
@@ -30,12 +31,28 @@ public struct MomentAccumulator: Sendable {
     /// block costs more in page faults than the arithmetic).
     private var centred: [Float] = []
     private var gram: [Float] = []
+    /// Scratch for a sparse block's raw second moments (see +Sparse).
+    var raw: [Double] = []
 
-    /// Adds a block of `labels.count` rows, merging it straight into the state.
+    /// Adds a block of `labels.count` rows, merging it straight into the
+    /// state. A sparse block (density below `sparseDensityThreshold`) takes
+    /// the sparse kernel; others the Float32 BLAS Gram.
     public mutating func add(_ block: UnsafeBufferPointer<Float>, labels: [Int32]) {
         let rows = labels.count
         precondition(block.count == rows * width, "block and labels disagree")
         guard rows > 0 else { return }
+        var nonZeros = 0
+        for value in block where value != 0 { nonZeros += 1 }
+        if Double(nonZeros) / Double(block.count) <= Self.sparseDensityThreshold {
+            add(CSRBlock(dense: block, width: width), labels: labels)
+        } else {
+            addDense(block, labels: labels)
+        }
+    }
+
+    /// The dense kernel: Float32 centring and `ssyrk`, merged in Float64.
+    mutating func addDense(_ block: UnsafeBufferPointer<Float>, labels: [Int32]) {
+        let rows = labels.count
         // Per-class sums of the block in Float64; the block mean follows.
         var blockClassSums = [Double](repeating: 0, count: Self.classCount * width)
         blockClassSums.withUnsafeMutableBufferPointer { sums in

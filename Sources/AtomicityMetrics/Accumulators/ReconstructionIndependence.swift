@@ -11,9 +11,9 @@ import LinearAlgebra
 public struct ReconstructionIndependence: Sendable {
     public static let activeThreshold: Float = 1e-5
 
-    public private(set) var scoreSum = 0.0
-    public private(set) var examplesUsed = 0
-    public private(set) var examplesSeen = 0
+    public internal(set) var scoreSum = 0.0
+    public internal(set) var examplesUsed = 0
+    public internal(set) var examplesSeen = 0
 
     public init() {}
 
@@ -35,13 +35,12 @@ public struct ReconstructionIndependence: Sendable {
         }
         var projections = [Float](repeating: 0, count: rows * width)
         BLAS.multiply(residual, chain.linearFloat, into: &projections, m: rows, k: depth0, n: width, transposeB: true)
-        let outputs = Double(depth0)
         for row in 0..<rows {
-            examplesSeen += 1
             let z = latents.baseAddress! + row * width
-            var active: [Int] = []
-            for feature in 0..<width where abs(z[feature]) > Self.activeThreshold { active.append(feature) }
-            guard active.count > 1 else { continue }
+            var active: [(feature: Int, value: Double, projection: Double)] = []
+            for feature in 0..<width where abs(z[feature]) > Self.activeThreshold {
+                active.append((feature, Double(z[feature]), Double(projections[row * width + feature])))
+            }
             var residualNorm = 0.0
             var fullError = 0.0
             for column in 0..<depth0 {
@@ -50,18 +49,27 @@ public struct ReconstructionIndependence: Sendable {
                 let difference = Double(reconstruction[row * depth0 + column]) + r
                 fullError += difference * difference
             }
-            fullError /= outputs
-            let divisor = Double(max(active.count - 1, 1))
-            var exampleSum = 0.0
-            for feature in active {
-                let value = Double(z[feature])
-                let isolated = (value * value * chain.rowNormsSquared[feature]
-                    + 2 * value * Double(projections[row * width + feature]) + residualNorm) / outputs
-                exampleSum += (isolated - fullError) / divisor
-            }
-            scoreSum += exampleSum / Double(active.count)
-            examplesUsed += 1
+            scoreExample(active: active, residualNorm: residualNorm, fullError: fullError / Double(depth0), chain: chain)
         }
+    }
+
+    /// One example's score from its active latents (value zⱼ and projection
+    /// mⱼ·r), ‖r‖² and the full-reconstruction error; skipped below 2 active.
+    mutating func scoreExample(
+        active: [(feature: Int, value: Double, projection: Double)], residualNorm: Double, fullError: Double, chain: DecoderChain
+    ) {
+        examplesSeen += 1
+        guard active.count > 1 else { return }
+        let outputs = Double(chain.outputWidth)
+        let divisor = Double(max(active.count - 1, 1))
+        var exampleSum = 0.0
+        for latent in active {
+            let isolated = (latent.value * latent.value * chain.rowNormsSquared[latent.feature]
+                + 2 * latent.value * latent.projection + residualNorm) / outputs
+            exampleSum += (isolated - fullError) / divisor
+        }
+        scoreSum += exampleSum / Double(active.count)
+        examplesUsed += 1
     }
 
     public mutating func merge(_ other: ReconstructionIndependence) {

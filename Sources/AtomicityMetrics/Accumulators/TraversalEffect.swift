@@ -12,15 +12,15 @@ public struct TraversalEffect: Sendable {
 
     public let width: Int
     /// Rows seen so far.
-    public private(set) var rows = 0
+    public internal(set) var rows = 0
     /// Rows where |zⱼ| > 1e-5, per latent.
-    public private(set) var activeCounts: [Int]
+    public internal(set) var activeCounts: [Int]
     /// Σᵢ fraction of outputs significantly moved, per latent.
-    public private(set) var significantSums: [Double]
+    public internal(set) var significantSums: [Double]
     /// Σᵢ zᵢⱼ, per latent (for d̄).
-    public private(set) var latentSums: [Double]
+    public internal(set) var latentSums: [Double]
     /// Σᵢ tᵢⱼ, per latent.
-    public private(set) var directionSums: [Double]
+    public internal(set) var directionSums: [Double]
 
     /// |mⱼₖ| sorted descending, per latent, for counting by binary search.
     private let sortedMagnitudes: [[Float]]
@@ -43,31 +43,33 @@ public struct TraversalEffect: Sendable {
     ///   - reconstruction: z·M for the block, [rows × D], without the offset c.
     public mutating func add(latents: UnsafeBufferPointer<Float>, reconstruction: [Float], chain: DecoderChain, rows count: Int) {
         let depth0 = chain.outputWidth
-        let outputs = Double(depth0)
         for row in 0..<count {
-            rows += 1
-            // Unbiased std of the baseline reconstruction z·M + c.
-            var sum = 0.0
-            var squares = 0.0
-            for column in 0..<depth0 {
-                let value = Double(reconstruction[row * depth0 + column]) + chain.offset[column]
-                sum += value
-                squares += value * value
-            }
-            let meanValue = sum / outputs
-            let variance = depth0 > 1 ? max(0, (squares - outputs * meanValue * meanValue) / (outputs - 1)) : .nan
-            let threshold = 0.5 * (variance.squareRoot() + 1e-8)
+            let baseline = (0..<depth0).map { Double(reconstruction[row * depth0 + $0]) + chain.offset[$0] }
             let z = latents.baseAddress! + row * width
-            for latent in 0..<width {
-                let value = z[latent]
-                if abs(value) > Self.activeThreshold { activeCounts[latent] += 1 }
-                guard value != 0 else { continue }
-                latentSums[latent] += Double(value)
-                let magnitude = Double(abs(value))
-                let size = magnitude * rowNorms[latent]
-                directionSums[latent] += Double(value) * rowNorms[latent] / max(size, Self.cosineEpsilon)
-                significantSums[latent] += Double(countAbove(threshold, scale: magnitude, latent: latent)) / outputs
-            }
+            addRow(entries: (0..<width).lazy.map { ($0, z[$0]) }, threshold: Self.threshold(baseline: baseline), outputs: depth0)
+        }
+    }
+
+    /// 0.5·(unbiased std of the baseline reconstruction + 1e-8).
+    static func threshold(baseline: [Double]) -> Double {
+        let outputs = Double(baseline.count)
+        let mean = baseline.reduce(0, +) / outputs
+        let squares = baseline.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        let variance = baseline.count > 1 ? squares / (outputs - 1) : .nan
+        return 0.5 * (variance.squareRoot() + 1e-8)
+    }
+
+    /// One example: its latents (zero or not) and its significance threshold.
+    mutating func addRow(entries: some Sequence<(Int, Float)>, threshold: Double, outputs: Int) {
+        rows += 1
+        for (latent, value) in entries {
+            if abs(value) > Self.activeThreshold { activeCounts[latent] += 1 }
+            guard value != 0 else { continue }
+            latentSums[latent] += Double(value)
+            let magnitude = Double(abs(value))
+            let size = magnitude * rowNorms[latent]
+            directionSums[latent] += Double(value) * rowNorms[latent] / max(size, Self.cosineEpsilon)
+            significantSums[latent] += Double(countAbove(threshold, scale: magnitude, latent: latent)) / Double(outputs)
         }
     }
 

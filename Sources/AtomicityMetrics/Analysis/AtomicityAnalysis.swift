@@ -18,7 +18,7 @@ public struct AtomicityAnalysis: Sendable {
         }
         let selected = try selectedDepths(available: deepest)
         let labels = try file.labelReader()
-        let base = try file.activationSource(depth: 0)
+        let base = try file.preferredActivationSource(depth: 0)
         let total = labels.count
         guard base.rowCount == total else {
             throw StoreError.layout(path: file.path, "labels has \(total) rows but depth 0 has \(base.rowCount)")
@@ -32,7 +32,7 @@ public struct AtomicityAnalysis: Sendable {
             guard sae.inputWidth == widths[depth - 1] else {
                 throw StoreError.layout(path: file.path, "SAE \(depth) expects \(sae.inputWidth) inputs but depth \(depth - 1) has \(widths[depth - 1])")
             }
-            let source = try file.activationSource(depth: depth)
+            let source = try file.preferredActivationSource(depth: depth)
             guard source.width == sae.latentWidth, source.rowCount == total else {
                 throw StoreError.layout(path: file.path, "depth \(depth) activations are [\(source.rowCount), \(source.width)], expected [\(total), \(sae.latentWidth)]")
             }
@@ -167,7 +167,8 @@ public struct AtomicityAnalysis: Sendable {
                 // Stored latents when present, else recomputed through the stored encoders.
                 let sources: [any RowBlockSource] = [base] + (try (1..<widths.count).map { depth -> any RowBlockSource in
                     file.root.contains(CanonicalPaths.activations(depth, under: prefix))
-                        ? try file.activationSource(depth: depth, under: prefix)
+                        || file.root.contains(CanonicalPaths.sparse(depth, under: prefix))
+                        ? try file.preferredActivationSource(depth: depth, under: prefix)
                         : EncodedActivations(base: base, encoders: Array(decoders[0..<depth]))
                 })
                 let seed = (try? file.root.group(String(prefix.dropLast())).attribute("seed").intValue).flatMap { $0 }.map { UInt64(bitPattern: $0) } ?? UInt64(index)

@@ -56,6 +56,9 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Also store the analysis images under /images.")
     var images = false
 
+    @Option(help: "Store SAE latents in compressed-row form: on, off, auto (density < 0.1) or a density threshold.")
+    var sparse = "off"
+
     @Flag(name: .customLong("store-null-activations"), help: "Store the null cascades' activations too (default: weights only; analysis recomputes them).")
     var storeNullActivations = false
 
@@ -82,6 +85,8 @@ struct TrainingOptions: ParsableArguments {
         config.analysisExamples = analysisExamples
         config.storeImages = images
         config.storeNullActivations = storeNullActivations
+        guard SparseStorage(argument: sparse) != nil else { throw ValidationError("--sparse takes on, off, auto or a density in (0, 1]") }
+        config.sparse = sparse
         return config
     }
 

@@ -25,7 +25,7 @@ struct DescribeRenderer {
             out += "   per class: " + classes.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
         }
         out += "\n"
-        var table = TextTable(header: ["depth", "width", "d_in", "chain", "mean L0", "dead", "sample"])
+        var table = TextTable(header: ["depth", "width", "d_in", "chain", "mean L0", "dead", "sample", "storage"])
         for depth in summary.depths {
             table.add([
                 "\(depth.depth)",
@@ -34,7 +34,10 @@ struct DescribeRenderer {
                 depth.depth == 0 ? "-" : (depth.chainConsistent ? "ok" : "BROKEN"),
                 depth.meanL0.map { String(format: "%.1f", $0) } ?? "-",
                 depth.deadFraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
-                depth.sampledRows > 0 ? "\(depth.sampledRows) rows" : (depth.sparseNonZeros.map { "sparse, nnz \($0)" } ?? "-"),
+                depth.sampledRows > 0 ? "\(depth.sampledRows) rows" : "-",
+                depth.sparseNonZeros.map { nnz in
+                    "CSR nnz \(nnz), density " + (depth.sparseDensity.map { String(format: "%.3f", $0) } ?? "?")
+                } ?? "dense",
             ])
         }
         out += table.render(indent: "  ")

@@ -102,7 +102,8 @@ public struct CascadeTrainer: Sendable {
 
         // 3. The file, written in row blocks of the analysis images.
         try write(output: output, source: source, mnist: mnist, analysisCount: analysisCount,
-                  classifier: classifier, accuracy: accuracy, saes: saes, scales: scales)
+                  classifier: classifier, accuracy: accuracy, saes: saes, scales: scales,
+                  densities: fits.map { $0.meanL0 / Double(max($0.latentWidth, 1)) })
         lap("write")
         return TrainingSummary(output: output, testAccuracy: accuracy, classifierEpochLosses: classifierLosses,
                                saeEpochLosses: saeLosses, fits: fits, analysisExamples: analysisCount, seconds: seconds)
@@ -130,10 +131,12 @@ public struct CascadeTrainer: Sendable {
         try require(config.classifierLearningRate > 0 && config.saeLearningRate > 0, "learning rates must be positive")
         try require(config.nullSeeds >= 0, "--null-seeds must be ≥ 0")
         try require((config.trainExamples ?? 1) > 0 && (config.analysisExamples ?? 1) > 0, "example counts must be positive")
+        try require(SparseStorage(argument: config.sparse) != nil, "--sparse takes on, off, auto or a density in (0, 1]")
     }
 
     func write(output: String, source: String, mnist: MNIST, analysisCount: Int,
-               classifier: MLPClassifier, accuracy: Double, saes: [SparseAutoencoder], scales: [Float]) throws {
+               classifier: MLPClassifier, accuracy: Double, saes: [SparseAutoencoder], scales: [Float],
+               densities: [Double]) throws {
         let config = configuration
         let writer = try CanonicalWriter(destination: output, source: source, seed: Int(truncatingIfNeeded: config.seed),
                                          toolVersion: toolVersion)
@@ -173,8 +176,15 @@ public struct CascadeTrainer: Sendable {
             }
         }
 
-        // Activations of the analysis images, every depth, one block at a time.
-        let trained = try widths.indices.map { try writer.activations(depth: $0, width: widths[$0]) }
+        // Activations of the analysis images, every depth, one block at a time;
+        // SAE depths whose training latents were sparse enough in compressed rows.
+        let storage = SparseStorage(argument: config.sparse) ?? .never
+        let sinks: [ActivationSink] = try widths.indices.map { depth in
+            if depth >= 1 && storage.useSparse(density: densities[depth - 1]) {
+                return .sparse(try writer.sparseActivations(depth: depth, width: widths[depth]))
+            }
+            return .dense(try writer.activations(depth: depth, width: widths[depth]))
+        }
         let nullDatasets = try (config.storeNullActivations ? nulls.indices : 0..<0).map { index in
             try (1..<widths.count).map { try writer.activations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
         }
@@ -186,12 +196,12 @@ public struct CascadeTrainer: Sendable {
             let pixels = mnist.test.pixels[(block.lowerBound * 784)..<(block.upperBound * 784)]
             try images?.append(Array(pixels))
             let base = classifier.hiddenActivations(MNIST.normalized(pixels), rows: block.count, layer: config.hiddenLayer)
-            try trained[0].append(base)
+            try sinks[0].append(base)
             DebugHooks.afterBlock()
             var latents = base
             for (index, sae) in saes.enumerated() {
                 latents = sae.encode(latents, rows: block.count)
-                try trained[index + 1].append(latents)
+                try sinks[index + 1].append(latents)
             }
             for (index, cascade) in nulls.enumerated() where index < nullDatasets.count {
                 var nullLatents = base
@@ -202,6 +212,19 @@ public struct CascadeTrainer: Sendable {
             }
         }
         try writer.commit()
+    }
+}
+
+/// Where a depth's activations go: a dense dataset or the compressed-row form.
+enum ActivationSink {
+    case dense(Dataset)
+    case sparse(SparseActivationWriter)
+
+    func append(_ block: [Float]) throws {
+        switch self {
+        case .dense(let dataset): try dataset.append(block)
+        case .sparse(let writer): try writer.append(dense: block)
+        }
     }
 }
 

@@ -29,6 +29,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var analysisExamples: Int?
     /// Also store the analysis images under /images.
     public var storeImages = false
+    /// Compressed-row storage of SAE latents: "off", "on", "auto" or a
+    /// density threshold (see `SparseStorage`). Depth 0 stays dense.
+    public var sparse = "off"
 
     public init() {}
 

@@ -1,0 +1,55 @@
+/// A block of rows in compressed-row form: row r's entries are
+/// `indices[offsets[r]..<offsets[r+1]]` and the matching `values`, with
+/// column indices strictly increasing within each row.
+public struct CSRBlock: Sendable, Equatable {
+    public var width: Int
+    /// Row starts, relative to this block: count + 1 entries, offsets[0] = 0.
+    public var offsets: [Int]
+    public var indices: [Int32]
+    public var values: [Float]
+
+    public init(width: Int, offsets: [Int], indices: [Int32], values: [Float]) {
+        self.width = width
+        self.offsets = offsets
+        self.indices = indices
+        self.values = values
+    }
+
+    public var rowCount: Int { offsets.count - 1 }
+    public var nonZeros: Int { indices.count }
+
+    /// Compresses a dense row-major block, keeping values that are not 0.
+    public init(dense: UnsafeBufferPointer<Float>, width: Int) {
+        self.width = width
+        let rows = width > 0 ? dense.count / width : 0
+        offsets = [0]
+        offsets.reserveCapacity(rows + 1)
+        indices = []
+        values = []
+        for row in 0..<rows {
+            let base = row * width
+            for column in 0..<width where dense[base + column] != 0 {
+                indices.append(Int32(column))
+                values.append(dense[base + column])
+            }
+            offsets.append(indices.count)
+        }
+    }
+
+    /// Expands into a dense row-major block.
+    public func densified() -> [Float] {
+        var dense = [Float](repeating: 0, count: rowCount * width)
+        for row in 0..<rowCount {
+            for entry in offsets[row]..<offsets[row + 1] { dense[row * width + Int(indices[entry])] = values[entry] }
+        }
+        return dense
+    }
+
+    /// Rows `range` of this block, as a block of their own.
+    public func rows(_ range: Range<Int>) -> CSRBlock {
+        let start = offsets[range.lowerBound]
+        let end = offsets[range.upperBound]
+        return CSRBlock(width: width, offsets: offsets[range.lowerBound...range.upperBound].map { $0 - start },
+                        indices: Array(indices[start..<end]), values: Array(values[start..<end]))
+    }
+}
