@@ -14,6 +14,9 @@ public struct Converter: Sendable {
         /// Write float64 instead of float32.
         public var float64 = false
         public var square: String = "auto"
+        /// Compressed-row storage of SAE latents (depths ≥ 1), decided per
+        /// depth from the density of its first block.
+        public var sparse: SparseStorage = .never
         public init() {}
     }
 
@@ -101,19 +104,30 @@ public struct Converter: Sendable {
         // Activations, streamed in row blocks; missing depths recomputed.
         var recomputed: [Int] = []
         for depth in 0...plan.saeDepths.count {
-            let dataset = try createActivations(out, depth: depth, width: plan.widths[depth])
+            var sink: ConvertedActivations?
+            func sinkFor(_ block: [Float]) throws -> ConvertedActivations {
+                if let sink { return sink }
+                let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
+                let made: ConvertedActivations = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
+                    ? .sparse(try writer.sparseActivations(depth: depth, width: plan.widths[depth]))
+                    : .dense(try createActivations(out, depth: depth, width: plan.widths[depth]))
+                sink = made
+                return made
+            }
+            func write(_ block: [Float]) throws {
+                try append(block, to: try sinkFor(block))
+            }
             if plan.hasActivations(depth) {
-                if let bad = try plan.streamActivations(depth: depth, { block in try append(block, to: dataset) }) {
-                    nonFinite.append(bad)
-                }
+                if let bad = try plan.streamActivations(depth: depth, write) { nonFinite.append(bad) }
             } else {
                 recomputed.append(depth)
                 try plan.streamActivations(depth: 0) { block in
                     var latents = block
                     for sae in saes[0..<depth] { latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae) }
-                    try append(latents, to: dataset)
+                    try write(latents)
                 }
             }
+            if sink == nil { _ = try sinkFor([]) }  // zero rows: still create the dataset
         }
         // Classifier layers, unchanged.
         for layer in plan.classifierLayers {
@@ -141,8 +155,13 @@ public struct Converter: Sendable {
             : try root.createDataset(CanonicalPaths.activations(depth), of: Float.self, shape: [0, width], options: chunked)
     }
 
-    func append(_ block: [Float], to dataset: Dataset) throws {
-        if options.float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
+    func append(_ block: [Float], to sink: ConvertedActivations) throws {
+        switch sink {
+        case .dense(let dataset):
+            if options.float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
+        case .sparse(let writer):
+            try writer.append(dense: block)
+        }
         DebugHooks.afterBlock()
     }
 
@@ -171,6 +190,12 @@ public struct Converter: Sendable {
         try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
         try group.setAttribute("init", "converted")
     }
+}
+
+/// Where one depth's converted activations go.
+enum ConvertedActivations {
+    case dense(Dataset)
+    case sparse(SparseActivationWriter)
 }
 
 extension JSONEncoder {

@@ -52,11 +52,15 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Write float64 activations and weights instead of float32.")
     var float64 = false
 
+    @Option(help: "Store SAE latents in compressed-row form: on, off, auto (density < 0.1) or a density threshold.")
+    var sparse = "off"
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
         if !["auto", "linear", "saelens"].contains(square) { throw ValidationError("--square must be auto, linear or saelens") }
+        if SparseStorage(argument: sparse) == nil { throw ValidationError("--sparse takes on, off, auto or a density in (0, 1]") }
         if output == nil && !dryRun && emitMapping == nil {
             throw ValidationError("give OUT.h5, or --dry-run / --emit-mapping FILE")
         }
@@ -69,6 +73,7 @@ struct ConvertCommand: ParsableCommand {
             options.allowNonFinite = allowNonFinite
             options.float64 = float64
             options.square = square
+            options.sparse = SparseStorage(argument: sparse) ?? .never
             let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
             let plan: ConversionMapping
             do {
