@@ -16,9 +16,42 @@ public protocol RowBlockSource: Sendable {
     func forEachBlock(
         rows: Range<Int>, targetBytes: Int,
         _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void) throws
+    /// Rows `rows` as a new row-major array.
+    func rows(_ rows: Range<Int>) throws -> [Float]
+    /// Rows `rows` into `buffer`, reusing its storage when it is big enough.
+    func read(_ rows: Range<Int>, into buffer: inout [Float]) throws
+    /// How a stream over `rows` is cut into blocks.
+    func blockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>]
 }
 
 extension RowBlockSource {
+    /// Consecutive blocks covering `rows`, about `targetBytes` of Float32
+    /// each, starting on multiples of `rowAlignment` so chunks decode once.
+    public func blockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>] {
+        alignedBlockRanges(rows: rows, targetBytes: targetBytes)
+    }
+
+    public func alignedBlockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>] {
+        guard !rows.isEmpty else { return [] }
+        let alignment = max(1, rowAlignment)
+        let wanted = max(1, targetBytes / max(1, width * 4))
+        let blockRows = max(alignment, (wanted / alignment) * alignment)
+        var ranges: [Range<Int>] = []
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            // The first block may start mid-chunk; later ones start on chunk boundaries.
+            let end = min(rows.upperBound, ((start + blockRows) / alignment) * alignment > start
+                          ? ((start + blockRows) / alignment) * alignment : start + blockRows)
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
+    }
+
+    public func read(_ rows: Range<Int>, into buffer: inout [Float]) throws {
+        buffer = try self.rows(rows)
+    }
+
     /// Reads `rows` into a new array (for small prefixes).
     public func rows(_ rows: Range<Int>) throws -> [Float] {
         var result: [Float] = []
@@ -55,6 +88,23 @@ public struct DenseActivations: RowBlockSource, @unchecked Sendable {
         _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
     ) throws {
         try dataset.forEachRowBlock(as: Float.self, rows: rows, targetBytes: targetBytes, body)
+    }
+
+    public func rows(_ rows: Range<Int>) throws -> [Float] {
+        try dataset.readRows(rows, as: Float.self)
+    }
+
+    public func read(_ rows: Range<Int>, into buffer: inout [Float]) throws {
+        let count = rows.count * width
+        if buffer.count != count {
+            if buffer.capacity >= count {
+                buffer.removeAll(keepingCapacity: true)
+                buffer.append(contentsOf: repeatElement(0, count: count))
+            } else {
+                buffer = [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            }
+        }
+        try buffer.withUnsafeMutableBufferPointer { try dataset.read(rows: rows, into: $0) }
     }
 }
 

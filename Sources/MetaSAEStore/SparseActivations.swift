@@ -41,17 +41,21 @@ public struct SparseActivations: RowBlockSource, @unchecked Sendable {
         }
     }
 
-    /// Streams row blocks in CSR form, each about `targetBytes` of stored entries.
-    public func forEachSparseBlock(rows: Range<Int>, targetBytes: Int, _ body: (Range<Int>, CSRBlock) throws -> Void) throws {
-        guard !rows.isEmpty else { return }
+    /// Blocks of about `targetBytes` of stored entries (8 bytes each).
+    public func blockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>] {
+        guard !rows.isEmpty else { return [] }
         let averagePerRow = max(1, nonZeros / max(rowCount, 1))
         let blockRows = max(1, targetBytes / (8 * averagePerRow))
-        var start = rows.lowerBound
-        while start < rows.upperBound {
-            let end = min(rows.upperBound, start + blockRows)
-            try body(start..<end, try block(start..<end))
-            start = end
-        }
+        return stride(from: rows.lowerBound, to: rows.upperBound, by: blockRows).map { $0..<min(rows.upperBound, $0 + blockRows) }
+    }
+
+    /// Streams row blocks in CSR form, each about `targetBytes` of stored entries.
+    public func forEachSparseBlock(rows: Range<Int>, targetBytes: Int, _ body: (Range<Int>, CSRBlock) throws -> Void) throws {
+        for range in blockRanges(rows: rows, targetBytes: targetBytes) { try body(range, try block(range)) }
+    }
+
+    public func rows(_ rows: Range<Int>) throws -> [Float] {
+        try block(rows).densified()
     }
 
     /// Rows `range` as a validated CSR block.

@@ -60,13 +60,10 @@ struct Covariance: ParsableCommand {
 
     func run() throws {
         let canonical = try CanonicalFile(path: file)
-        let source = try canonical.activationSource(depth: depth)
+        let source = try canonical.preferredActivationSource(depth: depth)
         let labels = try canonical.labelReader()
-        var moments = MomentAccumulator(width: source.width)
         let start = Date()
-        try source.forEachBlock(rows: 0..<source.rowCount, targetBytes: blockMegabytes << 20) { rows, values in
-            moments.add(values, labels: try labels.labels(rows))
-        }
+        let moments = try AtomicityAnalysis.moments(of: source, labels: labels, blockBytes: blockMegabytes << 20)
         let seconds = Date().timeIntervalSince(start)
         let odm = AtomicityFormulas.offDiagonalMass(moments)
         var usage = rusage()

@@ -55,6 +55,17 @@ public struct AtomicityAnalysis: Sendable {
             verdict: verdict, seconds: seconds)
     }
 
+    /// Class means and co-moments of one source in one streamed pass, with
+    /// reads overlapped with compute: the kernel behind CSP and ODM.
+    public static func moments(
+        of source: any RowBlockSource, labels: LabelReader?, blockBytes: Int = 16 << 20,
+        progress: any ProgressSink = SilentProgress()
+    ) throws -> MomentAccumulator {
+        var pass = DepthPass(depth: 0, source: source, base: source, labels: labels, stage: "moments")
+        pass.blockBytes = blockBytes
+        return try pass.run(progress: progress).moments!
+    }
+
     func selectedDepths(available deepest: Int) throws -> [Int] {
         guard let requested = settings.depths else { return Array(1...deepest) }
         let invalid = requested.filter { $0 < 1 || $0 > deepest }

@@ -28,6 +28,15 @@ struct DepthPass {
         var seconds: [String: Double] = [:]
     }
 
+    /// One block as the I/O thread hands it over.
+    struct StreamedBlock: @unchecked Sendable {
+        var rows: Range<Int>
+        var dense: Prefetcher.Buffer?
+        var sparse: CSRBlock?
+        var labels: [Int32] = []
+        var base: [Float]?
+    }
+
     func run(progress: any ProgressSink) throws -> Outcome {
         let total = source.rowCount
         let width = source.width
@@ -43,61 +52,70 @@ struct DepthPass {
         // Moments need every row; the probes only their prefixes.
         let prefix = max(fri != nil ? friRows : 0, ltes != nil ? ltesRows : 0)
         let rowsNeeded = moments != nil ? total : prefix
-        func labelsOf(_ rows: Range<Int>) throws -> [Int32] {
-            try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count)
-        }
-        if let sparse = source as? SparseActivations {
-            // Compressed rows: sparse kernels throughout, only stored latents touched.
-            try sparse.forEachSparseBlock(rows: 0..<rowsNeeded, targetBytes: blockBytes) { rows, block in
-                if moments != nil {
-                    let blockLabels = try labelsOf(rows)
-                    timed("moments") { moments!.add(block, labels: blockLabels) }
-                }
-                if let chain, rows.lowerBound < prefix {
-                    if fri != nil, rows.lowerBound < friRows {
-                        let used = min(rows.upperBound, friRows) - rows.lowerBound
-                        let baseRows = try base.rows(rows.lowerBound..<(rows.lowerBound + used))
-                        timed("FRI") { baseRows.withUnsafeBufferPointer { fri!.add(sparse: block.rows(0..<used), base: $0, chain: chain) } }
-                    }
-                    if ltes != nil, rows.lowerBound < ltesRows {
-                        let used = min(rows.upperBound, ltesRows) - rows.lowerBound
-                        timed("LTES") { ltes!.add(sparse: block.rows(0..<used), chain: chain) }
-                    }
-                }
-                progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
+        let sparse = source as? SparseActivations
+        let ranges = source.blockRanges(rows: 0..<rowsNeeded, targetBytes: blockBytes)
+        // The I/O thread reads each block, its labels and (for FRI) its
+        // depth-0 rows, while this thread computes on the previous block.
+        let (source, base, labels, wantLabels, friRows) = (source, base, labels, moments != nil, fri != nil ? friRows : 0)
+        let pool = Prefetcher.BufferPool()
+        try Prefetcher.run(count: ranges.count, read: { index -> StreamedBlock in
+            let rows = ranges[index]
+            var item = StreamedBlock(rows: rows)
+            if let sparse {
+                item.sparse = try sparse.block(rows)
+            } else {
+                let buffer = pool.take()
+                try source.read(rows, into: &buffer.values)
+                item.dense = buffer
             }
-        } else {
-            try source.forEachBlock(rows: 0..<rowsNeeded, targetBytes: blockBytes) { rows, values in
-                if moments != nil {
-                    let blockLabels = try labelsOf(rows)
-                    timed("moments") { moments!.add(values, labels: blockLabels) }
+            if wantLabels { item.labels = try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count) }
+            if rows.lowerBound < friRows { item.base = try base.rows(rows.lowerBound..<min(rows.upperBound, friRows)) }
+            return item
+        }) { item in
+            let rows = item.rows
+            if moments != nil {
+                timed("moments") {
+                    if let block = item.sparse {
+                        moments!.add(block, labels: item.labels)
+                    } else {
+                        item.dense!.values.withUnsafeBufferPointer { moments!.add($0, labels: item.labels) }
+                    }
                 }
-                if let chain, rows.lowerBound < prefix {
-                    let count = min(rows.upperBound, prefix) - rows.lowerBound
-                    let latents = UnsafeBufferPointer(rebasing: values[0..<(count * width)])
-                    var reconstruction = [Float](repeating: 0, count: count * chain.outputWidth)
-                    BLAS.multiply(latents.baseAddress!, chain.linearFloat, into: &reconstruction,
-                                  m: count, k: width, n: chain.outputWidth)
-                    if fri != nil, rows.lowerBound < friRows {
-                        let used = min(rows.upperBound, friRows) - rows.lowerBound
-                        let baseRows = try base.rows(rows.lowerBound..<(rows.lowerBound + used))
-                        timed("FRI") {
-                            baseRows.withUnsafeBufferPointer { baseBuffer in
-                                fri!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(used * width)]), base: baseBuffer,
-                                         reconstruction: Array(reconstruction[0..<(used * chain.outputWidth)]), chain: chain, rows: used)
+            }
+            if let chain, rows.lowerBound < prefix {
+                let friUsed = fri != nil ? max(0, min(rows.upperBound, friRows) - rows.lowerBound) : 0
+                let ltesUsed = ltes != nil ? max(0, min(rows.upperBound, ltesRows) - rows.lowerBound) : 0
+                if let block = item.sparse {
+                    if friUsed > 0 {
+                        timed("FRI") { item.base!.withUnsafeBufferPointer { fri!.add(sparse: block.rows(0..<friUsed), base: $0, chain: chain) } }
+                    }
+                    if ltesUsed > 0 { timed("LTES") { ltes!.add(sparse: block.rows(0..<ltesUsed), chain: chain) } }
+                } else {
+                    let count = max(friUsed, ltesUsed)
+                    item.dense!.values.withUnsafeBufferPointer { values in
+                        let latents = UnsafeBufferPointer(rebasing: values[0..<(count * width)])
+                        var reconstruction = [Float](repeating: 0, count: count * chain.outputWidth)
+                        BLAS.multiply(latents.baseAddress!, chain.linearFloat, into: &reconstruction,
+                                      m: count, k: width, n: chain.outputWidth)
+                        if friUsed > 0 {
+                            timed("FRI") {
+                                item.base!.withUnsafeBufferPointer { baseBuffer in
+                                    fri!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(friUsed * width)]), base: baseBuffer,
+                                             reconstruction: Array(reconstruction[0..<(friUsed * chain.outputWidth)]), chain: chain, rows: friUsed)
+                                }
+                            }
+                        }
+                        if ltesUsed > 0 {
+                            timed("LTES") {
+                                ltes!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(ltesUsed * width)]),
+                                          reconstruction: Array(reconstruction[0..<(ltesUsed * chain.outputWidth)]), chain: chain, rows: ltesUsed)
                             }
                         }
                     }
-                    if ltes != nil, rows.lowerBound < ltesRows {
-                        let used = min(rows.upperBound, ltesRows) - rows.lowerBound
-                        timed("LTES") {
-                            ltes!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(used * width)]),
-                                      reconstruction: Array(reconstruction[0..<(used * chain.outputWidth)]), chain: chain, rows: used)
-                        }
-                    }
                 }
-                progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
             }
+            progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
+            if let dense = item.dense { pool.give(dense) }
         }
         progress.finish(stage: stage)
         if let moments, moments.mean.contains(where: { !$0.isFinite }) {
