@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metasae-bench",
         abstract: "Benchmarks for metasae (see BENCHMARKS.md).",
-        subcommands: [MakeDense.self, Covariance.self])
+        subcommands: [MakeDense.self, MakeSparse.self, Covariance.self, ReadThroughput.self])
 }
 
 /// Writes a synthetic canonical-style file: labels and one dense depth-0
@@ -57,19 +57,93 @@ struct Covariance: ParsableCommand {
     @Argument var file: String
     @Option var depth = 0
     @Option var blockMegabytes = 16
+    @Option(help: "dense: the dense dataset; sparse: the CSR form (default: CSR when present)")
+    var form: String?
+    @Option(help: "auto, dense or sparse")
+    var kernel = "auto"
 
     func run() throws {
         let canonical = try CanonicalFile(path: file)
-        let source = try canonical.preferredActivationSource(depth: depth)
+        let source: any RowBlockSource = form == "dense"
+            ? try canonical.activationSource(depth: depth)
+            : try canonical.preferredActivationSource(depth: depth)
         let labels = try canonical.labelReader()
         let start = Date()
-        let moments = try AtomicityAnalysis.moments(of: source, labels: labels, blockBytes: blockMegabytes << 20)
+        let moments = try AtomicityAnalysis.moments(of: source, labels: labels, blockBytes: blockMegabytes << 20,
+                                                    kernel: MomentAccumulator.Kernel(rawValue: kernel) ?? .auto)
         let seconds = Date().timeIntervalSince(start)
         let odm = AtomicityFormulas.offDiagonalMass(moments)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let rate = Double(source.rowCount) / seconds
-        print(String(format: "cov rows=%d width=%d seconds=%.3f rows_per_s=%.0f peak_rss_mb=%.1f odm=%.10f",
+        print(String(format: "cov form=%@ kernel=%@ rows=%d width=%d seconds=%.3f rows_per_s=%.0f peak_rss_mb=%.1f odm=%.10f",
+                     source is SparseActivations ? "sparse" : "dense", kernel,
                      source.rowCount, source.width, seconds, rate, Double(usage.ru_maxrss) / 1024, odm))
+    }
+}
+
+/// Sparse ReLU latents with about `l0` active of `width` per row, written
+/// as the CSR form (and, with --dense, also as the dense dataset), for
+/// comparing the two paths on the same data.
+struct MakeSparse: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "make-sparse")
+    @Option var rows: Int
+    @Option var width: Int
+    @Option var l0: Int
+    @Option var out: String
+    @Option var seed: UInt64 = 1
+    @Flag var dense = false
+
+    func run() throws {
+        let writer = try CanonicalWriter(destination: out, source: "metasae-bench", seed: Int(seed), toolVersion: "bench")
+        writer.gzipLevel = nil
+        var generator = SeededGenerator(seed: seed)
+        let labels = try writer.rootGroup.createDataset(
+            CanonicalPaths.labels, of: Int64.self, shape: [0], options: DatasetOptions(chunkDims: [1 << 16], maxDims: [nil]))
+        let sparse = try writer.sparseActivations(depth: 0, width: width)
+        let denseDataset = dense ? try writer.activations(depth: 0, width: width) : nil
+        let blockRows = 8_192
+        for range in Dataset.blocks(rows: rows, blockRows: blockRows) {
+            var offsets = [0]
+            var indices: [Int32] = []
+            var values: [Float] = []
+            for _ in range {
+                // l0 distinct columns, sorted.
+                var columns = Set<Int32>()
+                while columns.count < l0 { columns.insert(Int32(generator.next() % UInt64(width))) }
+                for column in columns.sorted() {
+                    indices.append(column)
+                    values.append(generator.uniform(0.01, 2) * Float(1 + Int(column) % 5))
+                }
+                offsets.append(indices.count)
+            }
+            let block = CSRBlock(width: width, offsets: offsets, indices: indices, values: values)
+            try sparse.append(block)
+            try denseDataset?.append(block.densified())
+            try labels.append(range.map { Int64($0 % 10) })
+        }
+        try writer.commit()
+        print("wrote \(out): \(rows) × \(width), L0 \(l0)" + (dense ? ", dense and CSR" : ", CSR"))
+    }
+}
+
+/// Streams a dataset's rows and does nothing else: the read throughput.
+struct ReadThroughput: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "read")
+    @Argument var file: String
+    @Option var dataset = "depths/0/activations"
+    @Option var blockMegabytes = 16
+
+    func run() throws {
+        let data = try File.open(file).root.dataset(dataset)
+        let start = Date()
+        var checksum: Float = 0
+        var bytes = 0
+        try data.forEachRowBlock(as: Float.self, targetBytes: blockMegabytes << 20) { _, values in
+            checksum += values[0]
+            bytes += values.count * 4
+        }
+        let seconds = Date().timeIntervalSince(start)
+        print(String(format: "read bytes=%d seconds=%.3f mb_per_s=%.1f checksum=%g", bytes, seconds, Double(bytes) / seconds / 1e6, checksum))
     }
 }

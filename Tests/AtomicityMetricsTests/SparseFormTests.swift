@@ -88,6 +88,9 @@ import Testing
             let slice = Array(data[(block.lowerBound * width)..<(block.upperBound * width)])
             slice.withUnsafeBufferPointer { moments.add(CSRBlock(dense: $0, width: width), labels: Array(labels[block])) }
         }
+        #expect(moments.pendingCount == rows)
+        moments.settle()
+        #expect(moments.pendingCount == 0 && moments.count == rows)
         let values = data.map(Double.init)
         let means = (0..<width).map { column in stride(from: column, to: values.count, by: width).map { values[$0] }.reduce(0, +) / Double(rows) }
         for (i, j) in [(0, 0), (3, 7), (10, 299), (150, 151), (299, 299)] {

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import MetaSAEStore
 
 extension MomentAccumulator {
@@ -7,107 +8,115 @@ extension MomentAccumulator {
     public static let sparseDensityThreshold = 0.05
 
     /// Adds a block in compressed-row form. Dense-ish blocks are expanded
-    /// and take the BLAS path; sparse ones accumulate raw outer products of
-    /// their non-zeros in Float64, cache-tiled, and merge like any block.
+    /// and take the BLAS path; sparse ones add raw outer products of their
+    /// non-zeros, cache-tiled, to the pending Float64 sums: O(k²) per row and
+    /// no O(F²) work per block.
     public mutating func add(_ block: CSRBlock, labels: [Int32]) {
         let rows = block.rowCount
         precondition(labels.count == rows && block.width == width, "block and labels disagree")
         guard rows > 0 else { return }
         let density = Double(block.nonZeros) / Double(max(1, rows * width))
-        if density > Self.sparseDensityThreshold {
+        if kernel == .dense || (kernel == .auto && density > Self.sparseDensityThreshold) {
             let dense = block.densified()
             dense.withUnsafeBufferPointer { addDense($0, labels: labels) }
             return
         }
-        // Class sums and the block mean, in Float64.
-        var blockSum = [Double](repeating: 0, count: width)
+        // Class sums and Σ x, in Float64.
+        if pendingSum.isEmpty { pendingSum = [Double](repeating: 0, count: width) }
         block.indices.withUnsafeBufferPointer { indices in
             block.values.withUnsafeBufferPointer { values in
                 classSums.withUnsafeMutableBufferPointer { sums in
-                    for row in 0..<rows {
-                        let classBase = Int(labels[row]) * width
-                        for entry in block.offsets[row]..<block.offsets[row + 1] {
-                            let column = Int(indices[entry])
-                            let value = Double(values[entry])
-                            sums[classBase + column] += value
-                            blockSum[column] += value
+                    pendingSum.withUnsafeMutableBufferPointer { total in
+                        for row in 0..<rows {
+                            let classBase = Int(labels[row]) * width
+                            for entry in block.offsets[row]..<block.offsets[row + 1] {
+                                let column = Int(indices[entry])
+                                let value = Double(values[entry])
+                                sums[classBase + column] += value
+                                total[column] += value
+                            }
                         }
                     }
                 }
             }
         }
         for row in 0..<rows { classCounts[Int(labels[row])] += 1 }
-        let n = Double(rows)
-        let blockMean = blockSum.map { $0 / n }
-        // Raw second moments Σ x xᵀ of the block (upper triangle).
-        if raw.count != width * width {
-            raw = [Double](repeating: 0, count: width * width)
-        } else {
-            raw.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        // Raw second moments Σ x xᵀ (upper triangle), pending until settle().
+        if pendingRaw == nil {
+            pendingRaw = HugePageBuffer(count: width * width)
+        } else if !isKnownUniquelyReferenced(&pendingRaw!) {
+            pendingRaw = pendingRaw!.copy()  // copy-on-write: another copy of this state shares it
         }
-        Self.accumulateOuterProducts(block, into: &raw)
-        // Chan et al. with the block's M₂ = Σ x xᵀ − n·m mᵀ.
-        let before = Double(count)
-        let total = before + n
-        let delta = zip(blockMean, mean).map { $0 - $1 }
-        let scale = before * n / total
-        raw.withUnsafeBufferPointer { raw in
-            comoment.withUnsafeMutableBufferPointer { comoment in
-                for i in 0..<width {
-                    let di = delta[i] * scale
-                    let mi = n * blockMean[i]
-                    let rowBase = i * width
-                    for j in i..<width {
-                        comoment[rowBase + j] += raw[rowBase + j] - mi * blockMean[j] + di * delta[j]
-                    }
-                }
-            }
-        }
-        for i in 0..<width { mean[i] += delta[i] * n / total }
-        count += rows
+        Self.accumulateOuterProducts(block, into: pendingRaw!.pointer)
+        pendingCount += rows
     }
 
     /// Σ over rows of the outer products of each row's non-zeros, into the
-    /// upper triangle of `matrix` [F × F]. The matrix is visited one T×T
-    /// tile at a time, and every row's entries falling in that tile are
-    /// applied while it sits in cache; row entries are pre-split by tile
-    /// (indices are sorted within rows).
-    static func accumulateOuterProducts(_ block: CSRBlock, into matrix: inout [Double]) {
+    /// upper triangle of the row-major `matrix` [F × F].
+    ///
+    /// Scattering k²/2 products per row straight into an F×F Float64 matrix
+    /// misses cache on nearly every update once F is in the thousands. This
+    /// is Gustavson's sparse XᵀX instead: the block is indexed by column,
+    /// and for each column i every row holding i adds vᵢ·vⱼ (j ≥ i) into one
+    /// dense accumulator row that lives in L1; that row is then added to
+    /// matrix row i in one sequential sweep.
+    static func accumulateOuterProducts(_ block: CSRBlock, into matrix: UnsafeMutablePointer<Double>) {
+        // Sub-blocks of ~128k stored entries (1 MiB) stay in L2 while their
+        // rows are revisited once per column.
+        var start = 0
+        while start < block.rowCount {
+            var end = start
+            while end < block.rowCount && (end == start || block.offsets[end + 1] - block.offsets[start] <= 131_072) { end += 1 }
+            accumulateSubBlock(start == 0 && end == block.rowCount ? block : block.rows(start..<end), into: matrix)
+            start = end
+        }
+    }
+
+    static func accumulateSubBlock(_ block: CSRBlock, into matrix: UnsafeMutablePointer<Double>) {
         let width = block.width
-        let rows = block.rowCount
-        let tileSize = max(256, (width + 31) / 32)
-        let tiles = (width + tileSize - 1) / tileSize
-        let stride = tiles + 1
-        // bounds[row·stride + t]: first entry of `row` whose column ≥ t·tileSize.
-        var bounds = [Int](repeating: 0, count: rows * stride)
-        for row in 0..<rows {
-            var entry = block.offsets[row]
-            let end = block.offsets[row + 1]
-            for tile in 0...tiles {
-                let limit = Int32(min(tile * tileSize, width))
-                while entry < end && block.indices[entry] < limit { entry += 1 }
-                bounds[row * stride + tile] = tile == tiles ? end : entry
+        let nonZeros = block.nonZeros
+        guard nonZeros > 0 else { return }
+        // Column index of the block: entries grouped by column.
+        var columnStarts = [Int](repeating: 0, count: width + 1)
+        // For each entry, where its row ends (the tail after it holds j ≥ i).
+        var rowEnd = [Int32](repeating: 0, count: nonZeros)
+        var byColumn = [Int32](repeating: 0, count: nonZeros)
+        block.indices.withUnsafeBufferPointer { indices in
+            for entry in 0..<nonZeros { columnStarts[Int(indices[entry]) + 1] += 1 }
+            for column in 0..<width { columnStarts[column + 1] += columnStarts[column] }
+            for row in 0..<block.rowCount {
+                for entry in block.offsets[row]..<block.offsets[row + 1] { rowEnd[entry] = Int32(block.offsets[row + 1]) }
+            }
+            var cursor = columnStarts
+            for entry in 0..<nonZeros {
+                let column = Int(indices[entry])
+                byColumn[cursor[column]] = Int32(entry)
+                cursor[column] += 1
             }
         }
+        var accumulator = [Double](repeating: 0, count: width)
         block.indices.withUnsafeBufferPointer { indices in
             block.values.withUnsafeBufferPointer { values in
-                bounds.withUnsafeBufferPointer { bounds in
-                    matrix.withUnsafeMutableBufferPointer { matrix in
-                        for first in 0..<tiles {
-                            for second in first..<tiles {
-                                for row in 0..<rows {
-                                    let base = row * stride
-                                    let a0 = bounds[base + first], a1 = bounds[base + first + 1]
-                                    if a0 == a1 { continue }
-                                    let b0 = bounds[base + second], b1 = bounds[base + second + 1]
-                                    if b0 == b1 { continue }
-                                    for p in a0..<a1 {
-                                        let target = matrix.baseAddress! + Int(indices[p]) * width
-                                        let vp = Double(values[p])
-                                        for q in (first == second ? p : b0)..<b1 {
-                                            target[Int(indices[q])] += vp * Double(values[q])
-                                        }
-                                    }
+                rowEnd.withUnsafeBufferPointer { rowEnd in
+                    byColumn.withUnsafeBufferPointer { byColumn in
+                        accumulator.withUnsafeMutableBufferPointer { accumulator in
+                            let sums = accumulator.baseAddress!
+                            for column in 0..<width {
+                                let (from, to) = (columnStarts[column], columnStarts[column + 1])
+                                if from == to { continue }
+                                var last = column
+                                for slot in from..<to {
+                                    let entry = Int(byColumn[slot])
+                                    let end = Int(rowEnd[entry])
+                                    let value = Double(values[entry])
+                                    // Indices are sorted in a row, so entries from here on have j ≥ i.
+                                    for other in entry..<end { sums[Int(indices[other])] += value * Double(values[other]) }
+                                    last = max(last, Int(indices[end - 1]))
+                                }
+                                let target = matrix + column * width
+                                for j in column...last {
+                                    target[j] += sums[j]
+                                    sums[j] = 0
                                 }
                             }
                         }

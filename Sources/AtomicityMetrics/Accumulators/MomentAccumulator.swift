@@ -3,10 +3,13 @@ import MetaSAEStore
 /// Count, mean, co-moment matrix and per-class sums of a stream of rows,
 /// accumulated in Float64 and mergeable.
 ///
-/// Each block is centred on its own mean and its Gram matrix formed with
-/// Float32 BLAS; blocks merge with the pairwise update of Chan et al.
-/// (M₂ = M₂ᵃ + M₂ᵇ + δδᵀ·nₐn_b/n). Blocks, threads and ranks therefore
-/// combine exactly, and memory is O(F²) whatever N is.
+/// Each dense block is centred on its own mean and its Gram matrix formed
+/// with Float32 BLAS; blocks merge with the pairwise update of Chan et al.
+/// (M₂ = M₂ᵃ + M₂ᵇ + δδᵀ·nₐn_b/n). Sparse blocks add raw outer products of
+/// their non-zeros to a pending Float64 sum instead, and `settle()` folds
+/// that in once, with the mean correction, at the end of a pass. Blocks,
+/// threads and ranks therefore combine exactly, and memory is O(F²)
+/// whatever N is.
 public struct MomentAccumulator: Sendable {
     public static let classCount = 10
 
@@ -31,8 +34,16 @@ public struct MomentAccumulator: Sendable {
     /// block costs more in page faults than the arithmetic).
     private var centred: [Float] = []
     private var gram: [Float] = []
-    /// Scratch for a sparse block's raw second moments (see +Sparse).
-    var raw: [Double] = []
+    /// Sparse rows not yet folded into `comoment`: their count, Σ x and the
+    /// upper triangle of Σ x xᵀ (see +Sparse; `settle()` folds them in).
+    public internal(set) var pendingCount = 0
+    var pendingSum: [Double] = []
+    var pendingRaw: HugePageBuffer?
+
+    /// Which kernel blocks take: chosen by density (the default), or forced
+    /// (benchmarks compare the two on the same data).
+    public enum Kernel: String, Sendable { case auto, dense, sparse }
+    public var kernel = Kernel.auto
 
     /// Adds a block of `labels.count` rows, merging it straight into the
     /// state. A sparse block (density below `sparseDensityThreshold`) takes
@@ -41,7 +52,7 @@ public struct MomentAccumulator: Sendable {
         let rows = labels.count
         precondition(block.count == rows * width, "block and labels disagree")
         guard rows > 0 else { return }
-        if Self.density(of: block, rows: rows, width: width) <= Self.sparseDensityThreshold {
+        if kernel != .dense && (kernel == .sparse || Self.density(of: block, rows: rows, width: width) <= Self.sparseDensityThreshold) {
             add(CSRBlock(dense: block, width: width), labels: labels)
         } else {
             addDense(block, labels: labels)
@@ -125,6 +136,9 @@ public struct MomentAccumulator: Sendable {
     /// Folds another partial state into this one (Chan et al.).
     public mutating func merge(_ other: MomentAccumulator) {
         precondition(other.width == width, "merging states of different widths")
+        var other = other
+        other.settle()
+        settle()
         guard other.count > 0 else { return }
         guard count > 0 else {
             self = other
@@ -144,6 +158,44 @@ public struct MomentAccumulator: Sendable {
         for index in classSums.indices { classSums[index] += other.classSums[index] }
         for index in classCounts.indices { classCounts[index] += other.classCounts[index] }
         count += other.count
+    }
+
+    /// Folds pending sparse rows into the Chan state: their block M₂ is
+    /// Σ x xᵀ − n·m mᵀ, merged like any block. Call before reading `count`,
+    /// `mean` or `comoment`; the formulas do.
+    public mutating func settle() {
+        guard pendingCount > 0 else { return }
+        let n = Double(pendingCount)
+        let blockMean = pendingSum.map { $0 / n }
+        let before = Double(count)
+        let total = before + n
+        let delta = zip(blockMean, mean).map { $0 - $1 }
+        let scale = before * n / total
+        let raw = pendingRaw!.pointer
+        do {
+            comoment.withUnsafeMutableBufferPointer { comoment in
+                for i in 0..<width {
+                    let di = delta[i] * scale
+                    let mi = n * blockMean[i]
+                    let rowBase = i * width
+                    for j in i..<width {
+                        comoment[rowBase + j] += raw[rowBase + j] - mi * blockMean[j] + di * delta[j]
+                    }
+                }
+            }
+        }
+        for i in 0..<width { mean[i] += delta[i] * n / total }
+        count += pendingCount
+        pendingCount = 0
+        pendingSum = []
+        pendingRaw = nil
+    }
+
+    /// This state with pending sparse rows folded in.
+    public var settled: MomentAccumulator {
+        var copy = self
+        copy.settle()
+        return copy
     }
 
     /// Mean activation of each class, [10 × F]; 0 for a class with no rows

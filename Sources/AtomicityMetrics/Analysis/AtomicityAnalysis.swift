@@ -59,10 +59,11 @@ public struct AtomicityAnalysis: Sendable {
     /// reads overlapped with compute: the kernel behind CSP and ODM.
     public static func moments(
         of source: any RowBlockSource, labels: LabelReader?, blockBytes: Int = 16 << 20,
-        progress: any ProgressSink = SilentProgress()
+        kernel: MomentAccumulator.Kernel = .auto, progress: any ProgressSink = SilentProgress()
     ) throws -> MomentAccumulator {
         var pass = DepthPass(depth: 0, source: source, base: source, labels: labels, stage: "moments")
         pass.blockBytes = blockBytes
+        pass.kernel = kernel
         return try pass.run(progress: progress).moments!
     }
 

@@ -18,6 +18,7 @@ struct DepthPass {
     var ltesRows = 0
     var ltesMinimumActive = 10
     var wantMoments = true
+    var kernel = MomentAccumulator.Kernel.auto
     var blockBytes = 16 << 20
     var stage: String
 
@@ -41,6 +42,7 @@ struct DepthPass {
         let total = source.rowCount
         let width = source.width
         var moments = wantMoments ? MomentAccumulator(width: width) : nil
+        moments?.kernel = kernel
         var fri = chain != nil && friRows > 0 ? ReconstructionIndependence() : nil
         var ltes = chain.flatMap { ltesRows > 0 ? TraversalEffect(chain: $0) : nil }
         var seconds: [String: Double] = [:]
@@ -117,6 +119,7 @@ struct DepthPass {
             progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
             if let dense = item.dense { pool.give(dense) }
         }
+        moments?.settle()
         progress.finish(stage: stage)
         if let moments, moments.mean.contains(where: { !$0.isFinite }) {
             throw StoreError.nonFinite(path: "depth \(depth)", "activations contain NaN or Inf; run `metasae validate` to locate them")
