@@ -80,7 +80,9 @@ enum HDF5Call {
     ) -> HDF5Error {
         let stack = captureErrorStack()
         var resolvedKind = kind
-        if kind == .library, let bottom = stack.lines.last {
+        if stack.lines.contains(where: { $0.lowercased().contains("unable to lock file") }) {
+            resolvedKind = .locked
+        } else if kind == .library, let bottom = stack.lines.last {
             resolvedKind = classify(bottom)
         }
         return HDF5Error(

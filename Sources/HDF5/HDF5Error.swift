@@ -12,6 +12,8 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         case notHDF5
         /// Permission denied or another OS-level access problem.
         case access
+        /// Another process holds the file open for writing (HDF5 file locking).
+        case locked
         /// libhdf5 failed to parse a structure it should be able to read.
         case corrupt
         /// The file uses a feature we refuse or cannot decode (missing
@@ -54,6 +56,10 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
+        if kind == .locked {
+            return "cannot \(operation)" + (file.map { " \($0)" } ?? "")
+                + ": another process has it open for writing (HDF5 file locking). Wait for the writer to finish; on NFS, where locks misbehave, set HDF5_USE_FILE_LOCKING=FALSE"
+        }
         var text = "cannot \(operation)"
         if let object { text += " '\(object)'" }
         if let file { text += " in \(file)" }

@@ -12,7 +12,7 @@ public struct MetaSAE: ParsableCommand {
             Exit codes: \(ExitStatus.summary)
             """,
         version: version,
-        subcommands: [RunCommand.self, TrainCommand.self, ConvertCommand.self, AnalyzeCommand.self, ReportCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self])
+        subcommands: [RunCommand.self, TrainCommand.self, ConvertCommand.self, AnalyzeCommand.self, ReportCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self, ProbeCommand.self])
 
     public init() {}
 }

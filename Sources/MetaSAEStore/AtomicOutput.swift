@@ -34,6 +34,7 @@ public final class AtomicOutput: @unchecked Sendable {
     /// Moves the finished temporary over the destination.
     public func commit() throws {
         guard !finished else { return }
+        DebugHooks.beforeCommit()
         guard rename(temporaryPath, destination) == 0 else {
             let reason = String(cString: strerror(errno))
             abandon()

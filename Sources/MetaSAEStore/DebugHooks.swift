@@ -16,6 +16,12 @@ public enum DebugHooks {
         blockDelay > 0 ? 16 : rows
     }
 
+    /// Under the debug delay, a finished temporary waits before its rename,
+    /// so tests can catch even small outputs mid-write.
+    public static func beforeCommit() {
+        if blockDelay > 0 { usleep(blockDelay * 10) }
+    }
+
     public static func afterBlock() {
         if blockDelay > 0 { usleep(blockDelay) }
     }

@@ -14,6 +14,8 @@ public struct DepthMetrics: Codable, Sendable, Equatable {
     /// Latents LTES used (active often enough) and the examples it saw.
     public var ltesLatentsUsed: Int?
     public var ltesExamples: Int?
+    /// Rows left out because they held NaN or ±Inf (with --nonfinite exclude).
+    public var excludedRows: Int?
 
     public init(depth: Int, width: Int) {
         self.depth = depth

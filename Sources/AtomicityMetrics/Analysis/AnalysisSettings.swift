@@ -76,6 +76,8 @@ public struct AnalysisSettings: Codable, Sendable {
     public var nullSeeds: Int?
     /// Seed of the first null cascade; cascade k uses nullSeedBase + k.
     public var nullSeedBase: UInt64 = 1_000
+    /// Rows with NaN or ±Inf activations: refuse (default) or exclude.
+    public var nonFinite = NonFinitePolicy.refuse
     /// Approximate bytes per streamed block.
     public var blockBytes = 16 << 20
 

@@ -98,6 +98,7 @@ public struct AtomicityAnalysis: Sendable {
                                  stage: "\(label) \(depth)")
             pass.wantMoments = momentDepths.contains(depth)
             pass.blockBytes = settings.blockBytes
+            pass.nonFinitePolicy = settings.nonFinite
             if probe {
                 pass.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
                 pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0
@@ -105,6 +106,7 @@ public struct AtomicityAnalysis: Sendable {
             }
             let outcome = try pass.run(progress: progress)
             seconds.merge(outcome.seconds, uniquingKeysWith: +)
+            if outcome.excludedRows > 0 { row.excludedRows = outcome.excludedRows }
             if let moments = outcome.moments {
                 row.ODM = AtomicityFormulas.offDiagonalMass(moments)
                 if depth >= 1 && selected.contains(depth) && metrics.contains(.CSP) {

@@ -19,6 +19,7 @@ struct DepthPass {
     var ltesMinimumActive = 10
     var wantMoments = true
     var kernel = MomentAccumulator.Kernel.auto
+    var nonFinitePolicy = NonFinitePolicy.refuse
     var blockBytes = 16 << 20
     var stage: String
 
@@ -27,6 +28,16 @@ struct DepthPass {
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
         var seconds: [String: Double] = [:]
+        var nonFiniteValues = 0
+        var excludedRows = 0
+    }
+
+    /// The given rows of a row-major block, in order.
+    static func gather(_ values: [Float], rows: [Int], width: Int) -> [Float] {
+        var result: [Float] = []
+        result.reserveCapacity(rows.count * width)
+        for row in rows { result.append(contentsOf: values[(row * width)..<((row + 1) * width)]) }
+        return result
     }
 
     /// One block as the I/O thread hands it over.
@@ -46,6 +57,8 @@ struct DepthPass {
         var fri = chain != nil && friRows > 0 ? ReconstructionIndependence() : nil
         var ltes = chain.flatMap { ltesRows > 0 ? TraversalEffect(chain: $0) : nil }
         var seconds: [String: Double] = [:]
+        var nonFiniteValues = 0
+        var nonFiniteRows = 0
         func timed(_ key: String, _ body: () -> Void) {
             let start = DispatchTime.now().uptimeNanoseconds
             body()
@@ -75,42 +88,62 @@ struct DepthPass {
             return item
         }) { item in
             let rows = item.rows
+            // Rows with NaN / ±Inf: counted always; refused or left out by policy.
+            let scan = item.sparse.map(NonFiniteRows.find(sparse:)) ?? NonFiniteRows.find(dense: item.dense!.values, width: width)
+            nonFiniteValues += scan.values
+            nonFiniteRows += scan.rows.count
+            if nonFinitePolicy == .refuse && nonFiniteValues > 0 {
+                progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
+                if let dense = item.dense { pool.give(dense) }
+                return  // keep counting to report the total, accumulate nothing
+            }
+            let excluded = Set(scan.rows)
             if moments != nil {
+                let labels = excluded.isEmpty ? item.labels : item.labels.enumerated().filter { !excluded.contains($0.offset) }.map(\.element)
                 timed("moments") {
                     if let block = item.sparse {
-                        moments!.add(block, labels: item.labels)
+                        moments!.add(excluded.isEmpty ? block : NonFiniteRows.keep(sparse: block, excluding: excluded), labels: labels)
+                    } else if excluded.isEmpty {
+                        item.dense!.values.withUnsafeBufferPointer { moments!.add($0, labels: labels) }
                     } else {
-                        item.dense!.values.withUnsafeBufferPointer { moments!.add($0, labels: item.labels) }
+                        NonFiniteRows.keep(dense: item.dense!.values, width: width, excluding: excluded)
+                            .withUnsafeBufferPointer { moments!.add($0, labels: labels) }
                     }
                 }
             }
             if let chain, rows.lowerBound < prefix {
+                // The leading examples, minus excluded rows (and, for FRI, rows
+                // whose depth-0 activations are not finite).
                 let friUsed = fri != nil ? max(0, min(rows.upperBound, friRows) - rows.lowerBound) : 0
                 let ltesUsed = ltes != nil ? max(0, min(rows.upperBound, ltesRows) - rows.lowerBound) : 0
+                let badBase = item.base.map { Set(NonFiniteRows.find(dense: $0, width: base.width).rows) } ?? []
+                let friSelection = (0..<friUsed).filter { !excluded.contains($0) && !badBase.contains($0) }
+                let ltesSelection = (0..<ltesUsed).filter { !excluded.contains($0) }
                 if let block = item.sparse {
-                    if friUsed > 0 {
-                        timed("FRI") { item.base!.withUnsafeBufferPointer { fri!.add(sparse: block.rows(0..<friUsed), base: $0, chain: chain) } }
+                    if !friSelection.isEmpty {
+                        let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
+                        let latents = NonFiniteRows.keep(sparse: block.rows(0..<friUsed), excluding: Set(0..<friUsed).subtracting(friSelection))
+                        timed("FRI") { baseRows.withUnsafeBufferPointer { fri!.add(sparse: latents, base: $0, chain: chain) } }
                     }
-                    if ltesUsed > 0 { timed("LTES") { ltes!.add(sparse: block.rows(0..<ltesUsed), chain: chain) } }
+                    if !ltesSelection.isEmpty {
+                        let latents = NonFiniteRows.keep(sparse: block.rows(0..<ltesUsed), excluding: Set(0..<ltesUsed).subtracting(ltesSelection))
+                        timed("LTES") { ltes!.add(sparse: latents, chain: chain) }
+                    }
                 } else {
-                    let count = max(friUsed, ltesUsed)
-                    item.dense!.values.withUnsafeBufferPointer { values in
-                        let latents = UnsafeBufferPointer(rebasing: values[0..<(count * width)])
-                        var reconstruction = [Float](repeating: 0, count: count * chain.outputWidth)
-                        BLAS.multiply(latents.baseAddress!, chain.linearFloat, into: &reconstruction,
-                                      m: count, k: width, n: chain.outputWidth)
-                        if friUsed > 0 {
-                            timed("FRI") {
-                                item.base!.withUnsafeBufferPointer { baseBuffer in
-                                    fri!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(friUsed * width)]), base: baseBuffer,
-                                             reconstruction: Array(reconstruction[0..<(friUsed * chain.outputWidth)]), chain: chain, rows: friUsed)
+                    for (selection, isFRI) in [(friSelection, true), (ltesSelection, false)] where !selection.isEmpty {
+                        let latents = Self.gather(item.dense!.values, rows: selection, width: width)
+                        var reconstruction = [Float](repeating: 0, count: selection.count * chain.outputWidth)
+                        BLAS.multiply(latents, chain.linearFloat, into: &reconstruction, m: selection.count, k: width, n: chain.outputWidth)
+                        latents.withUnsafeBufferPointer { latents in
+                            if isFRI {
+                                let baseRows = Self.gather(item.base!, rows: selection, width: base.width)
+                                timed("FRI") {
+                                    baseRows.withUnsafeBufferPointer {
+                                        fri!.add(latents: latents, base: $0, reconstruction: reconstruction, chain: chain, rows: selection.count)
+                                    }
                                 }
-                            }
-                        }
-                        if ltesUsed > 0 {
-                            timed("LTES") {
-                                ltes!.add(latents: UnsafeBufferPointer(rebasing: latents[0..<(ltesUsed * width)]),
-                                          reconstruction: Array(reconstruction[0..<(ltesUsed * chain.outputWidth)]), chain: chain, rows: ltesUsed)
+                            } else {
+                                timed("LTES") { ltes!.add(latents: latents, reconstruction: reconstruction, chain: chain, rows: selection.count) }
                             }
                         }
                     }
@@ -119,11 +152,13 @@ struct DepthPass {
             progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
             if let dense = item.dense { pool.give(dense) }
         }
+        if nonFiniteValues > 0 && nonFinitePolicy == .refuse {
+            throw StoreError.nonFinite(path: "depth \(depth)",
+                "\(nonFiniteValues) NaN or infinite activation value(s) in \(nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
+        }
         moments?.settle()
         progress.finish(stage: stage)
-        if let moments, moments.mean.contains(where: { !$0.isFinite }) {
-            throw StoreError.nonFinite(path: "depth \(depth)", "activations contain NaN or Inf; run `metasae validate` to locate them")
-        }
-        return Outcome(moments: moments, fri: fri, ltes: ltes, seconds: seconds)
+        return Outcome(moments: moments, fri: fri, ltes: ltes, seconds: seconds,
+                       nonFiniteValues: nonFiniteValues, excludedRows: nonFinitePolicy == .exclude ? nonFiniteRows : 0)
     }
 }

@@ -44,10 +44,14 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Metrics to compute, e.g. PDS,CSP (default: FRI,CSP,PDS,LTES).")
     var metrics: String?
 
+    @Option(help: "Rows with NaN or Inf activations: refuse (stop with an error naming the depth and counts) or exclude (leave them out, and report how many).")
+    var nonfinite = "refuse"
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
+        if NonFinitePolicy(rawValue: nonfinite) == nil { throw ValidationError("--nonfinite must be refuse or exclude") }
         if ExampleLimit(argument: friExamples) == nil { throw ValidationError("--fri-examples must be a positive count or 'all'") }
         if ExampleLimit(argument: ltesExamples) == nil { throw ValidationError("--ltes-examples must be a positive count or 'all'") }
         if let nullSeeds, nullSeeds < 0 { throw ValidationError("--null-seeds must be ≥ 0") }
@@ -83,11 +87,13 @@ struct AnalyzeCommand: ParsableCommand {
         settings.metrics = try parsedMetrics()
         settings.nullSeeds = nullSeeds
         settings.nullSeedBase = nullSeedBase
+        settings.nonFinite = NonFinitePolicy(rawValue: nonfinite) ?? .refuse
         return settings
     }
 
     func run() throws {
         try reportingFailures {
+            try IsolatedProbe.check(file)
             let canonical = try CanonicalFile(path: file)
             let progress = TerminalProgress(quiet: quiet)
             let results = try AtomicityAnalysis(settings: try settings())

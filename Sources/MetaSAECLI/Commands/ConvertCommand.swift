@@ -74,6 +74,7 @@ struct ConvertCommand: ParsableCommand {
             options.float64 = float64
             options.square = square
             options.sparse = SparseStorage(argument: sparse) ?? .never
+            try IsolatedProbe.check(input)
             let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
             let plan: ConversionMapping
             do {

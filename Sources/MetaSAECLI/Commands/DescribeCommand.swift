@@ -27,6 +27,7 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try IsolatedProbe.check(file)
             let description = try FileReport(path: file)
             if json {
                 let encoder = JSONEncoder()
@@ -36,6 +37,12 @@ struct DescribeCommand: ParsableCommand {
                 print(String(decoding: try encoder.encode(description), as: UTF8.self))
             } else {
                 print(DescribeRenderer(attributeWidth: attributeWidth).render(description), terminator: "")
+            }
+            // Whatever could be read is shown; damaged objects still make it a failure.
+            let damaged = description.objects.filter { $0.problem != nil && !$0.problem!.hasPrefix("hard link to a group already listed") }
+            if let broken = damaged.first {
+                let count = damaged.count
+                throw CommandFailure(status: .corrupt, description: "\(file): \(count) object(s) could not be read, first \(broken.path): \(broken.problem!)")
             }
         }
     }

@@ -10,7 +10,8 @@ struct ValidateCommand: ParsableCommand {
         discussion: """
             Checks structure (required groups and datasets, dtypes, ranks, widths along the \
             depth chain) and data (labels in 0–9, finite weights and activations, sparse \
-            structure). Exits 0 when the file conforms, 70 when it does not.
+            structure). Exits 0 when the file conforms, 70 when it does not (71 when the only \
+            problem is NaN or Inf values).
             """)
 
     @Argument(help: "The HDF5 file to check.")
@@ -24,6 +25,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
+            try IsolatedProbe.check(file)
             let canonical = try CanonicalFile(path: file)
             let report = SchemaValidator(scanData: !quick).validate(canonical)
             if json {
@@ -41,7 +43,11 @@ struct ValidateCommand: ParsableCommand {
                     print("\(file): \(errors) violation(s)" + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
                 }
             }
-            if !report.conforms { throw ExitCode(ExitStatus.schemaViolation.rawValue) }
+            if !report.conforms {
+                // Only non-finite values wrong: its own exit code.
+                let onlyNonFinite = report.errors.allSatisfy { $0.check == "finite" }
+                throw ExitCode((onlyNonFinite ? ExitStatus.nonFinite : .schemaViolation).rawValue)
+            }
         }
     }
 }

@@ -23,6 +23,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case nonFinite = 71
     /// An output could not be created.
     case cannotWrite = 73
+    /// The input is locked: another process has it open for writing.
+    case locked = 75
 
     static var summary: String {
         allCases.filter { $0 != .success }.map { "\($0.rawValue) \($0.label)" }.joined(separator: ", ") + "."
@@ -40,6 +42,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .schemaViolation: return "schema violation"
         case .nonFinite: return "non-finite data"
         case .cannotWrite: return "cannot write output"
+        case .locked: return "file locked by a writer"
         }
     }
 
@@ -49,6 +52,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case let error as HDF5Error:
             switch error.kind {
             case .notFound, .isDirectory, .access: return .notFound
+            case .locked: return .locked
             case .notHDF5: return .notHDF5
             case .corrupt: return .corrupt
             case .unsupported: return .unsupported

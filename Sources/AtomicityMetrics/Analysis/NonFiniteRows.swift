@@ -1,0 +1,70 @@
+import MetaSAEStore
+
+/// What to do with rows holding NaN or ±Inf activations.
+public enum NonFinitePolicy: String, Codable, Sendable, CaseIterable {
+    /// Stop with an error naming the depth and the counts (the default).
+    case refuse
+    /// Leave those rows out of that depth's metrics, and report how many.
+    case exclude
+}
+
+/// Finds the rows of a block that hold non-finite values.
+enum NonFiniteRows {
+    /// Row offsets (within the block) with a non-finite value, and the
+    /// number of such values.
+    static func find(dense values: [Float], width: Int) -> (rows: [Int], values: Int) {
+        var rows: [Int] = []
+        var count = 0
+        values.withUnsafeBufferPointer { buffer in
+            let total = width > 0 ? buffer.count / width : 0
+            for row in 0..<total {
+                var bad = 0
+                let base = buffer.baseAddress! + row * width
+                for column in 0..<width where !base[column].isFinite { bad += 1 }
+                if bad > 0 {
+                    rows.append(row)
+                    count += bad
+                }
+            }
+        }
+        return (rows, count)
+    }
+
+    static func find(sparse block: CSRBlock) -> (rows: [Int], values: Int) {
+        var rows: [Int] = []
+        var count = 0
+        for row in 0..<block.rowCount {
+            var bad = 0
+            for entry in block.offsets[row]..<block.offsets[row + 1] where !block.values[entry].isFinite { bad += 1 }
+            if bad > 0 {
+                rows.append(row)
+                count += bad
+            }
+        }
+        return (rows, count)
+    }
+
+    /// The rows of a dense block not in `excluded` (sorted offsets).
+    static func keep(dense values: [Float], width: Int, excluding excluded: Set<Int>) -> [Float] {
+        let rows = values.count / max(width, 1)
+        var kept: [Float] = []
+        kept.reserveCapacity(values.count)
+        for row in 0..<rows where !excluded.contains(row) {
+            kept.append(contentsOf: values[(row * width)..<((row + 1) * width)])
+        }
+        return kept
+    }
+
+    static func keep(sparse block: CSRBlock, excluding excluded: Set<Int>) -> CSRBlock {
+        var offsets = [0]
+        var indices: [Int32] = []
+        var values: [Float] = []
+        for row in 0..<block.rowCount where !excluded.contains(row) {
+            let span = block.offsets[row]..<block.offsets[row + 1]
+            indices.append(contentsOf: block.indices[span])
+            values.append(contentsOf: block.values[span])
+            offsets.append(indices.count)
+        }
+        return CSRBlock(width: block.width, offsets: offsets, indices: indices, values: values)
+    }
+}

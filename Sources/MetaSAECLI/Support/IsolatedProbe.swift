@@ -1,0 +1,90 @@
+import Foundation
+import HDF5
+
+/// libhdf5 is not hardened against malformed files: some crash or hang it.
+/// Before a command parses a user's file in-process, a child process of the
+/// same binary (`metasae __probe FILE`) walks its metadata and reads the
+/// first row of every dataset, under resource limits and a time limit. If
+/// the child dies on a signal or runs out of time, the user gets one line
+/// naming the file ("corrupt or unsupported HDF5 file") instead of a crash.
+enum IsolatedProbe {
+    /// Seconds the probe may take (METASAE_PROBE_TIMEOUT overrides).
+    static var timeout: TimeInterval {
+        ProcessInfo.processInfo.environment["METASAE_PROBE_TIMEOUT"].flatMap(TimeInterval.init) ?? 60
+    }
+
+    /// Checks `path` in a child process; throws the failure a user should see.
+    static func check(_ path: String) throws {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["METASAE_NO_PROBE"] == "1" { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = [ProbeCommand.configuration.commandName!, path]
+        // Let a crash kill the child plainly (the Swift runtime's backtracer
+        // would catch the signal, print a stack and exit as if nothing happened).
+        process.environment = environment.merging(["SWIFT_BACKTRACE": "enable=no"]) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return  // cannot isolate (no /proc?): parse in-process as before
+        }
+        let buffer = PipeBuffer(errors)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { usleep(2_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw CommandFailure(status: .corrupt, description:
+                "\(path): corrupt or unsupported HDF5 file (libhdf5 did not finish reading its metadata within \(Int(timeout)) s)")
+        }
+        process.waitUntilExit()
+        let message = buffer.text.split(separator: "\n").first.map(String.init) ?? ""
+        switch process.terminationReason {
+        case .uncaughtSignal:
+            throw CommandFailure(status: .corrupt, description:
+                "\(path): corrupt or unsupported HDF5 file (libhdf5 crashed reading it: signal \(process.terminationStatus))")
+        case .exit where process.terminationStatus == 0:
+            return
+        case .exit:
+            let status = ExitStatus(rawValue: process.terminationStatus) ?? .corrupt
+            let text = message.hasPrefix("metasae: ") ? String(message.dropFirst("metasae: ".count)) : message
+            throw CommandFailure(status: status, description: text.isEmpty ? "\(path): cannot be read" : text)
+        @unknown default:
+            return
+        }
+    }
+
+    static var executablePath: String {
+        #if os(Linux)
+        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
+        #endif
+        return CommandLine.arguments[0]
+    }
+}
+
+/// Collects a pipe's output on a background queue, so a chatty child never blocks.
+final class PipeBuffer: @unchecked Sendable {
+    private var data = Data()
+    private let lock = NSLock()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        DispatchQueue.global().async {
+            let read = pipe.fileHandleForReading.readDataToEndOfFile()
+            self.lock.lock()
+            self.data = read
+            self.lock.unlock()
+            self.done.signal()
+        }
+    }
+
+    var text: String {
+        _ = done.wait(timeout: .now() + 2)
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

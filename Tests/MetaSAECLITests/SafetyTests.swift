@@ -1,0 +1,145 @@
+import Foundation
+import HDF5
+import MetaSAEStore
+import Testing
+
+/// Surviving libhdf5, crash-safe writes, non-finite data and concurrency.
+@Suite struct SafetyTests {
+    static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
+
+    @Test func aCrashingParserBecomesAClearError() throws {
+        for command in ["describe", "validate", "analyze"] {
+            let run = try CLI.run([command, Self.example] + (command == "analyze" ? ["--quiet", "--out", "/tmp/metasae-never"] : []),
+                                  environment: ["METASAE_DEBUG_PROBE_CRASH": "1"])
+            #expect(run.status == 68, "\(command): \(run.status) \(run.stderr)")
+            #expect(run.stderr.contains("fixture-canonical.h5: corrupt or unsupported HDF5 file (libhdf5 crashed"), "\(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func aHangingParserTimesOut() throws {
+        let started = Date()
+        let run = try CLI.run(["validate", Self.example], timeout: 60,
+                              environment: ["METASAE_DEBUG_PROBE_HANG": "1", "METASAE_PROBE_TIMEOUT": "2"])
+        #expect(run.status == 68)
+        #expect(run.stderr.contains("did not finish reading its metadata within 2 s"), "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 30)
+    }
+
+    /// Starts a command with the debug block delay, kills it with SIGKILL
+    /// once its temporary output exists, and checks nothing leaked.
+    static func killMidWrite(_ arguments: [String], folder: URL, output: URL) throws {
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = CLI.repository
+        process.environment = ProcessInfo.processInfo.environment.merging(["METASAE_DEBUG_BLOCK_DELAY_MS": "60"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var sawTemporary = false
+        while Date() < deadline && process.isRunning {
+            if try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(where: { $0.contains(".metasae-tmp-") }) {
+                sawTemporary = true
+                break
+            }
+            usleep(5_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(sawTemporary, "no temporary output appeared")
+        #expect(try String(contentsOf: output, encoding: .utf8) == "earlier output", "the earlier output was damaged")
+    }
+
+    @Test func killedTrainLeavesTheEarlierFileIntact() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("run.h5")
+        try Data("earlier output".utf8).write(to: output)
+        let arguments = ["train", "--out", output.path, "--quiet"] + RunCommandTests.tiny
+        try Self.killMidWrite(arguments, folder: folder, output: output)
+        let rerun = try CLI.run(arguments, timeout: 300, in: CLI.repository)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["run.h5"], "stray temporaries")
+        #expect(try CanonicalFile(path: output.path).isCanonical)
+    }
+
+    @Test func killedAnalyzeLeavesEarlierResultsIntact() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let output = folder.appendingPathComponent("results.json")
+        try Data("earlier output".utf8).write(to: output)
+        let arguments = ["analyze", Self.example, "--out", folder.path, "--quiet", "--null-seeds", "0"]
+        try Self.killMidWrite(arguments, folder: folder, output: output)
+        let rerun = try CLI.run(arguments, timeout: 300)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).allSatisfy { !$0.contains(".metasae-tmp-") })
+        #expect(try String(contentsOf: output, encoding: .utf8).contains("\"depths\""))
+    }
+
+    @Test func nonFiniteActivationsAreRefusedOrExcluded() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("nan.h5").path
+        try FileManager.default.copyItem(atPath: Self.example, toPath: path)
+        do {
+            let dataset = try File.open(path, mode: .readWrite).root.dataset("depths/2/activations")
+            var rows = try dataset.readRows(10..<12, as: Float.self)
+            rows[3] = .nan
+            rows[130] = .infinity
+            rows[131] = -.infinity
+            try rows.withUnsafeBufferPointer { try dataset.write(rows: 10..<12, from: $0) }
+        }
+        let refused = try CLI.run(["analyze", path, "--out", folder.appendingPathComponent("a").path, "--null-seeds", "0"])
+        #expect(refused.status == 71, "\(refused.stderr)")
+        #expect(refused.stderr.contains("depth 2: 3 NaN or infinite activation value(s) in 2 row(s)"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1)
+        let excluded = try CLI.run(["analyze", path, "--out", folder.appendingPathComponent("b").path, "--null-seeds", "0", "--nonfinite", "exclude", "--quiet"])
+        #expect(excluded.status == 0, "\(excluded.stderr)")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("b/results.json"))) as! [String: Any]
+        let rows = results["depths"] as! [[String: Any]]
+        let depth2 = try #require(rows.first { ($0["depth"] as? Int) == 2 })
+        #expect(depth2["excludedRows"] as? Int == 2)
+        for row in rows { for metric in ["FRI", "CSP", "PDS", "LTES", "ODM"] { if let value = row[metric] as? Double { #expect(value.isFinite) } } }
+        let validate = try CLI.run(["validate", path])
+        #expect(validate.status == 71, "\(validate.stdout)")
+    }
+
+    @Test func twoAnalysesOfOneFileRunAtOnce() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let group = DispatchGroup()
+        let statuses = StatusBox()
+        for index in 0..<2 {
+            group.enter()
+            DispatchQueue.global().async {
+                let run = try? CLI.run(["analyze", Self.example, "--out", folder.appendingPathComponent("r\(index)").path, "--quiet", "--null-seeds", "1"])
+                statuses.append(run?.status ?? -1)
+                group.leave()
+            }
+        }
+        group.wait()
+        #expect(statuses.values == [0, 0])
+    }
+
+    @Test func aFileOpenForWritingGivesAClearMessage() throws {
+        let folder = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("busy.h5").path
+        try FileManager.default.copyItem(atPath: Self.example, toPath: path)
+        let writer = try File.open(path, mode: .readWrite)  // holds HDF5's write lock
+        defer { writer.close() }
+        let run = try CLI.run(["validate", path], environment: ["HDF5_USE_FILE_LOCKING": "TRUE"])
+        #expect(run.status == 75, "\(run.status) \(run.stderr)")
+        #expect(run.stderr.contains("another process has it open for writing"), "\(run.stderr)")
+        #expect(run.stderr.contains("HDF5_USE_FILE_LOCKING"))
+    }
+}
+
+final class StatusBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int32] = []
+    func append(_ value: Int32) { lock.lock(); stored.append(value); lock.unlock() }
+    var values: [Int32] { lock.lock(); defer { lock.unlock() }; return stored.sorted() }
+}
