@@ -6,7 +6,7 @@ import CHDF5
 /// and decides failure by its return type (a negative `hid_t`/`herr_t`/`htri_t`
 /// or a NULL pointer). On failure it captures the error stack before any other
 /// HDF5 call and throws an `HDF5Error`.
-enum HDF5Call {
+public enum HDF5Call {
     /// Calls returning an id (`hid_t`): negative means failure.
     static func id(
         _ operation: String, file: String? = nil, object: String? = nil,
@@ -65,6 +65,12 @@ enum HDF5Call {
         }
     }
 
+    /// Whether `group` has a link called `name` (of any kind, dangling or
+    /// external included), without resolving it.
+    public static func linkExists(in group: Group, _ name: String) -> Bool {
+        locked { H5Lexists(group.handle.id, name, chdf5_P_DEFAULT()) > 0 }
+    }
+
     /// Runs a block of raw calls under the lock, for sequences whose own
     /// results are checked by the caller (for example queries that return 0
     /// for "unknown").
@@ -93,6 +99,9 @@ enum HDF5Call {
     /// Maps an innermost HDF5 message to a kind a user can act on.
     private static func classify(_ message: String) -> HDF5Error.Kind {
         let text = message.lowercased()
+        if text.contains("plugin") { return .unsupported }
+        if text.contains("not a dataset") || text.contains("not a group") { return .noSuchObject }
+        if text.contains("too many links") || text.contains("ring type mismatch") || text.contains("addr overflow") { return .corrupt }
         if text.contains("filter") && (text.contains("not available") || text.contains("can't be found")
             || text.contains("not registered") || text.contains("not found")) {
             return .unsupported

@@ -17,6 +17,9 @@ public struct Converter: Sendable {
         /// Compressed-row storage of SAE latents (depths ≥ 1), decided per
         /// depth from the density of its first block.
         public var sparse: SparseStorage = .never
+        /// Recompute depths whose activations the input lacks, through their
+        /// encoders (off: a missing depth is an error).
+        public var recomputeMissing = false
         public init() {}
     }
 
@@ -73,6 +76,11 @@ public struct Converter: Sendable {
         let source = try File.open(input, mode: .readOnly)
         let root = try source.root
         let plan = try ConversionPlan(mapping: mapping, root: root, flagBF16: options.bf16)
+        if plan.rows == 0 { throw ConversionError.layout("the input has no examples (0 rows)") }
+        let missing = (1...plan.saeDepths.count).filter { !plan.hasActivations($0) }
+        if !missing.isEmpty && !options.recomputeMissing {
+            throw ConversionError.layout("no activations for depth \(missing.map(String.init).joined(separator: ", ")); pass --recompute-missing to compute them from the depth below through the stored encoders")
+        }
         let writer = try CanonicalWriter(destination: output, source: input, toolVersion: toolVersion)
         let out = try writer.rootGroup
         try out.setAttribute("converted_from", URL(fileURLWithPath: input).standardizedFileURL.path)

@@ -96,10 +96,13 @@ struct LayoutDetector {
         // Activations: an activation word and a depth number in the path.
         var activations: [Int: [SourceDataset]] = [:]
         let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])
-        for dataset in datasets where !used.contains(dataset.path) && dataset.dims.count == 2 {
+        for dataset in datasets where !used.contains(dataset.path) {
             let tokens = dataset.tokens
             guard tokens.contains(where: Self.isActivationToken) else { continue }
             guard let depth = tokens.reversed().lazy.compactMap(Self.number).first else { continue }
+            guard dataset.dims.count == 2 else {
+                throw ConversionError.layout("\(dataset.path) looks like depth \(depth)'s activations but has shape \(dataset.dims); activations must be 2-D [N, F]")
+            }
             activations[depth, default: []].append(dataset)
         }
         for (depth, candidates) in activations where candidates.count > 1 {

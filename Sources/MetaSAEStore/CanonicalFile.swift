@@ -34,7 +34,10 @@ public final class CanonicalFile: @unchecked Sendable {
     /// and reported by the validator.
     public func depthNumbers(under prefix: String = "") throws -> [Int] {
         let path = prefix + CanonicalPaths.depths
-        guard root.contains(path) else { return [] }
+        guard root.contains(path) else {
+            _ = try root.linkNames()  // a damaged root group is corruption, not an empty file
+            return []
+        }
         return try root.group(path).linkNames().compactMap(Int.init).filter { $0 >= 0 }.sorted()
     }
 

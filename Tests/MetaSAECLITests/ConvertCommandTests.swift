@@ -8,7 +8,7 @@ import Testing
 /// truth recorded with them, and on the real PyTorch export.
 @Suite struct ConvertCommandTests {
     struct Expected: Decodable {
-        struct FileCase: Decodable { var truth: String; var classifier: Bool; var mapping: String?; var refuse: String?; var needs_flag: String? }
+        struct FileCase: Decodable { var truth: String; var classifier: Bool; var mapping: String?; var refuse: String?; var needs_flag: String?; var missing: [String]? }
         struct Array: Decodable { var shape: [Int]; var data: [Double] }
         struct Truth: Decodable { var widths: [Int]; var apply_b_dec_to_input: [String: Int]; var arrays: [String: Array] }
         var files: [String: FileCase]
@@ -56,6 +56,12 @@ import Testing
         let output = scratch.appendingPathComponent("out.h5").path
         var arguments = ["convert", Self.folder.appendingPathComponent(file).path, output, "--quiet"]
         if let mapping = fileCase.mapping { arguments += ["--mapping", Self.folder.appendingPathComponent(mapping).path] }
+        if fileCase.missing != nil {
+            // Refused by default, converted on request.
+            let refused = try CLI.run(arguments)
+            #expect(refused.status == 70 && refused.stderr.contains("--recompute-missing"), "\(refused.stderr)")
+            arguments.append("--recompute-missing")
+        }
         let run = try CLI.run(arguments)
         #expect(run.status == 0, "\(file): \(run.stderr)")
         guard run.status == 0 else { return }

@@ -20,6 +20,7 @@ public struct AtomicityAnalysis: Sendable {
         let labels = try file.labelReader()
         let base = try file.preferredActivationSource(depth: 0)
         let total = labels.count
+        guard total > 0 else { throw StoreError.layout(path: file.path, "the file has no examples (N = 0)") }
         guard base.rowCount == total else {
             throw StoreError.layout(path: file.path, "labels has \(total) rows but depth 0 has \(base.rowCount)")
         }

@@ -92,7 +92,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures(naming: file) {
             try IsolatedProbe.check(file)
             let canonical = try CanonicalFile(path: file)
             let progress = TerminalProgress(quiet: quiet)

@@ -16,7 +16,8 @@ struct ConvertCommand: ParsableCommand {
             classifier layers. Orientation comes from matching shapes along the chain; a square \
             matrix is decided by the data when the activations on both sides are stored, else \
             by its names (nn.Linear names are [out, in], SAELens names [in, out]); --square \
-            overrides. Depths whose activations are missing are recomputed with their encoder.
+            overrides. Depths whose activations are missing are an error, or recomputed with \
+            their encoder under --recompute-missing.
 
             float16/32/64 in either byte order become float32 (--float64 for float64). \
             bfloat16 stored as uint16 or 2-byte opaque is read only with --bf16 or a dtype = \
@@ -55,6 +56,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Store SAE latents in compressed-row form: on, off, auto (density < 0.1) or a density threshold.")
     var sparse = "off"
 
+    @Flag(name: .customLong("recompute-missing"), help: "Compute depths whose activations the input lacks from the depth below, through the stored encoders.")
+    var recomputeMissing = false
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -67,12 +71,13 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures(naming: input) {
             var options = Converter.Options()
             options.bf16 = bf16
             options.allowNonFinite = allowNonFinite
             options.float64 = float64
             options.square = square
+            options.recomputeMissing = recomputeMissing
             options.sparse = SparseStorage(argument: sparse) ?? .never
             try IsolatedProbe.check(input)
             let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")

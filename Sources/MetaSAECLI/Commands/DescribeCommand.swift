@@ -26,7 +26,7 @@ struct DescribeCommand: ParsableCommand {
     var attributeWidth = 60
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures(naming: file) {
             try IsolatedProbe.check(file)
             let description = try FileReport(path: file)
             if json {

@@ -24,8 +24,13 @@ struct ProbeCommand: ParsableCommand {
             for object in try handle.describeObjects() where object.kind == .dataset && object.problem == nil {
                 guard let type = object.datatype, type.isNumeric, let shape = object.shape, let rows = shape.first, rows > 0 else { continue }
                 let dataset = try root.dataset(object.path)
-                // One row touches the chunk index and the filter pipeline.
-                _ = try? dataset.readRows(0..<1, as: Double.self)
+                // One row touches the chunk index and the filter pipeline. A
+                // missing filter is for the command to report; damage is reported here.
+                do {
+                    _ = try dataset.readRows(0..<1, as: Double.self)
+                } catch let error as HDF5Error where error.kind == .corrupt {
+                    throw error
+                } catch {}
             }
         }
     }

@@ -25,7 +25,7 @@ struct ReportCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures(naming: results) {
             let data: Data
             do {
                 data = try Data(contentsOf: URL(fileURLWithPath: results))

@@ -24,7 +24,7 @@ struct ValidateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        try reportingFailures {
+        try reportingFailures(naming: file) {
             try IsolatedProbe.check(file)
             let canonical = try CanonicalFile(path: file)
             let report = SchemaValidator(scanData: !quick).validate(canonical)
@@ -46,7 +46,10 @@ struct ValidateCommand: ParsableCommand {
             if !report.conforms {
                 // Only non-finite values wrong: its own exit code.
                 let onlyNonFinite = report.errors.allSatisfy { $0.check == "finite" }
-                throw ExitCode((onlyNonFinite ? ExitStatus.nonFinite : .schemaViolation).rawValue)
+                let damaged = report.errors.contains { $0.check == "unreadable" }
+                let unsupported = report.errors.contains { $0.check == "unsupported" }
+                let status: ExitStatus = damaged ? .corrupt : unsupported ? .unsupported : onlyNonFinite ? .nonFinite : .schemaViolation
+                throw ExitCode(status.rawValue)
             }
         }
     }

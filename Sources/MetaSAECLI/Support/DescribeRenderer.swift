@@ -1,3 +1,4 @@
+import Foundation
 import HDF5
 import MetaSAEStore
 
@@ -48,26 +49,40 @@ struct DescribeRenderer {
         return out
     }
 
+    /// Control characters in names (BEL, ESC, newlines) shown as escapes, so a
+    /// hostile name cannot rewrite the terminal or forge lines.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
+                out += String(format: "\\x%02x", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     func renderObject(_ object: ObjectDescription) -> String {
-        var line = object.path
+        var line = Self.printable(object.path)
         switch object.kind {
         case .group:
             line += (object.path == "/" ? "" : "/") + "  group"
         case .dataset:
             line += "  " + datasetSummary(object)
         case .softLink:
-            line += "  -> \(object.target ?? "?")  (soft link, not followed)"
+            line += "  -> \(Self.printable(object.target ?? "?"))  (soft link, not followed)"
         case .externalLink:
-            line += "  -> \(object.target ?? "?")  (external link, not followed)"
+            line += "  -> \(Self.printable(object.target ?? "?"))  (external link, not followed)"
         case .namedDatatype:
             line += "  named datatype"
         case .unreadable:
             line += "  UNREADABLE"
         }
         var out = line + "\n"
-        if let problem = object.problem { out += "    ! \(problem)\n" }
+        if let problem = object.problem { out += "    ! \(Self.printable(problem))\n" }
         for attribute in object.attributes {
-            out += "    @\(attribute.name) = \(elide(attribute.value.description))\n"
+            out += "    @\(Self.printable(attribute.name)) = \(elide(attribute.value.description))\n"
         }
         return out
     }
@@ -100,7 +115,7 @@ struct DescribeRenderer {
     }
 
     func elide(_ text: String) -> String {
-        let clean = String(text.map { $0.isNewline || $0.asciiValue.map { $0 < 32 } == true ? "·" : $0 })
+        let clean = Self.printable(text)
         guard clean.count > attributeWidth else { return clean }
         return String(clean.prefix(attributeWidth)) + "… (\(clean.count) chars)"
     }

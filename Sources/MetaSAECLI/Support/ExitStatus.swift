@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import HDF5
 import MetaSAEStore
@@ -82,13 +83,15 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Runs a command body; any error becomes one line on stderr and its
 /// documented exit code, never a stack dump.
-func reportingFailures(_ body: () throws -> Void) throws {
+func reportingFailures(naming file: String? = nil, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        Terminal.error("metasae: \(error)")
+        var message = "\(error)"
+        if let file, !message.contains(file) { message = "\(file): " + message }
+        Terminal.error("metasae: " + message.replacingOccurrences(of: "\n", with: " "))
         throw ExitCode(ExitStatus.of(error).rawValue)
     }
 }

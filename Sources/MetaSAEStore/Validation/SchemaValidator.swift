@@ -82,9 +82,19 @@ struct ValidationRun {
     // MARK: Placeholders and symbols
 
     mutating func collectBindingsAndSymbols() {
+        do {
+            _ = try root.linkNames()
+        } catch {
+            report("unreadable", "/", "the root group cannot be listed: \(error)")
+        }
         var depths: [Int] = []
         if root.contains(CanonicalPaths.depths) {
-            let names = (try? root.group(CanonicalPaths.depths).linkNames()) ?? []
+            var names: [String] = []
+            do {
+                names = try root.group(CanonicalPaths.depths).linkNames()
+            } catch {
+                report("unreadable", CanonicalPaths.depths, "cannot be listed: \(error)")
+            }
             for name in names where Int(name) == nil || Int(name)! < 0 {
                 report("contiguous_depths", CanonicalPaths.depths + "/" + name, "depth groups must be named 0, 1, 2, …")
             }
@@ -109,6 +119,9 @@ struct ValidationRun {
         }
         for depth in depths {
             symbols.widths[depth] = try? file.width(depth: depth)
+        }
+        if symbols.exampleCount == 0 {
+            report("shape", CanonicalPaths.labels, "the file has no examples (N = 0)")
         }
     }
 
@@ -168,6 +181,12 @@ struct ValidationRun {
             return
         }
         switch (rule.kind, entry) {
+        case (_, .unreadable(let reason)):
+            report("unreadable", path, "cannot be read: \(reason)")
+        case (_, .externalLink(let target, let inside)):
+            report("unsupported", path, "is an external link to \(target):\(inside), which is not followed")
+        case (_, .softLink(let target)):
+            report(softLinkCheck(path), path, "is a soft link to \(target) that cannot be resolved (\(softLinkCheck(path) == "unreadable" ? "a loop" : "dangling"))")
         case (.group, .group):
             if let group = try? root.group(path) { checkAttributes(rule.attributes, on: group, path: path) }
         case (.dataset, .dataset):
@@ -181,11 +200,26 @@ struct ValidationRun {
         }
     }
 
+    /// "unreadable" for a soft link that loops, "missing" for a dangling one.
+    func softLinkCheck(_ path: String) -> String {
+        do {
+            _ = try root.dataset(path)
+            return "kind"
+        } catch let error as HDF5Error {
+            return (error.bottomMessage ?? "").contains("too many links") ? "unreadable" : "missing"
+        } catch {
+            return "missing"
+        }
+    }
+
+    /// What `path` is, looked up through its parent so that external and
+    /// broken links are seen rather than reported as absent.
     func lookUp(_ path: String) -> LinkEntry.Kind? {
-        guard root.contains(path) else { return nil }
         let parts = path.split(separator: "/")
         let parentPath = parts.dropLast().joined(separator: "/")
-        guard let parent = parentPath.isEmpty ? root : try? root.group(parentPath),
+        guard parentPath.isEmpty || root.contains(parentPath),
+              let parent = parentPath.isEmpty ? root : try? root.group(parentPath),
+              HDF5Call.linkExists(in: parent, String(parts.last!)),
               var entry = try? parent.entry(named: String(parts.last!)) else { return nil }
         if case .softLink = entry.kind {
             // Soft links inside the file are followed, like h5py does.
@@ -268,7 +302,7 @@ struct ValidationRun {
                 }
             }
         } catch {
-            report("unreadable", path, "labels cannot be read: \(error)")
+            report(Self.failureCheck(error), path, "labels cannot be read: \(error)")
             return
         }
         if outside > 0 {
@@ -291,7 +325,7 @@ struct ValidationRun {
                 }
             }
         } catch {
-            report("unreadable", path, "data cannot be read: \(error)")
+            report(Self.failureCheck(error), path, "data cannot be read: \(error)")
             return
         }
         if nan + infinite > 0 {
@@ -331,6 +365,11 @@ struct ValidationRun {
             }
             if outOfRange > 0 { report("csr_structure", group + "/indices", "\(outOfRange) column index(es) outside 0..<\(dims[1])") }
         }
+    }
+
+    /// "unsupported" when the library lacks something (a filter), else "unreadable".
+    static func failureCheck(_ error: any Error) -> String {
+        (error as? HDF5Error)?.kind == .unsupported ? "unsupported" : "unreadable"
     }
 
     // MARK: Chain
