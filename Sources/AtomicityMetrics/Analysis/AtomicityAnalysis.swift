@@ -5,10 +5,13 @@ import MetaSAEStore
 /// per depth, ODM per depth, Spearman trends, null models and a verdict.
 public struct AtomicityAnalysis: Sendable {
     public let settings: AnalysisSettings
+    /// The processes sharing the work (one, unless run under MPI).
+    public var exchange: any PartialStateExchange
     public static let toolName = "metasae"
 
-    public init(settings: AnalysisSettings = AnalysisSettings()) {
+    public init(settings: AnalysisSettings = AnalysisSettings(), exchange: any PartialStateExchange = SingleProcess()) {
         self.settings = settings
+        self.exchange = exchange
     }
 
     public func run(_ file: CanonicalFile, toolVersion: String, progress: any ProgressSink = SilentProgress()) throws -> AnalysisResults {
@@ -100,6 +103,7 @@ public struct AtomicityAnalysis: Sendable {
             pass.wantMoments = momentDepths.contains(depth)
             pass.blockBytes = settings.blockBytes
             pass.nonFinitePolicy = settings.nonFinite
+            pass.exchange = exchange
             if probe {
                 pass.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
                 pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0

@@ -20,6 +20,8 @@ struct DepthPass {
     var wantMoments = true
     var kernel = MomentAccumulator.Kernel.auto
     var nonFinitePolicy = NonFinitePolicy.refuse
+    /// Processes sharing this pass; this one streams only its share of rows.
+    var exchange: any PartialStateExchange = SingleProcess()
     var blockBytes = 16 << 20
     var stage: String
 
@@ -30,6 +32,45 @@ struct DepthPass {
         var seconds: [String: Double] = [:]
         var nonFiniteValues = 0
         var excludedRows = 0
+    }
+
+    /// Exchanges this process's partial states with the others and merges
+    /// all of them in rank order, so every process ends with the same totals.
+    func combine(
+        moments: inout MomentAccumulator?, fri: inout ReconstructionIndependence?, ltes: inout TraversalEffect?,
+        nonFiniteValues: inout Int, nonFiniteRows: inout Int
+    ) throws {
+        var local: [Double] = [Double(nonFiniteValues), Double(nonFiniteRows)]
+        if let moments { local += moments.encoded() }
+        if let fri { local += fri.encoded() }
+        if let ltes { local += ltes.encoded() }
+        let all = try exchange.allGather(local)
+        var totals: (moments: MomentAccumulator?, fri: ReconstructionIndependence?, ltes: TraversalEffect?) = (nil, nil, nil)
+        nonFiniteValues = 0
+        nonFiniteRows = 0
+        for buffer in all {
+            var cursor = 2
+            nonFiniteValues += Int(buffer[0])
+            nonFiniteRows += Int(buffer[1])
+            if let state = moments {
+                let part = MomentAccumulator(encoded: buffer[cursor...])
+                cursor += MomentAccumulator.encodedCount(width: state.width)
+                if totals.moments == nil { totals.moments = part } else { totals.moments!.merge(part) }
+            }
+            if fri != nil {
+                let part = ReconstructionIndependence(encoded: buffer[cursor...])
+                cursor += 3
+                if totals.fri == nil { totals.fri = part } else { totals.fri!.merge(part) }
+            }
+            if let chain, ltes != nil {
+                let part = TraversalEffect(chain: chain, encoded: buffer[cursor...])
+                cursor += 1 + 4 * chain.latentWidth
+                if totals.ltes == nil { totals.ltes = part } else { totals.ltes!.merge(part) }
+            }
+        }
+        if moments != nil { moments = totals.moments }
+        if fri != nil { fri = totals.fri }
+        if ltes != nil { ltes = totals.ltes }
     }
 
     /// The given rows of a row-major block, in order.
@@ -68,7 +109,7 @@ struct DepthPass {
         let prefix = max(fri != nil ? friRows : 0, ltes != nil ? ltesRows : 0)
         let rowsNeeded = moments != nil ? total : prefix
         let sparse = source as? SparseActivations
-        let ranges = source.blockRanges(rows: 0..<rowsNeeded, targetBytes: blockBytes)
+        let ranges = source.blockRanges(rows: exchange.share(of: rowsNeeded, alignment: source.rowAlignment), targetBytes: blockBytes)
         // The I/O thread reads each block, its labels and (for FRI) its
         // depth-0 rows, while this thread computes on the previous block.
         let (source, base, labels, wantLabels, friRows) = (source, base, labels, moments != nil, fri != nil ? friRows : 0)
@@ -151,6 +192,10 @@ struct DepthPass {
             }
             progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
             if let dense = item.dense { pool.give(dense) }
+        }
+        moments?.settle()
+        if exchange.size > 1 {
+            try combine(moments: &moments, fri: &fri, ltes: &ltes, nonFiniteValues: &nonFiniteValues, nonFiniteRows: &nonFiniteRows)
         }
         if nonFiniteValues > 0 && nonFinitePolicy == .refuse {
             throw StoreError.nonFinite(path: "depth \(depth)",

@@ -95,9 +95,14 @@ struct AnalyzeCommand: ParsableCommand {
         try reportingFailures(naming: file) {
             try IsolatedProbe.check(file)
             let canonical = try CanonicalFile(path: file)
-            let progress = TerminalProgress(quiet: quiet)
-            let results = try AtomicityAnalysis(settings: try settings())
+            // Under MPI every rank computes its share; all end with the same
+            // merged results, and rank 0 alone writes and prints them.
+            let exchange = DistributedContext.exchange
+            let leader = exchange.rank == 0
+            let progress = TerminalProgress(quiet: quiet || !leader)
+            let results = try AtomicityAnalysis(settings: try settings(), exchange: exchange)
                 .run(canonical, toolVersion: MetaSAE.version, progress: progress)
+            guard leader else { return }
             let folder = try ResultsFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
             let written = try ResultsFolder.write(results, to: folder)
             if !quiet {

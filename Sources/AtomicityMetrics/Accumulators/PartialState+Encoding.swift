@@ -1,0 +1,62 @@
+/// Flat Float64 encodings of the accumulators, for exchanging them between
+/// processes. Counts are exact in Float64 up to 2⁵³.
+extension MomentAccumulator {
+    /// [width, count, mean F, comoment F², classCounts 10, classSums 10F], settled.
+    public func encoded() -> [Double] {
+        let state = settled
+        var out: [Double] = [Double(width), Double(state.count)]
+        out.reserveCapacity(2 + width + width * width + 10 + 10 * width)
+        out += state.mean
+        out += state.comoment
+        out += state.classCounts.map(Double.init)
+        out += state.classSums
+        return out
+    }
+
+    public init(encoded values: ArraySlice<Double>) {
+        var cursor = values.startIndex
+        func take(_ count: Int) -> ArraySlice<Double> {
+            defer { cursor += count }
+            return values[cursor..<(cursor + count)]
+        }
+        let width = Int(take(1).first!)
+        self.init(width: width)
+        count = Int(take(1).first!)
+        mean = Array(take(width))
+        comoment = Array(take(width * width))
+        classCounts = take(Self.classCount).map { Int($0) }
+        classSums = Array(take(Self.classCount * width))
+    }
+
+    static func encodedCount(width: Int) -> Int { 2 + width + width * width + classCount + classCount * width }
+}
+
+extension ReconstructionIndependence {
+    public func encoded() -> [Double] { [scoreSum, Double(examplesUsed), Double(examplesSeen)] }
+
+    public init(encoded values: ArraySlice<Double>) {
+        self.init()
+        let base = values.startIndex
+        scoreSum = values[base]
+        examplesUsed = Int(values[base + 1])
+        examplesSeen = Int(values[base + 2])
+    }
+}
+
+extension TraversalEffect {
+    public func encoded() -> [Double] {
+        [Double(rows)] + activeCounts.map(Double.init) + significantSums + latentSums + directionSums
+    }
+
+    /// Rebuilds a state for `chain` from an encoding.
+    public init(chain: DecoderChain, encoded values: ArraySlice<Double>) {
+        self.init(chain: chain)
+        let base = values.startIndex
+        let width = chain.latentWidth
+        rows = Int(values[base])
+        activeCounts = values[(base + 1)..<(base + 1 + width)].map { Int($0) }
+        significantSums = Array(values[(base + 1 + width)..<(base + 1 + 2 * width)])
+        latentSums = Array(values[(base + 1 + 2 * width)..<(base + 1 + 3 * width)])
+        directionSums = Array(values[(base + 1 + 3 * width)..<(base + 1 + 4 * width)])
+    }
+}

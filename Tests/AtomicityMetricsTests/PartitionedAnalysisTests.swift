@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import AtomicityMetrics
+@testable import MetaSAEStore
+
+/// P "processes" as threads, exchanging through an in-memory all-gather:
+/// the same share-and-merge path the MPI build uses, checked against one
+/// process on the same file.
+final class ThreadExchange: @unchecked Sendable {
+    let size: Int
+    private let condition = NSCondition()
+    private var deposits: [[Double]?]
+    private var arrived = 0
+    private var generation = 0
+
+    init(size: Int) {
+        self.size = size
+        deposits = Array(repeating: nil, count: size)
+    }
+
+    func allGather(_ local: [Double], rank: Int) -> [[Double]] {
+        condition.lock()
+        defer { condition.unlock() }
+        let round = generation
+        deposits[rank] = local
+        arrived += 1
+        if arrived == size {
+            generation += 1
+            arrived = 0
+            condition.broadcast()
+        } else {
+            while generation == round { condition.wait() }
+        }
+        let all = deposits.map { $0! }
+        return all
+    }
+
+    struct Member: PartialStateExchange {
+        let group: ThreadExchange
+        let rank: Int
+        var size: Int { group.size }
+        func allGather(_ local: [Double]) throws -> [[Double]] { group.allGather(local, rank: rank) }
+    }
+}
+
+@Suite struct PartitionedAnalysisTests {
+    @Test(arguments: [1, 2, 3, 4])
+    func sharesMergeToTheSingleProcessResult(processes: Int) throws {
+        let path = MetricPaths.fixtures.appendingPathComponent("metrics/larger.h5").path
+        var settings = AnalysisSettings()
+        settings.nullSeeds = 1
+        settings.friExamples = .all
+        let single = try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path), toolVersion: "test")
+        let group = ThreadExchange(size: processes)
+        let shared = settings
+        let results = ResultsBox(count: processes)
+        let done = DispatchGroup()
+        for rank in 0..<processes {
+            done.enter()
+            let thread = Thread {
+                defer { done.leave() }
+                do {
+                    let analysis = AtomicityAnalysis(settings: shared, exchange: ThreadExchange.Member(group: group, rank: rank))
+                    results.set(rank, try analysis.run(try CanonicalFile(path: path), toolVersion: "test"))
+                } catch {
+                    results.fail("\(error)")
+                }
+            }
+            thread.start()
+        }
+        done.wait()
+        #expect(results.failure == nil, "\(results.failure ?? "")")
+        for rank in 0..<processes {
+            let merged = try #require(results.get(rank))
+            for (a, b) in zip(merged.depths, single.depths) {
+                // Shares cut blocks at other rows, so Float32 block Grams round
+                // differently (~1e-7 relative): the block-split tolerance applies.
+                #expect(close(a.ODM, b.ODM!, relative: 1e-5, absolute: 1e-9), "ODM \(a.depth) rank \(rank)")
+                for metric in Metric.allCases {
+                    guard let expected = b.value(metric) else { continue }
+                    #expect(close(a.value(metric), expected, relative: 1e-5, absolute: 1e-9), "\(metric) \(a.depth), \(processes) processes")
+                }
+            }
+            let nullCSP = try #require(single.nullModels?.depths.first?.metrics["CSP"]?.mean)
+            #expect(close(merged.nullModels?.depths.first?.metrics["CSP"]?.mean, nullCSP, relative: 1e-7))
+        }
+    }
+
+    @Test func sharesCoverAllRowsOnChunkBoundaries() {
+        for size in 1...5 {
+            let shares = (0..<size).map { ThreadExchange.Member(group: ThreadExchange(size: size), rank: $0).share(of: 1000, alignment: 64) }
+            #expect(shares.first?.lowerBound == 0 && shares.last?.upperBound == 1000)
+            for (a, b) in zip(shares, shares.dropFirst()) { #expect(a.upperBound == b.lowerBound && b.lowerBound % 64 == 0) }
+        }
+    }
+}
+
+final class ResultsBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int: AnalysisResults] = [:]
+    private(set) var failure: String?
+    init(count: Int) {}
+    func set(_ rank: Int, _ value: AnalysisResults) { lock.lock(); stored[rank] = value; lock.unlock() }
+    func get(_ rank: Int) -> AnalysisResults? { lock.lock(); defer { lock.unlock() }; return stored[rank] }
+    func fail(_ message: String) { lock.lock(); failure = message; lock.unlock() }
+}
