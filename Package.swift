@@ -1,13 +1,17 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
     name: "metasae",
     platforms: [.macOS(.v13)],
     products: [
+        .executable(name: "metasae-mpi", targets: ["metasae-mpi"]),
         .executable(name: "metasae", targets: ["metasae"]),
         .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "MetaSAEStore", targets: ["MetaSAEStore"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Build metasae-mpi against OpenMPI (apt libopenmpi-dev); off by default."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CMPI", pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev"])]),
         // Flush-to-zero / denormals-are-zero control (an MXCSR write Swift cannot spell).
         .target(name: "CFloatEnvironment"),
 
@@ -50,6 +57,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),
+        // `mpirun -np P metasae-mpi analyze …`; links MPI only with the MPI trait.
+        .executableTarget(
+            name: "metasae-mpi",
+            dependencies: ["MetaSAECLI", "AtomicityMetrics", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         // Benchmarks (not tests): see BENCHMARKS.md and scripts/bench-*.sh.
         .executableTarget(
             name: "metasae-bench",

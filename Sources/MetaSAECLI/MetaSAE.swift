@@ -15,4 +15,18 @@ public struct MetaSAE: ParsableCommand {
         subcommands: [RunCommand.self, TrainCommand.self, ConvertCommand.self, AnalyzeCommand.self, ReportCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self, ProbeCommand.self])
 
     public init() {}
+
+    /// Parses and runs a command, returning its exit status instead of
+    /// exiting (for hosts, like the MPI executable, that must clean up).
+    public static func run(arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch {
+            let message = fullMessage(for: error)
+            if !message.isEmpty { Terminal.error(message) }
+            return exitCode(for: error).rawValue
+        }
+    }
 }
