@@ -69,18 +69,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // Paths and scratch folders shared by the test targets.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "HDF5Tests", dependencies: ["HDF5"]),
+            name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(
-            name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5"]),
+            name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5"]),
+            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5"]),
+            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics"]),
+            name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(
-            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5"]),
+            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import LinearAlgebra
 import Foundation
+import TestSupport
 import HDF5
 import Testing
 @testable import AtomicityMetrics
@@ -38,8 +39,7 @@ import Testing
 
     @Test(arguments: [false, true])
     func closedFormEqualsLiteralAlgorithm(signed: Bool) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-oracle-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("oracle.h5").path
         let widths = [9, 14, 11, 13]

@@ -1,11 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import AtomicityMetrics
 @testable import MetaSAEStore
 
 enum MetricPaths {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestSupport.repository
     static let fixtures = repository.appendingPathComponent("Tests/Fixtures")
     static let example = repository.appendingPathComponent("examples/fixture-canonical.h5").path
 }

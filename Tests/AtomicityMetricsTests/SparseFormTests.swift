@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HDF5
 import LinearAlgebra
 import Testing
@@ -44,11 +45,7 @@ import Testing
         try writer.commit()
     }
 
-    static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-sparse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func folder() throws -> URL { try TestSupport.scratch() }
 
     @Test(arguments: [nil, 2] as [Int?])
     func denseAndSparseFormsGiveEqualMetrics(zeroDepth: Int?) throws {

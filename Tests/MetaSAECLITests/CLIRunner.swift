@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the built `metasae` executable as a user would, capturing output.
 struct CLIRun {
@@ -9,8 +10,7 @@ struct CLIRun {
 }
 
 enum CLI {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestSupport.repository
 
     /// The executable sits beside the test bundle in the build folder.
     static let executable: URL = {
@@ -62,13 +62,7 @@ enum CLI {
             timedOut: timedOut)
     }
 
-    static func scratch(_ name: String = #function) throws -> URL {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("metasae-cli-\(getpid())-\(safe)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func scratch(_ name: String = #function) throws -> URL { try TestSupport.scratch(name) }
 }
 
 final class Box: @unchecked Sendable {

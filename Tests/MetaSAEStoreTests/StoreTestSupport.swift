@@ -1,19 +1,13 @@
 import Foundation
+import TestSupport
 import HDF5
 @testable import MetaSAEStore
 
 enum StorePaths {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestSupport.repository
     static let example = repository.appendingPathComponent("examples/fixture-canonical.h5").path
 
-    static func scratch(_ name: String = #function) throws -> URL {
-        let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("metasae-store-\(getpid())-\(safe)-\(UUID().uuidString.prefix(8))")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    static func scratch(_ name: String = #function) throws -> URL { try TestSupport.scratch(name) }
 }
 
 /// A small random cascade with consistent shapes, for writer and validator tests.

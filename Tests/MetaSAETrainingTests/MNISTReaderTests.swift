@@ -1,12 +1,12 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import MetaSAETraining
 
 /// The IDX reader against known facts of the real MNIST files (counted
 /// independently with Python's gzip module and NumPy).
 @Suite struct MNISTReaderTests {
-    static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = TestSupport.repository
     static let folder = repository.appendingPathComponent("data/mnist").path
 
     @Test func bundledFilesHaveTheKnownCountsAndPixels() throws {
@@ -26,8 +26,7 @@ import Testing
     }
 
     @Test func rawUncompressedFilesReadTheSame() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-idx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let gz = try IDXFile(path: Self.folder + "/t10k-labels-idx1-ubyte.gz", expectedRank: 1)
         var raw = Data([0, 0, 8, 1, 0, 0, 0x27, 0x10])
@@ -48,8 +47,7 @@ import Testing
         ([0x00, 0x00, 0x08], "magic number"),                               // truncated header
     ])
     func corruptedHeadersAreRejectedClearly(bytes: [UInt8], message: String) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-idx-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("bad-idx1-ubyte").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))

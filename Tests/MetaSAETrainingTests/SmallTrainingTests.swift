@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import HDF5
 import Testing
 @testable import MetaSAEStore
@@ -24,8 +25,7 @@ import Testing
     }
 
     @Test func smallTrainingWritesAValidFileAndLossesDecrease() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("metasae-train-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TestSupport.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("tiny.h5").path
         let summary = try CascadeTrainer(configuration: Self.tinyConfiguration(), toolVersion: "test")

@@ -89,9 +89,7 @@ struct ConvertCommand: ParsableCommand {
             }
             if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
             if let emitMapping {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                try AtomicOutput.write(try encoder.encode(plan), to: emitMapping)
+                try AtomicOutput.write(Data(try JSONOutput.string(plan).utf8), to: emitMapping)
                 if !quiet { print("wrote mapping \(emitMapping)") }
             }
             guard !dryRun, let output else { return }

@@ -30,11 +30,7 @@ struct DescribeCommand: ParsableCommand {
             try IsolatedProbe.check(file)
             let description = try FileReport(path: file)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                encoder.nonConformingFloatEncodingStrategy = .convertToString(
-                    positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                print(String(decoding: try encoder.encode(description), as: UTF8.self))
+                print(try JSONOutput.string(description))
             } else {
                 print(DescribeRenderer(attributeWidth: attributeWidth).render(description), terminator: "")
             }

@@ -10,16 +10,7 @@ struct SchemaCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            print(try LayoutSchema.canonicalV1.encodedJSON())
+            print(try JSONOutput.string(LayoutSchema.canonicalV1))
         }
-    }
-}
-
-extension LayoutSchema {
-    /// Stable, pretty JSON with sorted keys: the form committed in `schemas/`.
-    public func encodedJSON() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 }

@@ -29,9 +29,7 @@ struct ValidateCommand: ParsableCommand {
             let canonical = try CanonicalFile(path: file)
             let report = SchemaValidator(scanData: !quick).validate(canonical)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                print(try JSONOutput.string(report))
             } else {
                 for violation in report.violations { print(violation) }
                 let errors = report.errors.count
