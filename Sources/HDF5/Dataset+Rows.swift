@@ -11,6 +11,12 @@ extension Dataset {
         try checkRowIO(shape: shape, rows: rows, count: buffer.count, operation: operation)
         try refuseExternalStorage(operation: operation)
         if rows.isEmpty { return }
+        if try readDirectChunks(rows: rows, shape: shape, into: buffer) { return }
+        try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)
+    }
+
+    /// The library's read of a row hyperslab, with type conversion.
+    func readSelection<T: HDF5Scalar>(rows: Range<Int>, shape: Shape, into buffer: UnsafeMutableBufferPointer<T>, operation: String) throws {
         let (fileSpace, memorySpace) = try rowSelection(shape: shape, rows: rows, operation: operation)
         try HDF5Call.status(operation, file: file.path, object: path) {
             H5Dread(handle.id, T.memoryType, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), buffer.baseAddress)

@@ -9,6 +9,9 @@ public final class Dataset: @unchecked Sendable {
     public let file: File
     /// Absolute path of the dataset inside the file.
     public let path: String
+    /// Whether, for a memory type, whole chunks can be copied raw (see
+    /// Dataset+DirectChunks); decided once per type.
+    var directChunkDecision: [hid_t: Int] = [:]
 
     init(handle: Handle, file: File, path: String) {
         self.handle = handle

@@ -61,12 +61,12 @@ extension MomentAccumulator {
     /// dense accumulator row that lives in L1; that row is then added to
     /// matrix row i in one sequential sweep.
     static func accumulateOuterProducts(_ block: CSRBlock, into matrix: UnsafeMutablePointer<Double>) {
-        // Sub-blocks of ~128k stored entries (1 MiB) stay in L2 while their
+        // Sub-blocks of ~512k stored entries (4 MiB) stay in cache while their
         // rows are revisited once per column.
         var start = 0
         while start < block.rowCount {
             var end = start
-            while end < block.rowCount && (end == start || block.offsets[end + 1] - block.offsets[start] <= 131_072) { end += 1 }
+            while end < block.rowCount && (end == start || block.offsets[end + 1] - block.offsets[start] <= 524_288) { end += 1 }
             accumulateSubBlock(start == 0 && end == block.rowCount ? block : block.rows(start..<end), into: matrix)
             start = end
         }
