@@ -143,7 +143,9 @@ struct ConversionPlan {
     /// Reads rows as Float32 under the dtype rules.
     func read(_ dataset: Dataset, rows: Range<Int>) throws -> [Float] {
         let type = try dataset.datatype
+        // Marked in the mapping, or any 2-byte integer/opaque source under --bf16.
         let marked = isBF16(dataset.path)
+            || (flagBF16 && type.size == 2 && (type.typeClass == .integer || type.typeClass == .opaque))
         switch type.typeClass {
         case .float where !marked:
             return try dataset.readRows(rows, as: Float.self)

@@ -52,8 +52,8 @@ public struct CanonicalSummary: Sendable, Codable {
         let chainErrors = Set(report.violations.filter { $0.check == "chain" || $0.check == "missing" || $0.check == "rank" }.map(\.path))
         depths = try file.depthNumbers().map { depth in
             var summary = Depth(depth: depth, width: try? file.width(depth: depth), chainConsistent: true, sampledRows: 0)
-            let prefix = "/" + CanonicalPaths.depth(depth) + "/"
-            summary.chainConsistent = !chainErrors.contains { $0.hasPrefix(prefix) || $0 == prefix.dropLast() + "" }
+            let group = "/" + CanonicalPaths.depth(depth)
+            summary.chainConsistent = !chainErrors.contains { $0 == group || $0.hasPrefix(group + "/") }
             if depth >= 1, let sae = try? file.root.group(CanonicalPaths.sae(depth)) {
                 summary.inputWidth = (try? sae.attribute("d_in").intValue).map(Int.init)
             }

@@ -83,6 +83,18 @@ import Testing
         try Self.check(output, against: "main_bf16", classifier: true, file: "\(file) --bf16")
     }
 
+    @Test func bf16FlagAppliesToAMappingFileToo() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = Self.folder.appendingPathComponent("bf16_bits.h5").path
+        let mapping = scratch.appendingPathComponent("mapping.json").path
+        #expect(try CLI.run(["convert", input, "--emit-mapping", mapping, "--quiet"]).status == 0)
+        let output = scratch.appendingPathComponent("out.h5").path
+        let run = try CLI.run(["convert", input, output, "--mapping", mapping, "--bf16", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try Self.check(output, against: "main_bf16", classifier: true, file: "bf16_bits.h5 --mapping --bf16")
+    }
+
     @Test(arguments: [
         ("incomplete.h5", 70, ["SAE 2 has no b_dec", "--emit-mapping"]),
         ("ambiguous.h5", 70, ["/labels", "/y", "--mapping"]),
