@@ -1,31 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import HDF5
 
 /// Files written by h5py (Tests/Fixtures/make_h5py_fixtures.py) read back
 /// exactly as h5py reported them in expected.json.
 @Suite struct H5pyInteropTests {
-    struct Expected: Decodable {
-        struct DatasetFacts: Decodable {
-            var shape: [Int]
-            var maxshape: [Int?]
-            var dtype: String
-            var chunks: [Int]?
-            var compression: String?
-            var compression_opts: Int?
-            var shuffle: Bool
-            var values: [Double]?
-            var sum: Double?
-            var first: [Double]?
-            var last: [Double]?
-        }
-        var datasets: [String: DatasetFacts]
-    }
-
-    static let expected: [String: Expected] = {
-        let data = try! Data(contentsOf: TestPaths.h5pyFixtures.appendingPathComponent("expected.json"))
-        return try! JSONDecoder().decode([String: Expected].self, from: data)
-    }()
+    static let expected = H5pyFile.all
 
     static let cases: [(String, String)] = expected.flatMap { file, facts in facts.datasets.keys.map { (file, $0) } }.sorted { "\($0)" < "\($1)" }
 

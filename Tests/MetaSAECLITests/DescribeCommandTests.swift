@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `metasae describe --json` against what h5py reported for the same files.
 @Suite struct DescribeCommandTests {
@@ -28,28 +29,13 @@ import Testing
         var canonical: Canonical?
     }
 
-    struct H5pyFacts: Decodable {
-        struct Facts: Decodable {
-            var shape: [Int]
-            var maxshape: [Int?]
-            var dtype: String
-            var chunks: [Int]?
-            var compression: String?
-            var compression_opts: Int?
-            var shuffle: Bool
-        }
-        var datasets: [String: Facts]
-    }
-
     @Test(arguments: ["types.h5", "storage.h5", "names.h5"])
     func jsonAgreesWithH5py(file: String) throws {
         let folder = CLI.repository.appendingPathComponent("Tests/Fixtures/h5py")
         let run = try CLI.run(["describe", "--json", folder.appendingPathComponent(file).path])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8))
-        let expected = try JSONDecoder().decode([String: H5pyFacts].self,
-                                                from: Data(contentsOf: folder.appendingPathComponent("expected.json")))
-        let facts = try #require(expected[file]).datasets
+        let facts = try #require(H5pyFile.all[file]).datasets
         for (path, fact) in facts {
             // h5py follows soft links; describe lists them as links instead.
             if path == "/link_to_data" {
