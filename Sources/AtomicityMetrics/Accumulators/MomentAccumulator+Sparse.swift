@@ -95,8 +95,10 @@ extension MomentAccumulator {
             }
         }
         var accumulator = [Double](repeating: 0, count: width)
+        // Each value is used k/2 times on average: widen it once.
+        let wide = block.values.map(Double.init)
         block.indices.withUnsafeBufferPointer { indices in
-            block.values.withUnsafeBufferPointer { values in
+            wide.withUnsafeBufferPointer { values in
                 rowEnd.withUnsafeBufferPointer { rowEnd in
                     byColumn.withUnsafeBufferPointer { byColumn in
                         accumulator.withUnsafeMutableBufferPointer { accumulator in
@@ -108,9 +110,9 @@ extension MomentAccumulator {
                                 for slot in from..<to {
                                     let entry = Int(byColumn[slot])
                                     let end = Int(rowEnd[entry])
-                                    let value = Double(values[entry])
+                                    let value = values[entry]
                                     // Indices are sorted in a row, so entries from here on have j ≥ i.
-                                    for other in entry..<end { sums[Int(indices[other])] += value * Double(values[other]) }
+                                    for other in entry..<end { sums[Int(indices[other])] += value * values[other] }
                                     last = max(last, Int(indices[end - 1]))
                                 }
                                 let target = matrix + column * width
