@@ -6,7 +6,7 @@ import CHDF5
 /// and decides failure by its return type (a negative `hid_t`/`herr_t`/`htri_t`
 /// or a NULL pointer). On failure it captures the error stack before any other
 /// HDF5 call and throws an `HDF5Error`.
-public enum HDF5Call {
+enum HDF5Call {
     /// Calls returning an id (`hid_t`): negative means failure.
     static func id(
         _ operation: String, file: String? = nil, object: String? = nil,
@@ -63,12 +63,6 @@ public enum HDF5Call {
             }
             return result
         }
-    }
-
-    /// Whether `group` has a link called `name` (of any kind, dangling or
-    /// external included), without resolving it.
-    public static func linkExists(in group: Group, _ name: String) -> Bool {
-        locked { H5Lexists(group.handle.id, name, chdf5_P_DEFAULT()) > 0 }
     }
 
     /// Runs a block of raw calls under the lock, for sequences whose own

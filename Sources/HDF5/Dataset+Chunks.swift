@@ -13,13 +13,28 @@ extension Dataset {
 
     /// Chunk-aligned row blocks covering the dataset, each about
     /// `targetBytes` of `elementSize`-byte values but never splitting a chunk.
-    public func rowBlocks(targetBytes: Int = 8 << 20, elementSize: Int = 4) throws -> [Range<Int>] {
-        let total = try rowCount
+    public func rowBlocks(rows: Range<Int>? = nil, targetBytes: Int = 8 << 20, elementSize: Int = 4) throws -> [Range<Int>] {
+        let selected = try rows ?? 0..<rowCount
         let width = max(1, try shape.rowWidth ?? 1)
-        let chunkRows = try rowsPerChunk
-        let wanted = max(1, targetBytes / max(1, width * elementSize))
-        let blockRows = max(chunkRows, (wanted / chunkRows) * chunkRows)
-        return Dataset.blocks(rows: total, blockRows: blockRows)
+        return Dataset.alignedBlocks(rows: selected, rowBytes: width * elementSize, chunkRows: try rowsPerChunk, targetBytes: targetBytes)
+    }
+
+    /// Blocks of `rows` of about `targetBytes`, each a whole number of
+    /// `chunkRows`-row chunks and ending on a chunk boundary, so a stream
+    /// decodes every chunk once. Only the first block may start mid-chunk.
+    public static func alignedBlocks(rows: Range<Int>, rowBytes: Int, chunkRows: Int, targetBytes: Int) -> [Range<Int>] {
+        guard !rows.isEmpty else { return [] }
+        let chunk = max(1, chunkRows)
+        let wanted = max(1, targetBytes / max(1, rowBytes))
+        let blockRows = max(chunk, (wanted / chunk) * chunk)
+        var ranges: [Range<Int>] = []
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let end = min(rows.upperBound, ((start + blockRows) / chunk) * chunk)
+            ranges.append(start..<end)
+            start = end
+        }
+        return ranges
     }
 
     /// Splits `0..<rows` into consecutive blocks of `blockRows`.

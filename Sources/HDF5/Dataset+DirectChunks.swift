@@ -42,7 +42,7 @@ extension Dataset {
             let status = HDF5Call.locked { H5Dread_chunk(handle.id, chdf5_P_DEFAULT(), &offset, &mask, target) }
             if status < 0 {
                 // Not allocated (fill values) or otherwise unusual: the library's way.
-                HDF5Call.locked { H5Eclear2(chdf5_E_DEFAULT()) }
+                _ = HDF5Call.locked { H5Eclear2(chdf5_E_DEFAULT()) }
                 let slice = UnsafeMutableBufferPointer(start: target, count: chunkRows * width)
                 try readSelection(rows: start..<(start + chunkRows), shape: shape, into: slice, operation: operation)
             }

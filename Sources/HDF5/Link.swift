@@ -97,6 +97,12 @@ extension Group {
             && HDF5Call.locked { H5Oexists_by_name(handle.id, relativePath, chdf5_P_DEFAULT()) > 0 }
     }
 
+    /// Whether this group has a link called `name` (of any kind, dangling or
+    /// external included), without resolving it.
+    public func hasLink(_ name: String) -> Bool {
+        HDF5Call.locked { H5Lexists(handle.id, name, chdf5_P_DEFAULT()) > 0 }
+    }
+
     /// Walks a relative path component by component, refusing external links
     /// and reporting the first missing component by name.
     @discardableResult

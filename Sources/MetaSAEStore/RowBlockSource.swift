@@ -28,24 +28,7 @@ extension RowBlockSource {
     /// Consecutive blocks covering `rows`, about `targetBytes` of Float32
     /// each, starting on multiples of `rowAlignment` so chunks decode once.
     public func blockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>] {
-        alignedBlockRanges(rows: rows, targetBytes: targetBytes)
-    }
-
-    public func alignedBlockRanges(rows: Range<Int>, targetBytes: Int) -> [Range<Int>] {
-        guard !rows.isEmpty else { return [] }
-        let alignment = max(1, rowAlignment)
-        let wanted = max(1, targetBytes / max(1, width * 4))
-        let blockRows = max(alignment, (wanted / alignment) * alignment)
-        var ranges: [Range<Int>] = []
-        var start = rows.lowerBound
-        while start < rows.upperBound {
-            // The first block may start mid-chunk; later ones start on chunk boundaries.
-            let end = min(rows.upperBound, ((start + blockRows) / alignment) * alignment > start
-                          ? ((start + blockRows) / alignment) * alignment : start + blockRows)
-            ranges.append(start..<end)
-            start = end
-        }
-        return ranges
+        Dataset.alignedBlocks(rows: rows, rowBytes: width * 4, chunkRows: rowAlignment, targetBytes: targetBytes)
     }
 
     public func read(_ rows: Range<Int>, into buffer: inout [Float]) throws {

@@ -6,9 +6,6 @@ enum TestPaths {
     static let repository = TestSupport.repository
     static let fixtures = repository.appendingPathComponent("Tests/Fixtures")
     static let h5pyFixtures = fixtures.appendingPathComponent("h5py")
-    /// The PyTorch export shipped beside the repository in `../shared`.
-    static let sharedFixture = repository.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/torch-statedict-small.h5")
 
     static func scratch(_ name: String = #function) throws -> URL { try TestSupport.scratch(name) }
 }

@@ -79,8 +79,7 @@ import TestSupport
         #expect(text.stdout.contains("examples: 2000"))
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedFixture.path), "needs ../shared/fixtures"))
-    func realPyTorchExportDescribes() throws {
+    @Test func realPyTorchExportDescribes() throws {
         let run = try CLI.run(["describe", "--json", Self.sharedFixture.path])
         #expect(run.status == 0, "\(run.stderr)")
         let report = try JSONDecoder().decode(Report.self, from: Data(run.stdout.utf8))
@@ -96,6 +95,6 @@ import TestSupport
         #expect(report.objects.first { $0.path == "/activations/depth_0" }?.layout?.chunkDims == [250, 16])
     }
 
-    static let sharedFixture = CLI.repository.deletingLastPathComponent()
-        .appendingPathComponent("shared/fixtures/torch-statedict-small.h5")
+    /// The repository's copy of the real PyTorch export from ../shared/fixtures.
+    static let sharedFixture = CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.h5")
 }

@@ -30,7 +30,6 @@ struct DepthPass {
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
         var seconds: [String: Double] = [:]
-        var nonFiniteValues = 0
         var excludedRows = 0
     }
 
@@ -201,9 +200,8 @@ struct DepthPass {
             throw StoreError.nonFinite(path: "depth \(depth)",
                 "\(nonFiniteValues) NaN or infinite activation value(s) in \(nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
         }
-        moments?.settle()
         progress.finish(stage: stage)
         return Outcome(moments: moments, fri: fri, ltes: ltes, seconds: seconds,
-                       nonFiniteValues: nonFiniteValues, excludedRows: nonFinitePolicy == .exclude ? nonFiniteRows : 0)
+                       excludedRows: nonFinitePolicy == .exclude ? nonFiniteRows : 0)
     }
 }

@@ -219,7 +219,7 @@ struct ValidationRun {
         let parentPath = parts.dropLast().joined(separator: "/")
         guard parentPath.isEmpty || root.contains(parentPath),
               let parent = parentPath.isEmpty ? root : try? root.group(parentPath),
-              HDF5Call.linkExists(in: parent, String(parts.last!)),
+              parent.hasLink(String(parts.last!)),
               var entry = try? parent.entry(named: String(parts.last!)) else { return nil }
         if case .softLink = entry.kind {
             // Soft links inside the file are followed, like h5py does.
