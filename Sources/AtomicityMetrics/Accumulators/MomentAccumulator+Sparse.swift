@@ -9,8 +9,9 @@ extension MomentAccumulator {
 
     /// Adds a block in compressed-row form. Dense-ish blocks are expanded
     /// and take the BLAS path; sparse ones add raw outer products of their
-    /// non-zeros, cache-tiled, to the pending Float64 sums: O(k²) per row and
-    /// no O(F²) work per block.
+    /// non-zeros to the pending Float64 sums (`SparseGram`, on `threads`
+    /// threads): O(k²) per row plus one sweep of the touched matrix rows
+    /// per sub-block.
     public mutating func add(_ block: CSRBlock, labels: [Int32]) {
         let rows = block.rowCount
         precondition(labels.count == rows && block.width == width, "block and labels disagree")
@@ -47,84 +48,10 @@ extension MomentAccumulator {
         } else if !isKnownUniquelyReferenced(&pendingRaw!) {
             pendingRaw = pendingRaw!.copy()  // copy-on-write: another copy of this state shares it
         }
-        Self.accumulateOuterProducts(block, into: pendingRaw!.pointer)
+        if sparseGram == nil || !isKnownUniquelyReferenced(&sparseGram!) {
+            sparseGram = SparseGram(width: width, workers: threads)  // scratch is per owner: copies may run concurrently
+        }
+        sparseGram!.accumulate(block, into: pendingRaw!.pointer)
         pendingCount += rows
-    }
-
-    /// Σ over rows of the outer products of each row's non-zeros, into the
-    /// upper triangle of the row-major `matrix` [F × F].
-    ///
-    /// Scattering k²/2 products per row straight into an F×F Float64 matrix
-    /// misses cache on nearly every update once F is in the thousands. This
-    /// is Gustavson's sparse XᵀX instead: the block is indexed by column,
-    /// and for each column i every row holding i adds vᵢ·vⱼ (j ≥ i) into one
-    /// dense accumulator row that lives in L1; that row is then added to
-    /// matrix row i in one sequential sweep.
-    static func accumulateOuterProducts(_ block: CSRBlock, into matrix: UnsafeMutablePointer<Double>) {
-        // Sub-blocks of ~512k stored entries (4 MiB) stay in cache while their
-        // rows are revisited once per column.
-        var start = 0
-        while start < block.rowCount {
-            var end = start
-            while end < block.rowCount && (end == start || block.offsets[end + 1] - block.offsets[start] <= 524_288) { end += 1 }
-            accumulateSubBlock(start == 0 && end == block.rowCount ? block : block.rows(start..<end), into: matrix)
-            start = end
-        }
-    }
-
-    static func accumulateSubBlock(_ block: CSRBlock, into matrix: UnsafeMutablePointer<Double>) {
-        let width = block.width
-        let nonZeros = block.nonZeros
-        guard nonZeros > 0 else { return }
-        // Column index of the block: entries grouped by column.
-        var columnStarts = [Int](repeating: 0, count: width + 1)
-        // For each entry, where its row ends (the tail after it holds j ≥ i).
-        var rowEnd = [Int32](repeating: 0, count: nonZeros)
-        var byColumn = [Int32](repeating: 0, count: nonZeros)
-        block.indices.withUnsafeBufferPointer { indices in
-            for entry in 0..<nonZeros { columnStarts[Int(indices[entry]) + 1] += 1 }
-            for column in 0..<width { columnStarts[column + 1] += columnStarts[column] }
-            for row in 0..<block.rowCount {
-                for entry in block.offsets[row]..<block.offsets[row + 1] { rowEnd[entry] = Int32(block.offsets[row + 1]) }
-            }
-            var cursor = columnStarts
-            for entry in 0..<nonZeros {
-                let column = Int(indices[entry])
-                byColumn[cursor[column]] = Int32(entry)
-                cursor[column] += 1
-            }
-        }
-        var accumulator = [Double](repeating: 0, count: width)
-        // Each value is used k/2 times on average: widen it once.
-        let wide = block.values.map(Double.init)
-        block.indices.withUnsafeBufferPointer { indices in
-            wide.withUnsafeBufferPointer { values in
-                rowEnd.withUnsafeBufferPointer { rowEnd in
-                    byColumn.withUnsafeBufferPointer { byColumn in
-                        accumulator.withUnsafeMutableBufferPointer { accumulator in
-                            let sums = accumulator.baseAddress!
-                            for column in 0..<width {
-                                let (from, to) = (columnStarts[column], columnStarts[column + 1])
-                                if from == to { continue }
-                                var last = column
-                                for slot in from..<to {
-                                    let entry = Int(byColumn[slot])
-                                    let end = Int(rowEnd[entry])
-                                    let value = values[entry]
-                                    // Indices are sorted in a row, so entries from here on have j ≥ i.
-                                    for other in entry..<end { sums[Int(indices[other])] += value * values[other] }
-                                    last = max(last, Int(indices[end - 1]))
-                                }
-                                let target = matrix + column * width
-                                for j in column...last {
-                                    target[j] += sums[j]
-                                    sums[j] = 0
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
     }
 }

@@ -44,6 +44,10 @@ public struct MomentAccumulator: Sendable {
     /// (benchmarks compare the two on the same data).
     public enum Kernel: String, Sendable { case auto, dense, sparse }
     public var kernel = Kernel.auto
+    /// Threads for the sparse kernel (the dense one is OpenBLAS's).
+    public var threads = ComputeThreads.count
+    /// The sparse kernel and its scratch, made on first use.
+    var sparseGram: SparseGram?
 
     /// Adds a block of `labels.count` rows, merging it straight into the
     /// state. A sparse block (density below `sparseDensityThreshold`) takes

@@ -1,0 +1,60 @@
+import LinearAlgebra
+import Testing
+@testable import AtomicityMetrics
+import MetaSAEStore
+
+/// The threaded sparse Gram kernel against the literal Σ x xᵀ, on rows that
+/// stress it: empty rows, rows with every feature active, single entries,
+/// and sub-blocks small enough that one block is split many times.
+@Suite struct SparseGramTests {
+    static func rows(width: Int, count: Int, seed: UInt64) -> CSRBlock {
+        var generator = SeededGenerator(seed: seed)
+        var dense = [Float](repeating: 0, count: width * count)
+        for row in 0..<count {
+            switch row % 7 {
+            case 0: continue  // empty row
+            case 1: for column in 0..<width { dense[row * width + column] = generator.normal() }  // every feature
+            case 2: dense[row * width + Int(generator.next() % UInt64(width))] = generator.normal()  // one entry
+            default:
+                for column in 0..<width where generator.uniform(0, 1) < 0.1 { dense[row * width + column] = generator.normal() * 2 + 1 }
+            }
+        }
+        return dense.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+    }
+
+    @Test(arguments: [(1, 1_000_000), (2, 37), (3, 200), (5, 1)])
+    func matchesLiteralOuterProducts(workers: Int, subBlockEntries: Int) {
+        let width = 53
+        let block = Self.rows(width: width, count: 90, seed: UInt64(workers))
+        var expected = [Double](repeating: 0, count: width * width)
+        for row in 0..<block.rowCount {
+            let entries = block.offsets[row]..<block.offsets[row + 1]
+            for a in entries {
+                for b in entries where block.indices[b] >= block.indices[a] {
+                    expected[Int(block.indices[a]) * width + Int(block.indices[b])] += Double(block.values[a]) * Double(block.values[b])
+                }
+            }
+        }
+        let kernel = SparseGram(width: width, workers: workers, subBlockEntries: subBlockEntries)
+        var matrix = [Double](repeating: 0, count: width * width)
+        // Twice through the same scratch: buffers reused across blocks must start clean.
+        matrix.withUnsafeMutableBufferPointer { kernel.accumulate(block, into: $0.baseAddress!) }
+        matrix.withUnsafeMutableBufferPointer { kernel.accumulate(block, into: $0.baseAddress!) }
+        for i in 0..<width {
+            for j in i..<width {
+                let want = 2 * expected[i * width + j]
+                #expect(abs(matrix[i * width + j] - want) <= 1e-12 * max(1, abs(want)), "(\(i), \(j))")
+            }
+            // The lower triangle is never written.
+            for j in 0..<i where matrix[i * width + j] != 0 { Issue.record("lower triangle written at (\(i), \(j))") }
+        }
+    }
+
+    @Test func emptyBlockAddsNothing() {
+        let kernel = SparseGram(width: 8, workers: 2)
+        var matrix = [Double](repeating: 0, count: 64)
+        let block = CSRBlock(width: 8, offsets: [0, 0, 0], indices: [], values: [])
+        matrix.withUnsafeMutableBufferPointer { kernel.accumulate(block, into: $0.baseAddress!) }
+        #expect(matrix.allSatisfy { $0 == 0 })
+    }
+}
