@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "HDF5", "MetaSAEStore", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining", "MetaSAEImport",
+                "HDF5", "MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining", "MetaSAEImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "metasae", dependencies: ["MetaSAECLI"]),

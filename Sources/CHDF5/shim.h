@@ -26,8 +26,12 @@ static inline unsigned chdf5_F_ACC_TRUNC(void) { return H5F_ACC_TRUNC; }
 static inline unsigned chdf5_F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 
 // Sentinels.
+static inline haddr_t chdf5_HADDR_UNDEF(void) { return HADDR_UNDEF; }
 static inline hsize_t chdf5_S_UNLIMITED(void) { return H5S_UNLIMITED; }
 static inline size_t chdf5_T_VARIABLE(void) { return H5T_VARIABLE; }
+
+// The POSIX ("sec2") file driver, the default.
+static inline hid_t chdf5_FD_SEC2(void) { return H5FD_SEC2; }
 
 // Native memory types.
 static inline hid_t chdf5_T_NATIVE_INT8(void) { return H5T_NATIVE_INT8; }

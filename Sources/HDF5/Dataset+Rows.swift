@@ -11,7 +11,7 @@ extension Dataset {
         try checkRowIO(shape: shape, rows: rows, count: buffer.count, operation: operation)
         try refuseExternalStorage(operation: operation)
         if rows.isEmpty { return }
-        if try readDirectChunks(rows: rows, shape: shape, into: buffer) { return }
+        if try readRaw(rows: rows, shape: shape, into: buffer, operation: operation) { return }
         try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)
     }
 

@@ -9,9 +9,10 @@ public final class Dataset: @unchecked Sendable {
     public let file: File
     /// Absolute path of the dataset inside the file.
     public let path: String
-    /// Whether, for a memory type, whole chunks can be copied raw (see
-    /// Dataset+DirectChunks); decided once per type.
-    var directChunkDecision: [hid_t: Int] = [:]
+    /// How rows of each memory type map to file bytes, and which of those
+    /// maps a library read has confirmed (see Dataset+RawReads).
+    var rawLayoutDecision: [hid_t: RawLayout] = [:]
+    var rawLayoutVerified: Set<hid_t> = []
 
     init(handle: Handle, file: File, path: String) {
         self.handle = handle

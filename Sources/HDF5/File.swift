@@ -22,11 +22,17 @@ public final class File: @unchecked Sendable {
     /// The path the file was opened with.
     public let path: String
     public let isWritable: Bool
+    /// See File+RawDescriptor: nil until asked, then the descriptor or -1.
+    var rawDescriptorState: Int32?
 
     private init(handle: Handle, path: String, isWritable: Bool) {
         self.handle = handle
         self.path = path
         self.isWritable = isWritable
+    }
+
+    deinit {
+        if let descriptor = rawDescriptorState, descriptor >= 0 { closeDescriptor(descriptor) }
     }
 
     /// Opens an existing file. Missing paths, directories and non-HDF5 files

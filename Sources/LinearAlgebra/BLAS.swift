@@ -3,6 +3,12 @@ import CBLAS
 /// Row-major BLAS calls with the shapes spelled out, so call sites read as
 /// the algebra they implement.
 public enum BLAS {
+    /// Stops OpenBLAS's idle worker threads, which otherwise spin for about
+    /// 0.1 s after the library loads and after each threaded call, taking a
+    /// core from the reader and sparse-kernel threads. The next threaded
+    /// call restarts them. Call at startup and between BLAS-free phases.
+    public static func releaseIdleThreads() { metasae_blas_release_idle_threads() }
+
     /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32).
     /// With `transposeA`, `a` is stored [k×m] and Aᵀ is used; with
     /// `transposeB`, `b` is stored [n×k] and Bᵀ is used.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LinearAlgebra
 
 /// `metasae`: do meta-SAEs become more atomic with depth?
 public struct MetaSAE: ParsableCommand {
@@ -16,9 +17,20 @@ public struct MetaSAE: ParsableCommand {
 
     public init() {}
 
+    /// The process entry point.
+    public static func start() {
+        prepareProcess()
+        main()
+    }
+
+    /// Process-wide setup before any command: OpenBLAS's idle workers would
+    /// otherwise spin on a core for the first 0.1 s (see BLAS).
+    static func prepareProcess() { BLAS.releaseIdleThreads() }
+
     /// Parses and runs a command, returning its exit status instead of
     /// exiting (for hosts, like the MPI executable, that must clean up).
     public static func run(arguments: [String]) -> Int32 {
+        prepareProcess()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -13,6 +13,17 @@ struct Bench: ParsableCommand {
         commandName: "metasae-bench",
         abstract: "Benchmarks for metasae (see BENCHMARKS.md).",
         subcommands: [MakeDense.self, MakeSparse.self, Covariance.self, ReadThroughput.self])
+
+    /// As `metasae` does: no idle OpenBLAS workers spinning on a core.
+    static func main() {
+        BLAS.releaseIdleThreads()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
 
 /// Writes a synthetic canonical-style file: labels and one dense depth-0

@@ -1,3 +1,3 @@
 import MetaSAECLI
 
-MetaSAE.main()
+MetaSAE.start()

@@ -68,33 +68,6 @@ import CHDF5
         #expect(starts.allSatisfy { $0 % 64 == 0 })
     }
 
-    /// Unfiltered whole-row chunks are copied raw (H5Dread_chunk); partial
-    /// chunks at either end and unallocated chunks go the library's way.
-    @Test func directChunkReadsMatchTheLibrary() throws {
-        let folder = try TestPaths.scratch()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("direct.h5").path
-        let width = 5
-        let all = (0..<(203 * width)).map { Float($0) * 0.5 - 7 }
-        do {
-            let root = try File.create(path).root
-            let dataset = try root.createDataset("x", of: Float.self, shape: [0, width],
-                                                 options: DatasetOptions(chunkDims: [16, width], maxDims: [nil, width]))
-            try dataset.append(all)
-            // Grow without writing: the new chunks are never allocated (fill values).
-            var dims: [hsize_t] = [240, hsize_t(width)]
-            _ = H5Dset_extent(dataset.handle.id, &dims)
-        }
-        let dataset = try File.open(path).root.dataset("x")
-        #expect(dataset.directChunkRows(Float.self, shape: try dataset.shape) == 16)
-        #expect(dataset.directChunkRows(Double.self, shape: try dataset.shape) == nil)  // needs conversion
-        for rows in [0..<203, 3..<200, 16..<48, 5..<21, 190..<240, 0..<240] {
-            let values = try dataset.readRows(rows, as: Float.self)
-            let expected = rows.flatMap { row in row < 203 ? Array(all[(row * width)..<((row + 1) * width)]) : [Float](repeating: 0, count: width) }
-            #expect(values == expected, "rows \(rows)")
-        }
-    }
-
     @Test func wrongBufferSizeAndRowsOutOfRangeAreRefused() throws {
         let folder = try TestPaths.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
