@@ -193,6 +193,7 @@ public struct MomentAccumulator: Sendable {
         pendingCount = 0
         pendingSum = []
         pendingRaw = nil
+        sparseGram = nil  // its scratch (several MB) is not needed once a pass is folded in
     }
 
     /// This state with pending sparse rows folded in.
