@@ -70,6 +70,12 @@ if arguments.first != "analyze" {
 }
 // Only rank 0 probes the file in a child process; the others trust its verdict.
 if exchange.rank != 0 { setenv("METASAE_NO_PROBE", "1", 1) }
+// Ranks sharing a node share its cores: unless told otherwise, each rank's
+// reader and sparse-kernel threads get its share (Open MPI names the count).
+if let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 1 {
+    let share = String(max(1, ProcessInfo.processInfo.activeProcessorCount / local))
+    for variable in ["METASAE_THREADS", "METASAE_READ_THREADS"] where getenv(variable) == nil { setenv(variable, share, 1) }
+}
 let status = MetaSAE.run(arguments: arguments)
 if status != 0 && exchange.size > 1 {
     // One rank failing must not leave the others waiting in a collective.
