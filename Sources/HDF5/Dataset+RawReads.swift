@@ -39,7 +39,7 @@ extension Dataset {
     /// The raw layout for memory type `T`, decided once per type.
     func rawLayout<T: HDF5Scalar>(_ type: T.Type, shape: Shape) -> RawLayout {
         let memoryType = T.memoryType
-        if let known = rawLayoutDecision[memoryType] { return known }
+        if let known = HDF5Call.locked({ rawLayoutDecision[memoryType] }) { return known }
         var decision = RawLayout.library
         if shape.rank >= 1, shape.rowWidth != nil, let layout = try? storageLayout, layout.filters.isEmpty,
            layout.externalFileCount == 0, file.rawDescriptor != nil,
@@ -63,7 +63,7 @@ extension Dataset {
                 break
             }
         }
-        rawLayoutDecision[memoryType] = decision
+        HDF5Call.locked { rawLayoutDecision[memoryType] = decision }
         return decision
     }
 
@@ -162,7 +162,7 @@ extension Dataset {
             try readSelection(rows: range, shape: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[from..<(from + range.count * width)]),
                               operation: operation)
         }
-        if let first = spans.first, !rawLayoutVerified.contains(T.memoryType) {
+        if let first = spans.first, !HDF5Call.locked({ rawLayoutVerified.contains(T.memoryType) }) {
             // Once per dataset and type, the library reads a few of the same
             // rows: if they differ (an address convention this code does not
             // know), the dataset goes back to library reads for good.
@@ -174,10 +174,10 @@ extension Dataset {
             }
             let same = expected.withUnsafeBytes { memcmp($0.baseAddress!, raw + first.destination, $0.count) == 0 }
             if !same {
-                rawLayoutDecision[T.memoryType] = .library
+                HDF5Call.locked { rawLayoutDecision[T.memoryType] = .library }
                 try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)
             }
-            rawLayoutVerified.insert(T.memoryType)
+            HDF5Call.locked { _ = rawLayoutVerified.insert(T.memoryType) }
         }
         return true
     }

@@ -10,7 +10,8 @@ public final class Dataset: @unchecked Sendable {
     /// Absolute path of the dataset inside the file.
     public let path: String
     /// How rows of each memory type map to file bytes, and which of those
-    /// maps a library read has confirmed (see Dataset+RawReads).
+    /// maps a library read has confirmed (see Dataset+RawReads); touched
+    /// only under the library lock, as a dataset may be read from two threads.
     var rawLayoutDecision: [hid_t: RawLayout] = [:]
     var rawLayoutVerified: Set<hid_t> = []
 
