@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CFloatEnvironment"),
 
         // Safe Swift layer over libhdf5.
-        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
         // The canonical experiment layout as typed Swift.
         .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
         // BLAS wrappers and the seeded random generator, shared by metrics and training.

@@ -12,7 +12,7 @@ import Darwin
 /// where each chunk lives; the copies then run outside its lock, spread over
 /// `readThreads` threads. A warm-cache read is a memory copy, and one core
 /// copies at about the speed of `cat`; two copy nearly twice as fast
-/// (BENCHMARKS.md).
+/// (BENCHMARKS.md). Deflated chunks take a sibling path (Dataset+Inflate).
 extension Dataset {
     /// How this dataset's rows map to file bytes for one memory type.
     enum RawLayout: Equatable {
@@ -23,6 +23,10 @@ extension Dataset {
         /// Whole-row chunks of this many rows, each looked up when read;
         /// the library's chunk addresses plus `addressBias` are file offsets.
         case chunked(chunkRows: Int, addressBias: Int)
+        /// Whole-row chunks compressed by deflate (and perhaps shuffle):
+        /// the library hands over each chunk's stored bytes and the filters
+        /// are undone here, on several threads (Dataset+Inflate).
+        case deflated(chunkRows: Int, filters: [Int])
     }
 
     /// Threads copying one read's bytes: `METASAE_READ_THREADS`, or one per
@@ -41,21 +45,29 @@ extension Dataset {
         let memoryType = T.memoryType
         if let known = HDF5Call.locked({ rawLayoutDecision[memoryType] }) { return known }
         var decision = RawLayout.library
-        if shape.rank >= 1, shape.rowWidth != nil, let layout = try? storageLayout, layout.filters.isEmpty,
-           layout.externalFileCount == 0, file.rawDescriptor != nil,
+        if shape.rank >= 1, shape.rowWidth != nil, !file.isWritable, let layout = try? storageLayout,
+           layout.externalFileCount == 0,
            HDF5Call.locked({ () -> Bool in
                let fileType = H5Dget_type(handle.id)
                guard fileType >= 0 else { return false }
                defer { H5Tclose(fileType) }
                return H5Tequal(fileType, memoryType) > 0
            }) {
+            let wholeRowChunks = layout.chunkDims.flatMap { chunks in
+                Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()) && chunks[0] > 0 ? chunks[0] : nil
+            }
             switch layout.kind {
-            case .chunked:
-                if let chunks = layout.chunkDims, Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()), chunks[0] > 0,
-                   let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunks[0]) {
-                    decision = .chunked(chunkRows: chunks[0], addressBias: bias)
+            case .chunked where layout.filters.isEmpty && file.rawDescriptor != nil:
+                if let chunkRows = wholeRowChunks, let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunkRows) {
+                    decision = .chunked(chunkRows: chunkRows, addressBias: bias)
                 }
-            case .contiguous:
+            case .chunked:
+                let filters = layout.filters.map(\.id)
+                if let chunkRows = wholeRowChunks, Self.canInflate(filters),
+                   chunkRows * shape.rowWidth! * MemoryLayout<T>.stride <= Self.maximumInflatedChunkBytes {
+                    decision = .deflated(chunkRows: chunkRows, filters: filters)
+                }
+            case .contiguous where layout.filters.isEmpty && file.rawDescriptor != nil:
                 let offset = HDF5Call.locked { H5Dget_offset(handle.id) }
                 HDF5Call.locked { _ = H5Eclear2(chdf5_E_DEFAULT()) }
                 if offset != chdf5_HADDR_UNDEF(), offset < UInt64(Int.max) { decision = .contiguous(fileOffset: Int(offset)) }
@@ -129,16 +141,27 @@ extension Dataset {
     func readRaw<T: HDF5Scalar>(rows: Range<Int>, shape: Shape, into buffer: UnsafeMutableBufferPointer<T>,
                                 operation: String) throws -> Bool {
         let layout = rawLayout(T.self, shape: shape)
-        guard layout != .library, let descriptor = file.rawDescriptor, let width = shape.rowWidth else { return false }
+        guard layout != .library, let width = shape.rowWidth else { return false }
         let rowBytes = width * MemoryLayout<T>.stride
-        var spans: [RawSpan] = []
+        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
+        // The rows this path fills itself (the first run of them is checked
+        // below), and the ones left to the library.
+        var firstFilled: Range<Int>?
         var libraryRows: [Range<Int>] = []
         switch layout {
         case .library:
             return false
+        case .deflated(let chunkRows, let filters):
+            (firstFilled, libraryRows) = try inflate(rows: rows, rank: shape.rank, rowBytes: rowBytes, elementSize: MemoryLayout<T>.stride,
+                                                     chunkRows: chunkRows, filters: filters, into: raw, operation: operation)
         case .contiguous(let fileOffset):
-            spans.append(RawSpan(destination: 0, source: fileOffset + rows.lowerBound * rowBytes, bytes: rows.count * rowBytes))
+            guard let descriptor = file.rawDescriptor else { return false }
+            let span = RawSpan(destination: 0, source: fileOffset + rows.lowerBound * rowBytes, bytes: rows.count * rowBytes)
+            try Self.copy([span], from: descriptor, into: raw, operation: operation, file: file.path, object: path)
+            firstFilled = rows
         case .chunked(let chunkRows, let bias):
+            guard let descriptor = file.rawDescriptor else { return false }
+            var spans: [RawSpan] = []
             var start = rows.lowerBound
             var coordinate = [hsize_t](repeating: 0, count: shape.rank)
             while start < rows.upperBound {
@@ -149,30 +172,30 @@ extension Dataset {
                     spans.append(RawSpan(destination: (start - rows.lowerBound) * rowBytes,
                                          source: address + bias + (start - chunkStart) * rowBytes,
                                          bytes: (end - start) * rowBytes))
+                    if firstFilled == nil { firstFilled = start..<end }
                 } else {
                     libraryRows.append(start..<end)
                 }
                 start = end
             }
+            try Self.copy(spans, from: descriptor, into: raw, operation: operation, file: file.path, object: path)
         }
-        let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
-        try Self.copy(spans, from: descriptor, into: raw, operation: operation, file: file.path, object: path)
         for range in libraryRows {
             let from = (range.lowerBound - rows.lowerBound) * width
             try readSelection(rows: range, shape: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[from..<(from + range.count * width)]),
                               operation: operation)
         }
-        if let first = spans.first, !HDF5Call.locked({ rawLayoutVerified.contains(T.memoryType) }) {
+        if let filled = firstFilled, !HDF5Call.locked({ rawLayoutVerified.contains(T.memoryType) }) {
             // Once per dataset and type, the library reads a few of the same
-            // rows: if they differ (an address convention this code does not
-            // know), the dataset goes back to library reads for good.
-            let firstRow = rows.lowerBound + first.destination / rowBytes
-            let check = firstRow..<(firstRow + min(16, first.bytes / rowBytes))
+            // rows: if they differ (an address convention or filter this
+            // code does not know), the dataset goes back to library reads.
+            let check = filled.lowerBound..<min(filled.upperBound, filled.lowerBound + 16)
             var expected = [T](unsafeUninitializedCapacity: check.count * width) { _, count in count = check.count * width }
             try expected.withUnsafeMutableBufferPointer {
                 try readSelection(rows: check, shape: shape, into: $0, operation: operation)
             }
-            let same = expected.withUnsafeBytes { memcmp($0.baseAddress!, raw + first.destination, $0.count) == 0 }
+            let offset = (check.lowerBound - rows.lowerBound) * rowBytes
+            let same = expected.withUnsafeBytes { memcmp($0.baseAddress!, raw + offset, $0.count) == 0 }
             if !same {
                 HDF5Call.locked { rawLayoutDecision[T.memoryType] = .library }
                 try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)

@@ -19,7 +19,7 @@ struct AnalyzeCommand: ParsableCommand {
             examples, PDS(d) = ODM(d-1) - ODM(d) with PDS(1) = 0. Trends use Spearman's ρ with \
             scipy's t-test p and the exact permutation p.
 
-            Threads: METASAE_READ_THREADS copy uncompressed data from the file (default: one \
+            Threads: METASAE_READ_THREADS copy or decompress data from the file (default: one \
             per core, up to 4), METASAE_THREADS run the sparse kernel (default: one per core), \
             OPENBLAS_NUM_THREADS the dense one. Set all three to 1 when processes share the cores.
             """)

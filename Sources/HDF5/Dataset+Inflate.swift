@@ -1,0 +1,186 @@
+import CHDF5
+import CZlib
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads of gzip-compressed chunks that decompress on several threads.
+///
+/// Inside the library, chunks are inflated one at a time under its global
+/// lock, about 100 MB/s on one core. Here the library only hands over each
+/// chunk's stored bytes (`H5Dread_chunk`, under the lock); deflate and
+/// shuffle, the filters h5py and PyTorch exports use, are undone outside it,
+/// one chunk per thread at a time.
+extension Dataset {
+    /// HDF5's registered ids of the filters undone here.
+    static let deflateFilter = 1
+    static let shuffleFilter = 2
+
+    /// Chunks larger than this stay with the library (each thread holds two).
+    static let maximumInflatedChunkBytes = 64 << 20
+
+    /// Whether a filter pipeline (in the order the writer applied it) is
+    /// deflate, or shuffle and deflate, which is all this path undoes.
+    static func canInflate(_ filters: [Int]) -> Bool {
+        filters == [deflateFilter] || filters == [shuffleFilter, deflateFilter]
+    }
+
+    /// One stored chunk and the rows of it the caller wants.
+    struct StoredChunkBytes {
+        var chunkStart: Int
+        var wanted: Range<Int>
+        var bytes: [UInt8]
+        /// Bit i set: filter i of the pipeline was skipped for this chunk.
+        var skipped: UInt32
+    }
+
+    /// Fills `rows` of `buffer` from compressed whole-row chunks. Returns the
+    /// first run of rows filled here and the rows left to the library
+    /// (chunks never written, which hold fill values).
+    func inflate(rows: Range<Int>, rank: Int, rowBytes: Int, elementSize: Int, chunkRows: Int, filters: [Int],
+                 into buffer: UnsafeMutableRawPointer, operation: String) throws -> (filled: Range<Int>?, library: [Range<Int>]) {
+        let chunkBytes = chunkRows * rowBytes
+        // A stored chunk larger than deflate's worst case is damage.
+        let largestStored = Int(compressBound(uLong(chunkBytes))) + 64
+        var chunks: [StoredChunkBytes] = []
+        var library: [Range<Int>] = []
+        var coordinate = [hsize_t](repeating: 0, count: rank)
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let chunkStart = start / chunkRows * chunkRows
+            let end = min(rows.upperBound, chunkStart + chunkRows)
+            coordinate[0] = hsize_t(chunkStart)
+            let stored = HDF5Call.locked { () -> StoredChunkBytes? in
+                var size: hsize_t = 0
+                guard H5Dget_chunk_storage_size(handle.id, &coordinate, &size) >= 0, size > 0, Int(size) <= largestStored else {
+                    _ = H5Eclear2(chdf5_E_DEFAULT())
+                    return nil
+                }
+                var chunk = StoredChunkBytes(chunkStart: chunkStart, wanted: start..<end,
+                                             bytes: [UInt8](repeating: 0, count: Int(size)), skipped: 0)
+                let status = chunk.bytes.withUnsafeMutableBytes {
+                    H5Dread_chunk(handle.id, chdf5_P_DEFAULT(), &coordinate, &chunk.skipped, $0.baseAddress!)
+                }
+                if status < 0 {
+                    _ = H5Eclear2(chdf5_E_DEFAULT())
+                    return nil
+                }
+                return chunk
+            }
+            if let stored { chunks.append(stored) } else { library.append(start..<end) }
+            start = end
+        }
+        let workers = min(Self.readThreads, chunks.count)
+        guard workers > 0 else { return (nil, library) }
+        let job = InflateJob(chunks: chunks, filters: filters, chunkBytes: chunkBytes, elementSize: elementSize,
+                             rowBytes: rowBytes, firstRow: rows.lowerBound, buffer: buffer, workers: workers)
+        if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }
+        if let failure = job.failures.compactMap({ $0 }).min(by: { $0.row < $1.row }) {
+            throw HDF5Error(.corrupt, operation: operation, file: file.path, object: path,
+                            detail: "the compressed chunk starting at row \(failure.row) \(failure.problem)")
+        }
+        return (chunks.first?.wanted, library)
+    }
+
+    /// The chunks of one read, dealt round-robin to the workers; each
+    /// decodes into its own scratch and copies the wanted rows out.
+    private final class InflateJob: @unchecked Sendable {
+        struct Failure { var row: Int; var problem: String }
+        let chunks: [StoredChunkBytes]
+        let filters: [Int]
+        let chunkBytes: Int
+        let elementSize: Int
+        let rowBytes: Int
+        let firstRow: Int
+        let buffer: UnsafeMutableRawPointer
+        let workers: Int
+        /// One slot per worker, each written only by its worker.
+        let slots: UnsafeMutablePointer<Failure?>
+
+        init(chunks: [StoredChunkBytes], filters: [Int], chunkBytes: Int, elementSize: Int, rowBytes: Int,
+             firstRow: Int, buffer: UnsafeMutableRawPointer, workers: Int) {
+            self.chunks = chunks
+            self.filters = filters
+            self.chunkBytes = chunkBytes
+            self.elementSize = elementSize
+            self.rowBytes = rowBytes
+            self.firstRow = firstRow
+            self.buffer = buffer
+            self.workers = workers
+            slots = .allocate(capacity: workers)
+            slots.initialize(repeating: nil, count: workers)
+        }
+
+        deinit { slots.deallocate() }
+
+        var failures: [Failure?] { (0..<workers).map { slots[$0] } }
+
+        func run(worker: Int) {
+            // Two scratch chunks: a filter reads one and writes the other.
+            let scratch = UnsafeMutableRawPointer.allocate(byteCount: 2 * chunkBytes, alignment: 64)
+            defer { scratch.deallocate() }
+            for index in stride(from: worker, to: chunks.count, by: workers) {
+                let chunk = chunks[index]
+                if let problem = decode(chunk, scratch: scratch) {
+                    slots[worker] = Failure(row: chunk.chunkStart, problem: problem)
+                    return
+                }
+            }
+        }
+
+        /// Undoes the pipeline, last filter first, then copies the wanted
+        /// rows into place. Returns what went wrong, or nil.
+        private func decode(_ chunk: StoredChunkBytes, scratch: UnsafeMutableRawPointer) -> String? {
+            chunk.bytes.withUnsafeBytes { stored -> String? in
+                var current = UnsafeRawPointer(stored.baseAddress!)
+                var length = stored.count
+                var target = scratch
+                for position in filters.indices.reversed() where chunk.skipped & (1 << UInt32(position)) == 0 {
+                    switch filters[position] {
+                    case Dataset.deflateFilter:
+                        var produced = uLongf(chunkBytes)
+                        let status = uncompress(target.assumingMemoryBound(to: Bytef.self), &produced,
+                                                current.assumingMemoryBound(to: Bytef.self), uLong(length))
+                        guard status == Z_OK else {
+                            return status == Z_BUF_ERROR ? "inflates to more than a chunk's \(chunkBytes) bytes"
+                                                         : "does not inflate (zlib error \(status))"
+                        }
+                        length = Int(produced)
+                    case Dataset.shuffleFilter:
+                        Self.unshuffle(current, count: length, elementSize: elementSize, into: target)
+                    default:
+                        return "uses filter \(filters[position]), which this reader does not undo"
+                    }
+                    current = UnsafeRawPointer(target)
+                    target = target == scratch ? scratch + chunkBytes : scratch
+                }
+                guard length == chunkBytes else { return "holds \(length) bytes, not the chunk's \(chunkBytes)" }
+                let from = (chunk.wanted.lowerBound - chunk.chunkStart) * rowBytes
+                let to = (chunk.wanted.lowerBound - firstRow) * rowBytes
+                (buffer + to).copyMemory(from: current + from, byteCount: chunk.wanted.count * rowBytes)
+                return nil
+            }
+        }
+
+        /// HDF5's shuffle stores byte b of every element together; this puts
+        /// them back. Trailing bytes that make no whole element stay as is.
+        static func unshuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
+            let elements = count / elementSize
+            let input = source.assumingMemoryBound(to: UInt8.self)
+            let output = target.assumingMemoryBound(to: UInt8.self)
+            if elementSize > 1 {
+                for byte in 0..<elementSize {
+                    let plane = input + byte * elements
+                    for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
+                }
+            } else {
+                output.update(from: input, count: elements)
+            }
+            let tail = elements * elementSize
+            (output + tail).update(from: input + tail, count: count - tail)
+        }
+    }
+}
