@@ -36,8 +36,8 @@ extension Dataset {
         return max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }()
 
-    /// Pieces a read is split into for the threads: big enough that the
-    /// system call is noise, small enough to share a block between threads.
+    /// The smallest piece a read is split into for the threads: below
+    /// this, waking a thread costs more than it saves.
     static let rawPieceBytes = 1 << 20
 
     /// The raw layout for memory type `T`, decided once per type.
@@ -205,16 +205,29 @@ extension Dataset {
         return true
     }
 
-    /// Copies the spans in pieces of `rawPieceBytes`, dealt round-robin to
-    /// `readThreads` threads. A short read means the file ends early.
+    /// Copies the spans on `readThreads` threads, in pieces of about an
+    /// equal share each. A short read means the file ends early.
     static func copy(_ spans: [RawSpan], from descriptor: Int32, into buffer: UnsafeMutableRawPointer,
                      operation: String, file: String, object: String) throws {
+        // Chunks written one after another sit back to back in the file:
+        // one run each, then an equal share per thread, so each thread
+        // makes few large reads.
+        var runs: [RawSpan] = []
+        for span in spans where span.bytes > 0 {
+            if let last = runs.last, last.destination + last.bytes == span.destination, last.source + last.bytes == span.source {
+                runs[runs.count - 1].bytes += span.bytes
+            } else {
+                runs.append(span)
+            }
+        }
+        let total = runs.reduce(0) { $0 + $1.bytes }
+        let share = max(rawPieceBytes, (total + readThreads - 1) / max(1, readThreads))
         var pieces: [RawSpan] = []
-        for span in spans {
+        for run in runs {
             var done = 0
-            while done < span.bytes {
-                let bytes = min(rawPieceBytes, span.bytes - done)
-                pieces.append(RawSpan(destination: span.destination + done, source: span.source + done, bytes: bytes))
+            while done < run.bytes {
+                let bytes = min(share, run.bytes - done)
+                pieces.append(RawSpan(destination: run.destination + done, source: run.source + done, bytes: bytes))
                 done += bytes
             }
         }

@@ -10,6 +10,9 @@ final class ThreadExchange: @unchecked Sendable {
     let size: Int
     private let condition = NSCondition()
     private var deposits: [[Double]?]
+    /// Each finished round's deposits, kept apart: a fast rank may deposit
+    /// for the next round before a slow one has read this one.
+    private var finished: [Int: [[Double]]] = [:]
     private var arrived = 0
     private var generation = 0
 
@@ -25,14 +28,15 @@ final class ThreadExchange: @unchecked Sendable {
         deposits[rank] = local
         arrived += 1
         if arrived == size {
+            finished[round] = deposits.map { $0! }
+            deposits = Array(repeating: nil, count: size)
             generation += 1
             arrived = 0
             condition.broadcast()
         } else {
             while generation == round { condition.wait() }
         }
-        let all = deposits.map { $0! }
-        return all
+        return finished[round]!
     }
 
     struct Member: PartialStateExchange {
