@@ -60,7 +60,7 @@ extension Dataset {
                     return nil
                 }
                 var chunk = StoredChunkBytes(chunkStart: chunkStart, wanted: start..<end,
-                                             bytes: [UInt8](repeating: 0, count: Int(size)), skipped: 0)
+                                             bytes: [UInt8](unsafeUninitializedCapacity: Int(size)) { $1 = Int(size) }, skipped: 0)
                 let status = chunk.bytes.withUnsafeMutableBytes {
                     H5Dread_chunk(handle.id, chdf5_P_DEFAULT(), &coordinate, &chunk.skipped, $0.baseAddress!)
                 }
