@@ -55,7 +55,7 @@ extension Dataset {
             coordinate[0] = hsize_t(chunkStart)
             let stored = HDF5Call.locked { () -> StoredChunkBytes? in
                 var size: hsize_t = 0
-                guard H5Dget_chunk_storage_size(handle.id, &coordinate, &size) >= 0, size > 0, Int(size) <= largestStored else {
+                guard H5Dget_chunk_storage_size(handle.id, &coordinate, &size) >= 0, size > 0, size <= hsize_t(largestStored) else {
                     _ = H5Eclear2(chdf5_E_DEFAULT())
                     return nil
                 }

@@ -53,8 +53,13 @@ extension Dataset {
                defer { H5Tclose(fileType) }
                return H5Tequal(fileType, memoryType) > 0
            }) {
-            let wholeRowChunks = layout.chunkDims.flatMap { chunks in
-                Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()) && chunks[0] > 0 ? chunks[0] : nil
+            // Whole-row chunks of a sane size (HDF5 caps a chunk at 4 GiB; a
+            // damaged layout message may not), so byte counts cannot overflow.
+            let wholeRowChunks = layout.chunkDims.flatMap { chunks -> Int? in
+                guard Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()), chunks[0] > 0 else { return nil }
+                let (rowBytes, wide) = shape.rowWidth!.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+                let (bytes, overflow) = chunks[0].multipliedReportingOverflow(by: rowBytes)
+                return !wide && !overflow && bytes <= 1 << 32 ? chunks[0] : nil
             }
             switch layout.kind {
             case .chunked where layout.filters.isEmpty && file.rawDescriptor != nil:
@@ -70,7 +75,7 @@ extension Dataset {
             case .contiguous where layout.filters.isEmpty && file.rawDescriptor != nil:
                 let offset = HDF5Call.locked { H5Dget_offset(handle.id) }
                 HDF5Call.locked { _ = H5Eclear2(chdf5_E_DEFAULT()) }
-                if offset != chdf5_HADDR_UNDEF(), offset < UInt64(Int.max) { decision = .contiguous(fileOffset: Int(offset)) }
+                if offset != chdf5_HADDR_UNDEF(), offset < UInt64(Int.max / 4) { decision = .contiguous(fileOffset: Int(offset)) }
             default:
                 break
             }
@@ -91,7 +96,7 @@ extension Dataset {
             if status < 0 { _ = H5Eclear2(chdf5_E_DEFAULT()) }
             return status >= 0
         }
-        guard found, mask == 0, address != chdf5_HADDR_UNDEF(), address < UInt64(Int.max / 2), Int(size) == bytes else { return nil }
+        guard found, mask == 0, address != chdf5_HADDR_UNDEF(), address < UInt64(Int.max / 4), size == hsize_t(bytes) else { return nil }
         return Int(address)
     }
 
@@ -107,7 +112,7 @@ extension Dataset {
             guard creation >= 0 else { return -1 }
             defer { H5Pclose(creation) }
             var size: hsize_t = 0
-            return H5Pget_userblock(creation, &size) >= 0 ? Int(size) : -1
+            return H5Pget_userblock(creation, &size) >= 0 && size < hsize_t(Int.max / 4) ? Int(size) : -1
         }
         guard userBlock > 0 else { return userBlock == 0 ? 0 : nil }
         guard let width = shape.rowWidth, let descriptor = file.rawDescriptor else { return nil }
@@ -155,8 +160,9 @@ extension Dataset {
             (firstFilled, libraryRows) = try inflate(rows: rows, rank: shape.rank, rowBytes: rowBytes, elementSize: MemoryLayout<T>.stride,
                                                      chunkRows: chunkRows, filters: filters, into: raw, operation: operation)
         case .contiguous(let fileOffset):
-            guard let descriptor = file.rawDescriptor else { return false }
-            let span = RawSpan(destination: 0, source: fileOffset + rows.lowerBound * rowBytes, bytes: rows.count * rowBytes)
+            let (skip, overflow) = rows.lowerBound.multipliedReportingOverflow(by: rowBytes)
+            guard let descriptor = file.rawDescriptor, !overflow, skip < Int.max / 4 else { return false }
+            let span = RawSpan(destination: 0, source: fileOffset + skip, bytes: rows.count * rowBytes)
             try Self.copy([span], from: descriptor, into: raw, operation: operation, file: file.path, object: path)
             firstFilled = rows
         case .chunked(let chunkRows, let bias):
