@@ -72,7 +72,7 @@ let package = Package(
         // Paths and scratch folders shared by the test targets.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
-            name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "TestSupport"]),
+            name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "CZlib", "TestSupport"]),
         .testTarget(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(

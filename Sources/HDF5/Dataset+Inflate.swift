@@ -73,7 +73,7 @@ extension Dataset {
             if let stored { chunks.append(stored) } else { library.append(start..<end) }
             start = end
         }
-        let workers = min(Self.readThreads, chunks.count)
+        let workers = min(max(1, readThreadCount), chunks.count)
         guard workers > 0 else { return (nil, library) }
         let job = InflateJob(chunks: chunks, filters: filters, chunkBytes: chunkBytes, elementSize: elementSize,
                              rowBytes: rowBytes, firstRow: rows.lowerBound, buffer: buffer, workers: workers)

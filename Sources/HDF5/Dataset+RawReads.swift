@@ -61,27 +61,71 @@ extension Dataset {
                 let (bytes, overflow) = chunks[0].multipliedReportingOverflow(by: rowBytes)
                 return !wide && !overflow && bytes <= 1 << 32 ? chunks[0] : nil
             }
+            let pipeline = pipelineDetails()
             switch layout.kind {
-            case .chunked where layout.filters.isEmpty && file.rawDescriptor != nil:
+            case .chunked where layout.filters.isEmpty && pipeline.declaredFilters == 0 && file.rawDescriptor != nil:
                 if let chunkRows = wholeRowChunks, let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunkRows) {
                     decision = .chunked(chunkRows: chunkRows, addressBias: bias)
                 }
             case .chunked:
+                // Every filter accounted for (mask bits are pipeline
+                // positions), partial edge chunks filtered like the rest,
+                // and shuffle set for this element size.
                 let filters = layout.filters.map(\.id)
-                if let chunkRows = wholeRowChunks, Self.canInflate(filters),
+                let shuffleFits = layout.filters.allSatisfy { filter in
+                    filter.id != Self.shuffleFilter || filter.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true
+                }
+                if let chunkRows = wholeRowChunks, Self.canInflate(filters), pipeline.declaredFilters == filters.count,
+                   !pipeline.partialChunksUnfiltered, shuffleFits,
                    chunkRows * shape.rowWidth! * MemoryLayout<T>.stride <= Self.maximumInflatedChunkBytes {
                     decision = .deflated(chunkRows: chunkRows, filters: filters)
                 }
-            case .contiguous where layout.filters.isEmpty && file.rawDescriptor != nil:
-                let offset = HDF5Call.locked { H5Dget_offset(handle.id) }
-                HDF5Call.locked { _ = H5Eclear2(chdf5_E_DEFAULT()) }
-                if offset != chdf5_HADDR_UNDEF(), offset < UInt64(Int.max / 4) { decision = .contiguous(fileOffset: Int(offset)) }
+            case .contiguous where layout.filters.isEmpty && pipeline.declaredFilters == 0:
+                if let offset = contiguousOffset(rowBytes: shape.rowWidth! * MemoryLayout<T>.stride, rows: shape.dims[0]) {
+                    decision = .contiguous(fileOffset: offset)
+                }
             default:
                 break
             }
         }
         HDF5Call.locked { rawLayoutDecision[memoryType] = decision }
         return decision
+    }
+
+    /// What `storageLayout` does not say: how many filters the pipeline
+    /// declares (a filter whose query fails is left out there), and whether
+    /// partial edge chunks are stored unfiltered (`H5Pset_chunk_opts`).
+    private func pipelineDetails() -> (declaredFilters: Int, partialChunksUnfiltered: Bool) {
+        HDF5Call.locked {
+            let creation = H5Dget_create_plist(handle.id)
+            guard creation >= 0 else { return (-1, true) }
+            defer { H5Pclose(creation) }
+            var options: UInt32 = 0
+            let partial = H5Pget_layout(creation) == H5D_CHUNKED
+                && (H5Pget_chunk_opts(creation, &options) < 0 || options & UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) != 0)
+            _ = H5Eclear2(chdf5_E_DEFAULT())
+            return (Int(H5Pget_nfilters(creation)), partial)
+        }
+    }
+
+    /// Where contiguous storage starts, if every row is allocated inside
+    /// the file: an unallocated dataset (fill values) has no address, and
+    /// behind a user block its "address" would be a small number.
+    private func contiguousOffset(rowBytes: Int, rows: Int) -> Int? {
+        guard let descriptor = file.rawDescriptor else { return nil }
+        let (needed, overflow) = rowBytes.multipliedReportingOverflow(by: rows)
+        guard !overflow else { return nil }
+        let (offset, allocated, stored) = HDF5Call.locked { () -> (haddr_t, Bool, hsize_t) in
+            var status = H5D_SPACE_STATUS_ERROR
+            let allocated = H5Dget_space_status(handle.id, &status) >= 0 && status == H5D_SPACE_STATUS_ALLOCATED
+            let result = (H5Dget_offset(handle.id), allocated, H5Dget_storage_size(handle.id))
+            _ = H5Eclear2(chdf5_E_DEFAULT())
+            return result
+        }
+        var info = stat()
+        guard allocated, offset != chdf5_HADDR_UNDEF(), offset < UInt64(Int.max / 4), stored >= hsize_t(needed),
+              fstat(descriptor, &info) == 0, Int(offset) + needed <= Int(info.st_size) else { return nil }
+        return Int(offset)
     }
 
     /// Where the chunk at `coordinate` starts, as the library counts, if it
@@ -163,7 +207,7 @@ extension Dataset {
             let (skip, overflow) = rows.lowerBound.multipliedReportingOverflow(by: rowBytes)
             guard let descriptor = file.rawDescriptor, !overflow, skip < Int.max / 4 else { return false }
             let span = RawSpan(destination: 0, source: fileOffset + skip, bytes: rows.count * rowBytes)
-            try Self.copy([span], from: descriptor, into: raw, operation: operation, file: file.path, object: path)
+            try Self.copy([span], from: descriptor, into: raw, threads: readThreadCount, operation: operation, file: file.path, object: path)
             firstFilled = rows
         case .chunked(let chunkRows, let bias):
             guard let descriptor = file.rawDescriptor else { return false }
@@ -184,36 +228,44 @@ extension Dataset {
                 }
                 start = end
             }
-            try Self.copy(spans, from: descriptor, into: raw, operation: operation, file: file.path, object: path)
+            try Self.copy(spans, from: descriptor, into: raw, threads: readThreadCount, operation: operation, file: file.path, object: path)
         }
         for range in libraryRows {
             let from = (range.lowerBound - rows.lowerBound) * width
             try readSelection(rows: range, shape: shape, into: UnsafeMutableBufferPointer(rebasing: buffer[from..<(from + range.count * width)]),
                               operation: operation)
         }
-        if let filled = firstFilled, !HDF5Call.locked({ rawLayoutVerified.contains(T.memoryType) }) {
-            // Once per dataset and type, the library reads a few of the same
-            // rows: if they differ (an address convention or filter this
-            // code does not know), the dataset goes back to library reads.
+        // Once per dataset and type, the library reads a few of the same
+        // rows: if they differ (an address convention or filter this code
+        // does not know), the dataset goes back to library reads. A read
+        // that raced with a failed check re-reads through the library too.
+        let (current, verified) = HDF5Call.locked { (rawLayoutDecision[T.memoryType], rawLayoutVerified.contains(T.memoryType)) }
+        if current != layout {
+            try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)
+        } else if let filled = firstFilled, !verified {
             let check = filled.lowerBound..<min(filled.upperBound, filled.lowerBound + 16)
             var expected = [T](unsafeUninitializedCapacity: check.count * width) { _, count in count = check.count * width }
             try expected.withUnsafeMutableBufferPointer {
                 try readSelection(rows: check, shape: shape, into: $0, operation: operation)
             }
             let offset = (check.lowerBound - rows.lowerBound) * rowBytes
-            let same = expected.withUnsafeBytes { memcmp($0.baseAddress!, raw + offset, $0.count) == 0 }
+            let (same, informative) = expected.withUnsafeBytes {
+                (memcmp($0.baseAddress!, raw + offset, $0.count) == 0, $0.contains { $0 != 0 })
+            }
             if !same {
                 HDF5Call.locked { rawLayoutDecision[T.memoryType] = .library }
                 try readSelection(rows: rows, shape: shape, into: buffer, operation: operation)
+            } else if informative {
+                // All-zero rows would match a wrong offset too: check again next read.
+                HDF5Call.locked { _ = rawLayoutVerified.insert(T.memoryType) }
             }
-            HDF5Call.locked { _ = rawLayoutVerified.insert(T.memoryType) }
         }
         return true
     }
 
-    /// Copies the spans on `readThreads` threads, in pieces of about an
+    /// Copies the spans on `threads` threads, in pieces of about an
     /// equal share each. A short read means the file ends early.
-    static func copy(_ spans: [RawSpan], from descriptor: Int32, into buffer: UnsafeMutableRawPointer,
+    static func copy(_ spans: [RawSpan], from descriptor: Int32, into buffer: UnsafeMutableRawPointer, threads: Int,
                      operation: String, file: String, object: String) throws {
         // Chunks written one after another sit back to back in the file:
         // one run each, then an equal share per thread, so each thread
@@ -227,7 +279,7 @@ extension Dataset {
             }
         }
         let total = runs.reduce(0) { $0 + $1.bytes }
-        let share = max(rawPieceBytes, (total + readThreads - 1) / max(1, readThreads))
+        let share = max(rawPieceBytes, (total + threads - 1) / max(1, threads))
         var pieces: [RawSpan] = []
         for run in runs {
             var done = 0
@@ -237,7 +289,7 @@ extension Dataset {
                 done += bytes
             }
         }
-        let workers = min(readThreads, pieces.count)
+        let workers = min(max(1, threads), pieces.count)
         guard workers > 0 else { return }
         let job = CopyJob(pieces: pieces, descriptor: descriptor, buffer: buffer, workers: workers)
         if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }

@@ -14,6 +14,8 @@ public final class Dataset: @unchecked Sendable {
     /// only under the library lock, as a dataset may be read from two threads.
     var rawLayoutDecision: [hid_t: RawLayout] = [:]
     var rawLayoutVerified: Set<hid_t> = []
+    /// Threads copying or inflating one read (tests vary it; see `readThreads`).
+    var readThreadCount = Dataset.readThreads
 
     init(handle: Handle, file: File, path: String) {
         self.handle = handle

@@ -32,7 +32,8 @@ extension File {
         guard H5Pget_driver(access) == chdf5_FD_SEC2() else { return nil }
         var handle: UnsafeMutableRawPointer?
         guard H5Fget_vfd_handle(file, access, &handle) >= 0, let handle else { return nil }
-        let descriptor = dup(handle.load(as: Int32.self))
+        // Close-on-exec, so child processes (the probe, MPI helpers) do not inherit it.
+        let descriptor = fcntl(handle.load(as: Int32.self), F_DUPFD_CLOEXEC, 0)
         return descriptor >= 0 ? descriptor : nil
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import HDF5
 import CHDF5
+import CZlib
 
 /// Reads that copy stored bytes with `pread` (Dataset+RawReads) must give
 /// exactly what the library's own read gives, for every layout they accept,
@@ -125,9 +126,14 @@ import CHDF5
             try root.writeDataset("k", values, shape: [rows, width], options: DatasetOptions(chunkDims: [1500, width]))
         }
         for name in ["c", "k"] {
-            let dataset = try File.open(path).root.dataset(name)
-            #expect(try dataset.readRows(0..<rows, as: Float.self) == values, "\(name)")
-            #expect(try dataset.readRows(7..<2999, as: Float.self) == Array(values[(7 * width)..<(2999 * width)]), "\(name)")
+            for threads in [1, 2, 4] {
+                let dataset = try File.open(path).root.dataset(name)
+                dataset.readThreadCount = threads
+                #expect(try dataset.readRows(0..<rows, as: Float.self) == values, "\(name), \(threads) threads")
+                #expect(try dataset.readRows(7..<2999, as: Float.self) == Array(values[(7 * width)..<(2999 * width)]),
+                        "\(name), \(threads) threads")
+                #expect(dataset.rawLayout(Float.self, shape: try dataset.shape) != .library, "\(name)")
+            }
         }
     }
 
@@ -153,22 +159,31 @@ import CHDF5
         }
         let root = try File.open(path).root
         let floats = try root.dataset("f")
-        #expect(floats.rawLayout(Float.self, shape: try floats.shape) == .deflated(chunkRows: 16, filters: shuffle ? [2, 1] : [1]))
-        for rows in Self.ranges {
-            #expect(try floats.readRows(rows, as: Float.self) == Self.expected(rows), "rows \(rows)")
+        let pipeline = shuffle ? [2, 1] : [1]
+        #expect(floats.rawLayout(Float.self, shape: try floats.shape) == .deflated(chunkRows: 16, filters: pipeline))
+        for threads in [1, 3] {
+            floats.readThreadCount = threads
+            for rows in Self.ranges {
+                #expect(try floats.readRows(rows, as: Float.self) == Self.expected(rows), "rows \(rows), \(threads) threads")
+            }
         }
         #expect(floats.rawLayoutVerified.contains(Float.memoryType))
         #expect(floats.rawLayout(Float.self, shape: try floats.shape) != .library)
         let (d, i) = (try root.dataset("d"), try root.dataset("i"))
+        #expect(d.rawLayout(Double.self, shape: try d.shape) == .deflated(chunkRows: 16, filters: pipeline))
+        #expect(i.rawLayout(Int32.self, shape: try i.shape) == .deflated(chunkRows: 16, filters: pipeline))
         for rows in [0..<203, 5..<21, 100..<101] {
             let slice = (rows.lowerBound * width)..<(rows.upperBound * width)
             #expect(try d.readRows(rows, as: Double.self) == Array(doubles[slice]), "rows \(rows)")
             #expect(try i.readRows(rows, as: Int32.self) == Array(integers[slice]), "rows \(rows)")
         }
+        #expect(d.rawLayout(Double.self, shape: try d.shape) != .library)
+        #expect(i.rawLayout(Int32.self, shape: try i.shape) != .library)
     }
 
-    /// A chunk whose writer skipped deflate (filter mask bit 1) holds only
-    /// shuffled bytes; it must be unshuffled and not inflated.
+    /// Chunks whose writer skipped a filter: deflate skipped (mask bit 1)
+    /// leaves shuffled bytes to unshuffle only; shuffle skipped (bit 0)
+    /// leaves deflated plain bytes to inflate only.
     @Test func chunksWithSkippedFiltersAreDecodedByTheirMask() throws {
         let folder = try TestPaths.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -176,7 +191,7 @@ import CHDF5
         let width = Self.width
         do {
             let root = try File.create(path).root
-            let dataset = try root.createDataset("x", of: Float.self, shape: [32, width],
+            let dataset = try root.createDataset("x", of: Float.self, shape: [48, width],
                                                  options: DatasetOptions(chunkDims: [16, width], gzipLevel: 4, shuffle: true))
             try Array(Self.all[0..<(16 * width)]).withUnsafeBufferPointer { try dataset.write(rows: 0..<16, from: $0) }
             // Chunk 1 by hand: shuffled bytes, deflate marked as skipped.
@@ -186,12 +201,20 @@ import CHDF5
             let elements = plain.count
             for element in 0..<elements { for byte in 0..<4 { shuffled[byte * elements + element] = bytes[element * 4 + byte] } }
             var offset: [hsize_t] = [16, 0]
-            let status = H5Dwrite_chunk(dataset.handle.id, chdf5_P_DEFAULT(), 0b10, &offset, shuffled.count, shuffled)
+            var status = H5Dwrite_chunk(dataset.handle.id, chdf5_P_DEFAULT(), 0b10, &offset, shuffled.count, shuffled)
+            #expect(status >= 0)
+            // Chunk 2: deflated but not shuffled, shuffle marked as skipped.
+            let third = Array(Self.all[(32 * width)..<(48 * width)]).withUnsafeBytes { Array($0) }
+            var packed = [UInt8](repeating: 0, count: Int(compressBound(uLong(third.count))))
+            var packedCount = uLongf(packed.count)
+            #expect(compress2(&packed, &packedCount, third, uLong(third.count), 4) == Z_OK)
+            offset = [32, 0]
+            status = H5Dwrite_chunk(dataset.handle.id, chdf5_P_DEFAULT(), 0b01, &offset, Int(packedCount), packed)
             #expect(status >= 0)
         }
         let dataset = try File.open(path).root.dataset("x")
-        #expect(try dataset.readRows(0..<32, as: Float.self) == Array(Self.all[0..<(32 * width)]))
-        #expect(try dataset.readRows(10..<20, as: Float.self) == Array(Self.all[(10 * width)..<(20 * width)]))
+        #expect(try dataset.readRows(0..<48, as: Float.self) == Array(Self.all[0..<(48 * width)]))
+        #expect(try dataset.readRows(10..<40, as: Float.self) == Array(Self.all[(10 * width)..<(40 * width)]))
         // Still decoded here: the first-read check against the library passed.
         #expect(dataset.rawLayout(Float.self, shape: try dataset.shape) == .deflated(chunkRows: 16, filters: [2, 1]))
     }
@@ -229,5 +252,45 @@ import CHDF5
             #expect(error.kind == .corrupt)
             #expect(error.description.contains("row 32"), "\(error.description)")
         }
+    }
+
+    /// A contiguous dataset never written has no storage; behind a user
+    /// block its reported address is not a real offset. Fill values, no error.
+    @Test func unallocatedContiguousDataReadsAsFillValues() throws {
+        let folder = try TestPaths.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("empty.h5").path
+        do {
+            _ = try File.create(path, userBlockBytes: 512).root.createDataset("x", of: Float.self, shape: [100, Self.width])
+        }
+        let dataset = try File.open(path).root.dataset("x")
+        #expect(dataset.rawLayout(Float.self, shape: try dataset.shape) == .library)
+        #expect(try dataset.readRows(0..<100, as: Float.self) == [Float](repeating: 0, count: 100 * Self.width))
+    }
+
+    /// `H5Pset_chunk_opts(DONT_FILTER_PARTIAL_CHUNKS)` stores the partial
+    /// last chunk unfiltered whatever its mask says: the library reads it.
+    @Test func unfilteredPartialChunksStayWithTheLibrary() throws {
+        let folder = try TestPaths.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("partial.h5").path
+        do {
+            let file = try File.create(path)
+            let creation = H5Pcreate(chdf5_P_DATASET_CREATE())
+            var chunk: [hsize_t] = [16, hsize_t(Self.width)]
+            #expect(H5Pset_chunk(creation, 2, &chunk) >= 0)
+            #expect(H5Pset_deflate(creation, 4) >= 0)
+            #expect(H5Pset_chunk_opts(creation, UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)) >= 0)
+            var dims: [hsize_t] = [203, hsize_t(Self.width)]
+            let space = H5Screate_simple(2, &dims, nil)
+            let dataset = H5Dcreate2(file.handle.id, "x", chdf5_T_NATIVE_FLOAT(), space, chdf5_P_DEFAULT(), creation, chdf5_P_DEFAULT())
+            #expect(H5Dwrite(dataset, chdf5_T_NATIVE_FLOAT(), chdf5_S_ALL(), chdf5_S_ALL(), chdf5_P_DEFAULT(), Self.all) >= 0)
+            H5Dclose(dataset)
+            H5Sclose(space)
+            H5Pclose(creation)
+        }
+        let dataset = try File.open(path).root.dataset("x")
+        #expect(dataset.rawLayout(Float.self, shape: try dataset.shape) == .library)
+        #expect(try dataset.readRows(0..<203, as: Float.self) == Self.all)
     }
 }
