@@ -37,6 +37,20 @@ extension Dataset {
         return ranges
     }
 
+    /// The chunks `rows` touches: where each starts and which of `rows` lie
+    /// in it (all of the chunk's rows, or part of the first and last).
+    static func chunkSlices(of rows: Range<Int>, chunkRows: Int) -> [(chunkStart: Int, rows: Range<Int>)] {
+        var slices: [(chunkStart: Int, rows: Range<Int>)] = []
+        var start = rows.lowerBound
+        while start < rows.upperBound {
+            let chunkStart = start / chunkRows * chunkRows
+            let end = min(rows.upperBound, chunkStart + chunkRows)
+            slices.append((chunkStart, start..<end))
+            start = end
+        }
+        return slices
+    }
+
     /// Splits `0..<rows` into consecutive blocks of `blockRows`.
     public static func blocks(rows: Int, blockRows: Int) -> [Range<Int>] {
         guard rows > 0 else { return [] }

@@ -1,6 +1,5 @@
 import CHDF5
 import CZlib
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -48,10 +47,7 @@ extension Dataset {
         var chunks: [StoredChunkBytes] = []
         var library: [Range<Int>] = []
         var coordinate = [hsize_t](repeating: 0, count: rank)
-        var start = rows.lowerBound
-        while start < rows.upperBound {
-            let chunkStart = start / chunkRows * chunkRows
-            let end = min(rows.upperBound, chunkStart + chunkRows)
+        for (chunkStart, wanted) in Self.chunkSlices(of: rows, chunkRows: chunkRows) {
             coordinate[0] = hsize_t(chunkStart)
             let stored = HDF5Call.locked { () -> StoredChunkBytes? in
                 var size: hsize_t = 0
@@ -59,7 +55,7 @@ extension Dataset {
                     _ = H5Eclear2(chdf5_E_DEFAULT())
                     return nil
                 }
-                var chunk = StoredChunkBytes(chunkStart: chunkStart, wanted: start..<end,
+                var chunk = StoredChunkBytes(chunkStart: chunkStart, wanted: wanted,
                                              bytes: [UInt8](unsafeUninitializedCapacity: Int(size)) { $1 = Int(size) }, skipped: 0)
                 let status = chunk.bytes.withUnsafeMutableBytes {
                     H5Dread_chunk(handle.id, chdf5_P_DEFAULT(), &coordinate, &chunk.skipped, $0.baseAddress!)
@@ -70,117 +66,82 @@ extension Dataset {
                 }
                 return chunk
             }
-            if let stored { chunks.append(stored) } else { library.append(start..<end) }
-            start = end
+            if let stored { chunks.append(stored) } else { library.append(wanted) }
         }
+        let decoder = ChunkDecoder(filters: filters, chunkBytes: chunkBytes, elementSize: elementSize, rowBytes: rowBytes)
         let workers = min(max(1, readThreadCount), chunks.count)
-        guard workers > 0 else { return (nil, library) }
-        let job = InflateJob(chunks: chunks, filters: filters, chunkBytes: chunkBytes, elementSize: elementSize,
-                             rowBytes: rowBytes, firstRow: rows.lowerBound, buffer: buffer, workers: workers)
-        if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }
-        if let failure = job.failures.compactMap({ $0 }).min(by: { $0.row < $1.row }) {
+        // Two scratch chunks per worker: a filter reads one and writes the other.
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: max(1, workers * 2 * chunkBytes), alignment: 64)
+        defer { scratch.deallocate() }
+        let failure = ParallelWork.firstFailure(count: chunks.count, workers: workers) { index, worker -> (row: Int, problem: String)? in
+            let chunk = chunks[index]
+            let target = buffer + (chunk.wanted.lowerBound - rows.lowerBound) * rowBytes
+            return decoder.decode(chunk, scratch: scratch + worker * 2 * chunkBytes, into: target).map { (chunk.chunkStart, $0) }
+        }
+        if let failure {
             throw HDF5Error(.corrupt, operation: operation, file: file.path, object: path,
                             detail: "the compressed chunk starting at row \(failure.row) \(failure.problem)")
         }
         return (chunks.first?.wanted, library)
     }
+}
 
-    /// The chunks of one read, dealt round-robin to the workers; each
-    /// decodes into its own scratch and copies the wanted rows out.
-    private final class InflateJob: @unchecked Sendable {
-        struct Failure { var row: Int; var problem: String }
-        let chunks: [StoredChunkBytes]
-        let filters: [Int]
-        let chunkBytes: Int
-        let elementSize: Int
-        let rowBytes: Int
-        let firstRow: Int
-        let buffer: UnsafeMutableRawPointer
-        let workers: Int
-        /// One slot per worker, each written only by its worker.
-        let slots: UnsafeMutablePointer<Failure?>
+/// Undoes a deflate / shuffle pipeline for chunks of one dataset.
+struct ChunkDecoder {
+    let filters: [Int]
+    let chunkBytes: Int
+    let elementSize: Int
+    let rowBytes: Int
 
-        init(chunks: [StoredChunkBytes], filters: [Int], chunkBytes: Int, elementSize: Int, rowBytes: Int,
-             firstRow: Int, buffer: UnsafeMutableRawPointer, workers: Int) {
-            self.chunks = chunks
-            self.filters = filters
-            self.chunkBytes = chunkBytes
-            self.elementSize = elementSize
-            self.rowBytes = rowBytes
-            self.firstRow = firstRow
-            self.buffer = buffer
-            self.workers = workers
-            slots = .allocate(capacity: workers)
-            slots.initialize(repeating: nil, count: workers)
-        }
-
-        deinit { slots.deallocate() }
-
-        var failures: [Failure?] { (0..<workers).map { slots[$0] } }
-
-        func run(worker: Int) {
-            // Two scratch chunks: a filter reads one and writes the other.
-            let scratch = UnsafeMutableRawPointer.allocate(byteCount: 2 * chunkBytes, alignment: 64)
-            defer { scratch.deallocate() }
-            for index in stride(from: worker, to: chunks.count, by: workers) {
-                let chunk = chunks[index]
-                if let problem = decode(chunk, scratch: scratch) {
-                    slots[worker] = Failure(row: chunk.chunkStart, problem: problem)
-                    return
-                }
-            }
-        }
-
-        /// Undoes the pipeline, last filter first, then copies the wanted
-        /// rows into place. Returns what went wrong, or nil.
-        private func decode(_ chunk: StoredChunkBytes, scratch: UnsafeMutableRawPointer) -> String? {
-            chunk.bytes.withUnsafeBytes { stored -> String? in
-                var current = UnsafeRawPointer(stored.baseAddress!)
-                var length = stored.count
-                var target = scratch
-                for position in filters.indices.reversed() where chunk.skipped & (1 << UInt32(position)) == 0 {
-                    switch filters[position] {
-                    case Dataset.deflateFilter:
-                        var produced = uLongf(chunkBytes)
-                        let status = uncompress(target.assumingMemoryBound(to: Bytef.self), &produced,
-                                                current.assumingMemoryBound(to: Bytef.self), uLong(length))
-                        guard status == Z_OK else {
-                            return status == Z_BUF_ERROR ? "inflates to more than a chunk's \(chunkBytes) bytes"
-                                                         : "does not inflate (zlib error \(status))"
-                        }
-                        length = Int(produced)
-                    case Dataset.shuffleFilter:
-                        Self.unshuffle(current, count: length, elementSize: elementSize, into: target)
-                    default:
-                        return "uses filter \(filters[position]), which this reader does not undo"
+    /// Undoes the pipeline, last filter first (skipping those the chunk's
+    /// mask marks), then copies the wanted rows to `target`. `scratch`
+    /// holds two chunks. Returns what went wrong, or nil.
+    func decode(_ chunk: Dataset.StoredChunkBytes, scratch: UnsafeMutableRawPointer, into target: UnsafeMutableRawPointer) -> String? {
+        chunk.bytes.withUnsafeBytes { stored -> String? in
+            var current = UnsafeRawPointer(stored.baseAddress!)
+            var length = stored.count
+            var output = scratch
+            for position in filters.indices.reversed() where chunk.skipped & (1 << UInt32(position)) == 0 {
+                switch filters[position] {
+                case Dataset.deflateFilter:
+                    var produced = uLongf(chunkBytes)
+                    let status = uncompress(output.assumingMemoryBound(to: Bytef.self), &produced,
+                                            current.assumingMemoryBound(to: Bytef.self), uLong(length))
+                    guard status == Z_OK else {
+                        return status == Z_BUF_ERROR ? "inflates to more than a chunk's \(chunkBytes) bytes"
+                                                     : "does not inflate (zlib error \(status))"
                     }
-                    current = UnsafeRawPointer(target)
-                    target = target == scratch ? scratch + chunkBytes : scratch
+                    length = Int(produced)
+                case Dataset.shuffleFilter:
+                    Self.unshuffle(current, count: length, elementSize: elementSize, into: output)
+                default:
+                    return "uses filter \(filters[position]), which this reader does not undo"
                 }
-                guard length == chunkBytes else { return "holds \(length) bytes, not the chunk's \(chunkBytes)" }
-                let from = (chunk.wanted.lowerBound - chunk.chunkStart) * rowBytes
-                let to = (chunk.wanted.lowerBound - firstRow) * rowBytes
-                (buffer + to).copyMemory(from: current + from, byteCount: chunk.wanted.count * rowBytes)
-                return nil
+                current = UnsafeRawPointer(output)
+                output = output == scratch ? scratch + chunkBytes : scratch
             }
+            guard length == chunkBytes else { return "holds \(length) bytes, not the chunk's \(chunkBytes)" }
+            let from = (chunk.wanted.lowerBound - chunk.chunkStart) * rowBytes
+            target.copyMemory(from: current + from, byteCount: chunk.wanted.count * rowBytes)
+            return nil
         }
+    }
 
-        /// HDF5's shuffle stores byte b of every element together; this puts
-        /// them back. Trailing bytes that make no whole element stay as is.
-        static func unshuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
-            let elements = count / elementSize
-            let input = source.assumingMemoryBound(to: UInt8.self)
-            let output = target.assumingMemoryBound(to: UInt8.self)
-            if elementSize > 1 {
-                for byte in 0..<elementSize {
-                    let plane = input + byte * elements
-                    for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
-                }
-            } else {
-                output.update(from: input, count: elements)
+    /// HDF5's shuffle stores byte b of every element together; this puts
+    /// them back. Trailing bytes that make no whole element stay as is.
+    static func unshuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
+        let elements = count / elementSize
+        let input = source.assumingMemoryBound(to: UInt8.self)
+        let output = target.assumingMemoryBound(to: UInt8.self)
+        if elementSize > 1 {
+            for byte in 0..<elementSize {
+                let plane = input + byte * elements
+                for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
             }
-            let tail = elements * elementSize
-            (output + tail).update(from: input + tail, count: count - tail)
+        } else {
+            output.update(from: input, count: elements)
         }
+        let tail = elements * elementSize
+        (output + tail).update(from: input + tail, count: count - tail)
     }
 }

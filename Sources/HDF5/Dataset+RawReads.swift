@@ -1,5 +1,4 @@
 import CHDF5
-import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -212,21 +211,17 @@ extension Dataset {
         case .chunked(let chunkRows, let bias):
             guard let descriptor = file.rawDescriptor else { return false }
             var spans: [RawSpan] = []
-            var start = rows.lowerBound
             var coordinate = [hsize_t](repeating: 0, count: shape.rank)
-            while start < rows.upperBound {
-                let chunkStart = start / chunkRows * chunkRows
-                let end = min(rows.upperBound, chunkStart + chunkRows)
+            for (chunkStart, wanted) in Self.chunkSlices(of: rows, chunkRows: chunkRows) {
                 coordinate[0] = hsize_t(chunkStart)
                 if let address = storedChunkAddress(at: &coordinate, bytes: chunkRows * rowBytes) {
-                    spans.append(RawSpan(destination: (start - rows.lowerBound) * rowBytes,
-                                         source: address + bias + (start - chunkStart) * rowBytes,
-                                         bytes: (end - start) * rowBytes))
-                    if firstFilled == nil { firstFilled = start..<end }
+                    spans.append(RawSpan(destination: (wanted.lowerBound - rows.lowerBound) * rowBytes,
+                                         source: address + bias + (wanted.lowerBound - chunkStart) * rowBytes,
+                                         bytes: wanted.count * rowBytes))
+                    if firstFilled == nil { firstFilled = wanted }
                 } else {
-                    libraryRows.append(start..<end)
+                    libraryRows.append(wanted)
                 }
-                start = end
             }
             try Self.copy(spans, from: descriptor, into: raw, threads: readThreadCount, operation: operation, file: file.path, object: path)
         }
@@ -264,7 +259,7 @@ extension Dataset {
     }
 
     /// Copies the spans on `threads` threads, in pieces of about an
-    /// equal share each. A short read means the file ends early.
+    /// equal share each.
     static func copy(_ spans: [RawSpan], from descriptor: Int32, into buffer: UnsafeMutableRawPointer, threads: Int,
                      operation: String, file: String, object: String) throws {
         // Chunks written one after another sit back to back in the file:
@@ -289,59 +284,27 @@ extension Dataset {
                 done += bytes
             }
         }
-        let workers = min(max(1, threads), pieces.count)
-        guard workers > 0 else { return }
-        let job = CopyJob(pieces: pieces, descriptor: descriptor, buffer: buffer, workers: workers)
-        if workers == 1 { job.run(worker: 0) } else { DispatchQueue.concurrentPerform(iterations: workers) { job.run(worker: $0) } }
-        if let failure = job.failures.first(where: { $0 != nil }) ?? nil {
+        // A short read means the file ends early: offset and errno 0.
+        let failure = ParallelWork.firstFailure(count: pieces.count, workers: threads) { index, _ -> (offset: Int, code: Int32)? in
+            let piece = pieces[index]
+            var done = 0
+            while done < piece.bytes {
+                let count = pread(descriptor, buffer + piece.destination + done, piece.bytes - done, off_t(piece.source + done))
+                if count > 0 {
+                    done += count
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return (piece.source + done, count < 0 ? errno : 0)
+                }
+            }
+            return nil
+        }
+        if let failure {
             throw HDF5Error(failure.code == 0 ? .corrupt : .access, operation: operation, file: file, object: object,
                             detail: failure.code == 0
                                 ? "the file ends at byte \(failure.offset), inside the data it says is stored there (truncated?)"
                                 : "reading byte \(failure.offset) failed: \(String(cString: strerror(failure.code)))")
-        }
-    }
-
-    /// The pieces of one copy and where each worker reports a failure.
-    private final class CopyJob: @unchecked Sendable {
-        struct Failure: Equatable { var offset: Int; var code: Int32 }
-        let pieces: [RawSpan]
-        let descriptor: Int32
-        let buffer: UnsafeMutableRawPointer
-        let workers: Int
-        /// One slot per worker, each written only by its worker.
-        let slots: UnsafeMutablePointer<Failure?>
-
-        init(pieces: [RawSpan], descriptor: Int32, buffer: UnsafeMutableRawPointer, workers: Int) {
-            self.pieces = pieces
-            self.descriptor = descriptor
-            self.buffer = buffer
-            self.workers = workers
-            slots = .allocate(capacity: workers)
-            slots.initialize(repeating: nil, count: workers)
-        }
-
-        deinit { slots.deallocate() }
-
-        var failures: [Failure?] { (0..<workers).map { slots[$0] } }
-
-        func run(worker: Int) {
-            var failure: Failure?
-            pieceLoop: for index in stride(from: worker, to: pieces.count, by: workers) {
-                let piece = pieces[index]
-                var done = 0
-                while done < piece.bytes {
-                    let count = pread(descriptor, buffer + piece.destination + done, piece.bytes - done, off_t(piece.source + done))
-                    if count > 0 {
-                        done += count
-                    } else if count < 0 && errno == EINTR {
-                        continue
-                    } else {
-                        failure = Failure(offset: piece.source + done, code: count < 0 ? errno : 0)
-                        break pieceLoop
-                    }
-                }
-            }
-            slots[worker] = failure
         }
     }
 }
