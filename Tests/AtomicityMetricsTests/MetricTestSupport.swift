@@ -17,6 +17,28 @@ func close(_ actual: Double?, _ expected: Double, relative: Double = 1e-4, absol
     return abs(actual - expected) <= max(absolute, relative * abs(expected))
 }
 
+/// Two analyses that should agree: the same depths, each metric (and ODM)
+/// present on both sides or on neither, and within tolerance where present.
+func expectSameMetrics(_ actual: AnalysisResults, _ expected: AnalysisResults, relative: Double, absolute: Double = 1e-9,
+                       _ context: String = "", sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(actual.depths.map(\.depth) == expected.depths.map(\.depth), "depths \(context)", sourceLocation: sourceLocation)
+    for (a, b) in zip(actual.depths, expected.depths) {
+        for metric in Metric.allCases {
+            if let value = b.value(metric) {
+                #expect(close(a.value(metric), value, relative: relative, absolute: absolute),
+                        "\(metric) depth \(a.depth) \(context): \(String(describing: a.value(metric))) vs \(value)", sourceLocation: sourceLocation)
+            } else {
+                #expect(a.value(metric) == nil, "\(metric) depth \(a.depth) \(context) should be absent", sourceLocation: sourceLocation)
+            }
+        }
+        if let odm = b.ODM {
+            #expect(close(a.ODM, odm, relative: relative, absolute: absolute), "ODM depth \(a.depth) \(context)", sourceLocation: sourceLocation)
+        } else {
+            #expect(a.ODM == nil, "ODM depth \(a.depth) \(context) should be absent", sourceLocation: sourceLocation)
+        }
+    }
+}
+
 /// A JSON number that may be written as "nan", "inf" or "-inf".
 struct LooseDouble: Decodable {
     var value: Double

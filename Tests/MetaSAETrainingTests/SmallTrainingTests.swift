@@ -31,6 +31,7 @@ import Testing
         let summary = try CascadeTrainer(configuration: Self.tinyConfiguration(), toolVersion: "test")
             .run(mnist: Self.mnist, output: path, source: "test")
         #expect(summary.classifierEpochLosses.first! > summary.classifierEpochLosses.last!)
+        #expect(summary.saeEpochLosses.count == 3 && summary.saeEpochLosses.allSatisfy { $0.count == 4 }, "\(summary.saeEpochLosses)")
         for losses in summary.saeEpochLosses { #expect(losses.first! > losses.last!, "\(losses)") }
         #expect(summary.testAccuracy > 0.5)
 
@@ -50,6 +51,7 @@ import Testing
         var recomputed = SparseAutoencoder(inputWidth: 24, latentWidth: 24, l1Coefficient: 0, seed: 0)
         recomputed.weights = sae
         let encoded = recomputed.encode(below, rows: 250)
+        #expect(encoded.count == 250 * 24 && stored.count == 250 * 24)
         #expect(zip(encoded, stored).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
     }
 }
