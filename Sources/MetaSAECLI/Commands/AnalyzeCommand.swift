@@ -107,7 +107,7 @@ struct AnalyzeCommand: ParsableCommand {
             let results = try AtomicityAnalysis(settings: try settings(), exchange: exchange)
                 .run(canonical, toolVersion: MetaSAE.version, progress: progress)
             guard leader else { return }
-            let folder = try ResultsFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
+            let folder = try OutputFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
             let written = try ResultsFolder.write(results, to: folder)
             if !quiet {
                 print(ResultsTable.render(results), terminator: "")
@@ -125,22 +125,6 @@ enum ResultsFolder {
         let url = URL(fileURLWithPath: input)
         let stem = url.deletingPathExtension().lastPathComponent
         return url.deletingLastPathComponent().appendingPathComponent("\(stem)-analysis").path
-    }
-
-    static func prepare(_ path: String) throws -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw CommandFailure(status: .cannotWrite, description: "cannot write results to \(path): it is a file, not a folder")
-            }
-            return path
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure(status: .cannotWrite, description: "cannot create folder \(path): \(error.localizedDescription)")
-        }
-        return path
     }
 
     /// Writes results.json, results.csv, atomicity.svg and report.md (and

@@ -96,7 +96,7 @@ struct ConvertCommand: ParsableCommand {
             if URL(fileURLWithPath: output).standardizedFileURL == URL(fileURLWithPath: input).standardizedFileURL {
                 throw CommandFailure(status: .usage, description: "OUT must differ from the input, which is never modified")
             }
-            try TrainCommand.ensureFolder(of: output)
+            try OutputFolder.prepareParent(of: output)
             let report: Converter.Report
             do {
                 report = try converter.convert(input, to: output, mapping: plan)

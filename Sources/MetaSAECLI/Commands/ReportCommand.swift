@@ -38,7 +38,7 @@ struct ReportCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(status: .schemaViolation, description: "\(results) is not a metasae results.json: \(error)")
             }
-            let folder = try ResultsFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
+            let folder = try OutputFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
             let written = try ResultsFolder.writeReport(decoded, to: folder)
             if !quiet {
                 print(ResultsTable.render(decoded), terminator: "")

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let folder = try ResultsFolder.prepare(out)
+            let folder = try OutputFolder.prepare(out)
             let file = (folder as NSString).appendingPathComponent("metasae.h5")
             let started = Date()
             let summary = try TrainCommand.train(training, output: file, quiet: quiet)
@@ -55,9 +55,7 @@ struct RunCommand: ParsableCommand {
                 print("")
                 print(ResultsTable.render(results), terminator: "")
                 print(String(format: "time: training %.1fs (%@), analysis %.1fs",
-                             trained.timeIntervalSince(started),
-                             summary.seconds.sorted { $0.key < $1.key }.map { String(format: "%@ %.1fs", $0.key, $0.value) }.joined(separator: ", "),
-                             analyzed.timeIntervalSince(trained)))
+                             trained.timeIntervalSince(started), summary.phaseLine, analyzed.timeIntervalSince(trained)))
                 print("wrote \(file)")
                 for path in written { print("wrote \(path)") }
                 print(results.verdict.line)
