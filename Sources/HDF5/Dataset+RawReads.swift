@@ -189,7 +189,7 @@ extension Dataset {
     func readRaw<T: HDF5Scalar>(rows: Range<Int>, shape: Shape, into buffer: UnsafeMutableBufferPointer<T>,
                                 operation: String) throws -> Bool {
         let layout = rawLayout(T.self, shape: shape)
-        guard layout != .library, let width = shape.rowWidth else { return false }
+        guard let width = shape.rowWidth else { return false }
         let rowBytes = width * MemoryLayout<T>.stride
         let raw = UnsafeMutableRawPointer(buffer.baseAddress!)
         // The rows this path fills itself (the first run of them is checked

@@ -16,13 +16,16 @@ public final class HugePageBuffer: @unchecked Sendable {
         self.count = count
         let bytes = max(count, 1) * MemoryLayout<Double>.stride
         let alignment = 2 << 20
+        let rounded = (bytes + alignment - 1) / alignment * alignment
         var raw: UnsafeMutableRawPointer?
-        if posix_memalign(&raw, alignment, (bytes + alignment - 1) / alignment * alignment) != 0 || raw == nil {
-            raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        if posix_memalign(&raw, alignment, rounded) == 0, raw != nil {
+            #if os(Linux)
+            _ = madvise(raw, rounded, 14)  // MADV_HUGEPAGE
+            #endif
+        } else {
+            raw = malloc(bytes)  // ordinary pages; still released with free()
+            precondition(raw != nil, "out of memory allocating \(bytes) bytes")
         }
-        #if os(Linux)
-        _ = madvise(raw, (bytes + alignment - 1) / alignment * alignment, 14)  // MADV_HUGEPAGE
-        #endif
         memset(raw!, 0, bytes)
         pointer = raw!.bindMemory(to: Double.self, capacity: max(count, 1))
     }

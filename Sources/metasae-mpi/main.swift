@@ -60,7 +60,7 @@ if CommandLine.arguments.dropFirst().first == "__probe" {
 MPI_Init(nil, nil)
 let exchange = MPIExchange()
 DistributedContext.exchange = exchange
-var arguments = Array(CommandLine.arguments.dropFirst())
+let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first != "analyze" {
     if exchange.rank == 0 {
         FileHandle.standardError.write(Data("metasae-mpi: only `analyze` runs under MPI (usage: mpirun -np P metasae-mpi analyze FILE [options])\n".utf8))

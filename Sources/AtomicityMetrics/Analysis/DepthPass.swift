@@ -16,7 +16,6 @@ struct DepthPass {
     var chain: DecoderChain?
     var friRows = 0
     var ltesRows = 0
-    var ltesMinimumActive = 10
     var wantMoments = true
     var kernel = MomentAccumulator.Kernel.auto
     var nonFinitePolicy = NonFinitePolicy.refuse

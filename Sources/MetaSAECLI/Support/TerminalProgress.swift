@@ -39,12 +39,6 @@ final class TerminalProgress: ProgressSink, @unchecked Sendable {
         Terminal.put("\r\u{1B}[2K", to: 2)
     }
 
-    /// A message that must not collide with the progress line.
-    func note(_ message: String) {
-        guard enabled else { return }
-        Terminal.put("\r\u{1B}[2K" + message + "\n", to: 2)
-    }
-
     static func compact(_ value: Double) -> String {
         if value >= 1e6 { return String(format: "%.1fM", value / 1e6) }
         if value >= 1e3 { return String(format: "%.1fk", value / 1e3) }

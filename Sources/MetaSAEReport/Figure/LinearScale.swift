@@ -20,12 +20,6 @@ public struct LinearScale: Sendable, Equatable {
         return range.lowerBound + position * (range.upperBound - range.lowerBound)
     }
 
-    public func invert(_ pixel: Double) -> Double {
-        let unit = (pixel - range.lowerBound) / (range.upperBound - range.lowerBound)
-        let position = inverted ? 1 - unit : unit
-        return domain.lowerBound + position * (domain.upperBound - domain.lowerBound)
-    }
-
     /// A domain covering `values` with 8% padding; a flat or empty set gets
     /// a unit-wide window around its value so the axis never collapses.
     public static func paddedDomain(_ values: [Double]) -> ClosedRange<Double> {

@@ -45,14 +45,14 @@ public struct CascadeTrainer: Sendable {
 
         let trainCount = min(config.trainExamples ?? mnist.train.count, mnist.train.count)
         let analysisCount = min(config.analysisExamples ?? mnist.test.count, mnist.test.count)
-        let trainX = MNIST.normalized(mnist.train.pixels[0..<(trainCount * 784)])
+        let trainX = MNIST.normalized(mnist.train.pixels[0..<(trainCount * MNIST.Split.pixelCount)])
         let trainLabels = Array(mnist.train.labels[0..<trainCount])
 
         // 1. The classifier.
-        var classifier = MLPClassifier(widths: [784] + config.classifierHidden + [10], seed: config.classifierSeed)
+        var classifier = MLPClassifier(widths: [MNIST.Split.pixelCount] + config.classifierHidden + [10], seed: config.classifierSeed)
         var optimizer = Adam(learningRate: config.classifierLearningRate)
         let classifierLosses = MinibatchLoop(
-            rows: trainCount, width: 784, batchSize: config.classifierBatchSize,
+            rows: trainCount, width: MNIST.Split.pixelCount, batchSize: config.classifierBatchSize,
             epochs: config.classifierEpochs, seed: config.shuffleSeed(stage: 0)
         ).run(stage: "classifier", observer: observer, data: trainX) { batch, members in
             let (loss, gradients) = classifier.lossAndGradients(batch, labels: members.map { trainLabels[$0] }, rows: members.count)
@@ -189,11 +189,11 @@ public struct CascadeTrainer: Sendable {
             try (1..<widths.count).map { try writer.activations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
         }
         let images = config.storeImages
-            ? try root.createDataset(CanonicalPaths.images, of: UInt8.self, shape: [0, 784],
-                                     options: .rowChunked(width: 784, elementSize: 1, gzipLevel: 4))
+            ? try root.createDataset(CanonicalPaths.images, of: UInt8.self, shape: [0, MNIST.Split.pixelCount],
+                                     options: .rowChunked(width: MNIST.Split.pixelCount, elementSize: 1, gzipLevel: 4))
             : nil
         for block in Dataset.blocks(rows: analysisCount, blockRows: DebugHooks.writeBlockRows(default: 4_096)) {
-            let pixels = mnist.test.pixels[(block.lowerBound * 784)..<(block.upperBound * 784)]
+            let pixels = mnist.test.pixels[(block.lowerBound * MNIST.Split.pixelCount)..<(block.upperBound * MNIST.Split.pixelCount)]
             try images?.append(Array(pixels))
             let base = classifier.hiddenActivations(MNIST.normalized(pixels), rows: block.count, layer: config.hiddenLayer)
             try sinks[0].append(base)

@@ -43,6 +43,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     func nullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 1_000_000 &+ UInt64(index) }
 
     public var architecture: String {
-        ([784] + classifierHidden + [10]).map(String.init).joined(separator: "-") + " relu"
+        ([MNIST.Split.pixelCount] + classifierHidden + [10]).map(String.init).joined(separator: "-") + " relu"
     }
 }

@@ -11,7 +11,6 @@ public struct MLPClassifier: Sendable {
         layers = (1..<widths.count).map { LinearLayer(inputs: widths[$0 - 1], outputs: widths[$0], generator: &generator) }
     }
 
-    public var widths: [Int] { [layers[0].inputs] + layers.map(\.outputs) }
 
     /// Pre-activations of every layer (the last are the logits).
     struct Trace {
@@ -101,7 +100,7 @@ public struct MLPClassifier: Sendable {
         var correct = 0
         for start in stride(from: 0, to: split.count, by: batchRows) {
             let rows = min(batchRows, split.count - start)
-            let x = MNIST.normalized(split.pixels[(start * 784)..<((start + rows) * 784)])
+            let x = MNIST.normalized(split.pixels[(start * MNIST.Split.pixelCount)..<((start + rows) * MNIST.Split.pixelCount)])
             let output = logits(x, rows: rows)
             for row in 0..<rows {
                 let scores = output[(row * 10)..<((row + 1) * 10)]
