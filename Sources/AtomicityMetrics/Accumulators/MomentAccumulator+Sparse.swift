@@ -16,12 +16,21 @@ extension MomentAccumulator {
         let rows = block.rowCount
         precondition(labels.count == rows && block.width == width, "block and labels disagree")
         guard rows > 0 else { return }
-        let density = Double(block.nonZeros) / Double(max(1, rows * width))
-        if kernel == .dense || (kernel == .auto && density > Self.sparseDensityThreshold) {
-            let dense = block.densified()
-            dense.withUnsafeBufferPointer { addDense($0, labels: labels) }
-            return
+        if usesSparseKernel(density: Double(block.nonZeros) / Double(max(1, rows * width))) {
+            addSparse(block, labels: labels)
+        } else {
+            block.densified().withUnsafeBufferPointer { addDense($0, labels: labels) }
         }
+    }
+
+    /// The kernel rule, for blocks of either form: forced, or by density.
+    func usesSparseKernel(density: Double) -> Bool {
+        kernel == .sparse || (kernel == .auto && density <= Self.sparseDensityThreshold)
+    }
+
+    /// The sparse kernel itself, whatever the block's density.
+    mutating func addSparse(_ block: CSRBlock, labels: [Int32]) {
+        let rows = block.rowCount
         // Class sums and Σ x, in Float64.
         if pendingSum.isEmpty { pendingSum = [Double](repeating: 0, count: width) }
         block.indices.withUnsafeBufferPointer { indices in

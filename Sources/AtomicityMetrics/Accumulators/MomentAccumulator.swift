@@ -56,8 +56,8 @@ public struct MomentAccumulator: Sendable {
         let rows = labels.count
         precondition(block.count == rows * width, "block and labels disagree")
         guard rows > 0 else { return }
-        if kernel != .dense && (kernel == .sparse || Self.density(of: block, rows: rows, width: width) <= Self.sparseDensityThreshold) {
-            add(CSRBlock(dense: block, width: width), labels: labels)
+        if kernel != .dense && usesSparseKernel(density: Self.density(of: block, rows: rows, width: width)) {
+            addSparse(CSRBlock(dense: block, width: width), labels: labels)
         } else {
             addDense(block, labels: labels)
         }
@@ -120,17 +120,32 @@ public struct MomentAccumulator: Sendable {
                 BLAS.gram(source.baseAddress!, rows: rows, columns: width, into: target.baseAddress!)
             }
         }
-        // Chan et al.: M₂ += M₂(block) + δδᵀ·nₐn_b/n, with δ = mean_b − mean_a.
+        let blockGram = gram  // shares storage; fold mutates self, not the scratch
+        blockGram.withUnsafeBufferPointer { fold(rows: rows, mean: blockMean, moment: $0.baseAddress!, about: residual) }
+    }
+
+    /// Chan et al.: folds a block of `rows` rows with mean `blockMean` into
+    /// the state, M₂ += M₂(block) + δδᵀ·nₐn_b/n with δ = mean_b − mean_a.
+    /// The block's M₂ is `moment` − n·u uᵀ (upper triangle): `moment` is
+    /// taken about the point `blockMean − about`, so `about` is what that
+    /// point misses the mean by (nil: `moment` is already about the mean).
+    /// The dense kernel, the sparse pass and merging states all end here.
+    private mutating func fold<S: BinaryFloatingPoint>(rows: Int, mean blockMean: [Double], moment: UnsafePointer<S>, about: [Double]?) {
+        let n = Double(rows)
         let before = Double(count)
         let total = before + n
         let delta = zip(blockMean, mean).map { $0 - $1 }
         let scale = before * n / total
-        for i in 0..<width {
-            let di = delta[i] * scale
-            let ri = n * residual[i]
-            let rowBase = i * width
-            for j in i..<width {
-                comoment[rowBase + j] += Double(gram[rowBase + j]) - ri * residual[j] + di * delta[j]
+        let offset = about ?? [Double](repeating: 0, count: width)
+        let width = width
+        comoment.withUnsafeMutableBufferPointer { comoment in
+            for i in 0..<width {
+                let di = delta[i] * scale
+                let ui = n * offset[i]
+                let rowBase = i * width
+                for j in i..<width {
+                    comoment[rowBase + j] += Double(moment[rowBase + j]) - ui * offset[j] + di * delta[j]
+                }
             }
         }
         for i in 0..<width { mean[i] += delta[i] * n / total }
@@ -148,20 +163,9 @@ public struct MomentAccumulator: Sendable {
             self = other
             return
         }
-        let (na, nb) = (Double(count), Double(other.count))
-        let n = na + nb
-        let delta = zip(other.mean, mean).map { $0 - $1 }
-        let scale = na * nb / n
-        for i in 0..<width {
-            let di = delta[i] * scale
-            for j in i..<width {
-                comoment[i * width + j] += other.comoment[i * width + j] + di * delta[j]
-            }
-        }
-        for i in 0..<width { mean[i] += delta[i] * nb / n }
+        other.comoment.withUnsafeBufferPointer { fold(rows: other.count, mean: other.mean, moment: $0.baseAddress!, about: nil) }
         for index in classSums.indices { classSums[index] += other.classSums[index] }
         for index in classCounts.indices { classCounts[index] += other.classCounts[index] }
-        count += other.count
     }
 
     /// Folds pending sparse rows into the Chan state: their block M₂ is
@@ -171,25 +175,8 @@ public struct MomentAccumulator: Sendable {
         guard pendingCount > 0 else { return }
         let n = Double(pendingCount)
         let blockMean = pendingSum.map { $0 / n }
-        let before = Double(count)
-        let total = before + n
-        let delta = zip(blockMean, mean).map { $0 - $1 }
-        let scale = before * n / total
-        let raw = pendingRaw!.pointer
-        do {
-            comoment.withUnsafeMutableBufferPointer { comoment in
-                for i in 0..<width {
-                    let di = delta[i] * scale
-                    let mi = n * blockMean[i]
-                    let rowBase = i * width
-                    for j in i..<width {
-                        comoment[rowBase + j] += raw[rowBase + j] - mi * blockMean[j] + di * delta[j]
-                    }
-                }
-            }
-        }
-        for i in 0..<width { mean[i] += delta[i] * n / total }
-        count += pendingCount
+        // Raw sums Σ x xᵀ are moments about 0, which misses the mean by the mean.
+        fold(rows: pendingCount, mean: blockMean, moment: UnsafePointer(pendingRaw!.pointer), about: blockMean)
         pendingCount = 0
         pendingSum = []
         pendingRaw = nil
