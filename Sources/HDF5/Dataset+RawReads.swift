@@ -60,26 +60,23 @@ extension Dataset {
                 let (bytes, overflow) = chunks[0].multipliedReportingOverflow(by: rowBytes)
                 return !wide && !overflow && bytes <= 1 << 32 ? chunks[0] : nil
             }
-            let pipeline = pipelineDetails()
             switch layout.kind {
-            case .chunked where layout.filters.isEmpty && pipeline.declaredFilters == 0 && file.rawDescriptor != nil:
+            case .chunked where layout.filters.isEmpty && file.rawDescriptor != nil:
                 if let chunkRows = wholeRowChunks, let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunkRows) {
                     decision = .chunked(chunkRows: chunkRows, addressBias: bias)
                 }
             case .chunked:
-                // Every filter accounted for (mask bits are pipeline
-                // positions), partial edge chunks filtered like the rest,
-                // and shuffle set for this element size.
+                // Deflate (and shuffle) only, partial edge chunks filtered
+                // like the rest, and shuffle set for this element size.
                 let filters = layout.filters.map(\.id)
                 let shuffleFits = layout.filters.allSatisfy { filter in
                     filter.id != Self.shuffleFilter || filter.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true
                 }
-                if let chunkRows = wholeRowChunks, Self.canInflate(filters), pipeline.declaredFilters == filters.count,
-                   !pipeline.partialChunksUnfiltered, shuffleFits,
+                if let chunkRows = wholeRowChunks, Self.canInflate(filters), !layout.partialChunksUnfiltered, shuffleFits,
                    chunkRows * shape.rowWidth! * MemoryLayout<T>.stride <= Self.maximumInflatedChunkBytes {
                     decision = .deflated(chunkRows: chunkRows, filters: filters)
                 }
-            case .contiguous where layout.filters.isEmpty && pipeline.declaredFilters == 0:
+            case .contiguous where layout.filters.isEmpty:
                 if let offset = contiguousOffset(rowBytes: shape.rowWidth! * MemoryLayout<T>.stride, rows: shape.dims[0]) {
                     decision = .contiguous(fileOffset: offset)
                 }
@@ -89,22 +86,6 @@ extension Dataset {
         }
         HDF5Call.locked { rawLayoutDecision[memoryType] = decision }
         return decision
-    }
-
-    /// What `storageLayout` does not say: how many filters the pipeline
-    /// declares (a filter whose query fails is left out there), and whether
-    /// partial edge chunks are stored unfiltered (`H5Pset_chunk_opts`).
-    private func pipelineDetails() -> (declaredFilters: Int, partialChunksUnfiltered: Bool) {
-        HDF5Call.locked {
-            let creation = H5Dget_create_plist(handle.id)
-            guard creation >= 0 else { return (-1, true) }
-            defer { H5Pclose(creation) }
-            var options: UInt32 = 0
-            let partial = H5Pget_layout(creation) == H5D_CHUNKED
-                && (H5Pget_chunk_opts(creation, &options) < 0 || options & UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) != 0)
-            _ = H5Eclear2(chdf5_E_DEFAULT())
-            return (Int(H5Pget_nfilters(creation)), partial)
-        }
     }
 
     /// Where contiguous storage starts, if every row is allocated inside

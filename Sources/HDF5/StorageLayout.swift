@@ -18,9 +18,14 @@ public struct StorageLayout: Sendable, Equatable, Codable {
     public var kind: Kind
     /// Chunk dimensions, for chunked datasets.
     public var chunkDims: [Int]?
+    /// The pipeline in the order the writer applies it; a filter the
+    /// library cannot describe stands as "unreadable" (id -1), so positions
+    /// match the bits of a chunk's filter mask.
     public var filters: [Filter]
     /// Number of external raw-data files; we refuse to read such datasets.
     public var externalFileCount: Int
+    /// Partial edge chunks stored unfiltered (`H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS`).
+    public var partialChunksUnfiltered = false
 
     /// A short description: `gzip(4)`, `shuffle`, `lzf (unavailable)`.
     public var filterSummary: String {
@@ -34,8 +39,20 @@ public struct StorageLayout: Sendable, Equatable, Codable {
 }
 
 extension Dataset {
+    /// Creation properties never change once a dataset exists, so they are
+    /// read from the library once per opened dataset (reads consult them
+    /// for every block).
     public var storageLayout: StorageLayout {
         get throws {
+            if let known = HDF5Call.locked({ storageLayoutCache }) { return known }
+            let layout = try readStorageLayout()
+            HDF5Call.locked { storageLayoutCache = layout }
+            return layout
+        }
+    }
+
+    private func readStorageLayout() throws -> StorageLayout {
+        do {
             let operation = "read storage layout of"
             let dcpl = try Handle.propertyList(try HDF5Call.id(operation, file: file.path, object: path) {
                 H5Dget_create_plist(handle.id)
@@ -64,7 +81,11 @@ extension Dataset {
                     var name = [CChar](repeating: 0, count: 256)
                     var config: UInt32 = 0
                     let id = H5Pget_filter2(dcpl.id, UInt32(index), &flags, &valueCount, &values, name.count, &name, &config)
-                    if id < 0 { continue }
+                    if id < 0 {
+                        _ = H5Eclear2(chdf5_E_DEFAULT())
+                        filters.append(StorageLayout.Filter(id: -1, name: "unreadable filter", parameters: [], isAvailable: false))
+                        continue
+                    }
                     let stored = String(nulTerminated: name)
                     filters.append(StorageLayout.Filter(
                         id: Int(id),
@@ -73,7 +94,12 @@ extension Dataset {
                         isAvailable: H5Zfilter_avail(id) > 0))
                 }
                 let external = max(0, Int(H5Pget_external_count(dcpl.id)))
-                return StorageLayout(kind: kind, chunkDims: chunkDims, filters: filters, externalFileCount: external)
+                var options: UInt32 = 0
+                let partial = kind == .chunked && !filters.isEmpty
+                    && (H5Pget_chunk_opts(dcpl.id, &options) < 0 || options & UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) != 0)
+                _ = H5Eclear2(chdf5_E_DEFAULT())
+                return StorageLayout(kind: kind, chunkDims: chunkDims, filters: filters, externalFileCount: external,
+                                     partialChunksUnfiltered: partial)
             }
         }
     }
