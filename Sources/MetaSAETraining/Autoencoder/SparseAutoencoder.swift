@@ -115,7 +115,9 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
     public var deadLatents: Int
     public var latentWidth: Int
 
-    public init(sae: SparseAutoencoder, data: [Float], rows: Int, blockRows: Int = 4_096) {
+    /// `latents` are `sae`'s encoding of `data` (the cascade keeps them as
+    /// the next depth's input, so they are not computed twice).
+    public init(sae: SparseAutoencoder, data: [Float], latents encoded: [Float], rows: Int, blockRows: Int = 4_096) {
         let inputs = sae.weights.inputWidth
         let latents = sae.weights.latentWidth
         var mean = [Double](repeating: 0, count: inputs)
@@ -128,7 +130,7 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
         for start in stride(from: 0, to: rows, by: blockRows) {
             let count = min(blockRows, rows - start)
             let x = Array(data[(start * inputs)..<((start + count) * inputs)])
-            let z = sae.encode(x, rows: count)
+            let z = Array(encoded[(start * latents)..<((start + count) * latents)])
             let reconstruction = sae.decode(z, rows: count)
             for index in x.indices {
                 let error = Double(reconstruction[index] - x[index])

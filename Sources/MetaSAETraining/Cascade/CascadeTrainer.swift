@@ -88,11 +88,12 @@ public struct CascadeTrainer: Sendable {
             }
             if scale > 0 { sae.rescaleInputs(by: scale) }
             scales.append(scale)
-            let fit = AutoencoderFit(sae: sae, data: current, rows: trainCount)
+            let latents = sae.encode(current, rows: trainCount)
+            let fit = AutoencoderFit(sae: sae, data: current, latents: latents, rows: trainCount)
             observer.log(String(format: "depth %d: SAE %d→%d  FVU %.4f  mean L0 %.1f  dead latents %d/%d  (loss %.5f)",
                                 depth, width, config.saeWidth, fit.fractionOfVarianceUnexplained, fit.meanL0,
                                 fit.deadLatents, config.saeWidth, losses.last ?? .nan))
-            current = sae.encode(current, rows: trainCount)
+            current = latents
             width = config.saeWidth
             saes.append(sae)
             saeLosses.append(losses)
