@@ -128,10 +128,12 @@ public struct Converter: Sendable {
             if plan.hasActivations(depth) {
                 if let bad = try plan.streamActivations(depth: depth, write) { nonFinite.append(bad) }
             } else {
+                // From the nearest stored depth below, through the encoders in between.
                 recomputed.append(depth)
-                try plan.streamActivations(depth: 0) { block in
+                let stored = (0..<depth).last { plan.hasActivations($0) } ?? 0
+                try plan.streamActivations(depth: stored) { block in
                     var latents = block
-                    for sae in saes[0..<depth] { latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae) }
+                    for sae in saes[stored..<depth] { latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae) }
                     try write(latents)
                 }
             }

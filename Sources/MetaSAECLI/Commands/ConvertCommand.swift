@@ -56,7 +56,7 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Store SAE latents in compressed-row form: on, off, auto (density < 0.1) or a density threshold.")
     var sparse = "off"
 
-    @Flag(name: .customLong("recompute-missing"), help: "Compute depths whose activations the input lacks from the depth below, through the stored encoders.")
+    @Flag(name: .customLong("recompute-missing"), help: "Compute depths whose activations the input lacks from the nearest stored depth below, through the stored encoders.")
     var recomputeMissing = false
 
     @Flag(help: "Print nothing but errors.")

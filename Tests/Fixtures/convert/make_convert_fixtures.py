@@ -346,6 +346,11 @@ def main(argv):
                "orientation of square matrices is never decidable from activations "
                "(encoding uses only b_dec), only from the nn.Linear naming.")
 
+    write("main_no_depth2.h5",
+          lambda f: write_dotted(f, main_t, skip={"activations/depth_2"}), "main",
+          missing=["depths/2/activations"],
+          note="depth 2 recomputed from the stored depth 1 through SAE 2")
+
     def with_extra(extra):
         def fn(f):
             write_dotted(f, main_t)
