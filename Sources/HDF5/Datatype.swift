@@ -9,6 +9,10 @@ public struct DatatypeInfo: Sendable, Equatable, Codable {
         case little, big, none
     }
 
+    /// Whether values could be bfloat16 bits: 2-byte integers or opaque
+    /// (how PyTorch exports without a float16-like HDF5 type store them).
+    public var couldHoldBFloat16: Bool { size == 2 && (typeClass == .integer || typeClass == .opaque) }
+
     public var typeClass: TypeClass
     /// Element size in bytes; 0 for variable-length strings' payload (the
     /// stored pointer size is reported for vlen types).

@@ -30,6 +30,13 @@ public struct ObjectDescription: Sendable, Codable, Equatable {
     /// Why part of this object could not be read.
     public var problem: String?
 
+    /// The problem noted on a second hard link to a group already walked:
+    /// a loop guard, not damage.
+    public static let repeatedGroupLink = "hard link to a group already listed"
+
+    /// A problem other than a repeated group link.
+    public var isDamaged: Bool { problem != nil && problem != Self.repeatedGroupLink }
+
     init(path: String, kind: Kind) {
         self.path = path
         self.kind = kind
@@ -84,7 +91,7 @@ extension Group {
                     let child = try group(name)
                     if visited.contains(child.objectToken) {
                         var repeated = ObjectDescription(path: childPath, kind: .group)
-                        repeated.problem = "hard link to a group already listed"
+                        repeated.problem = ObjectDescription.repeatedGroupLink
                         results.append(repeated)
                         continue
                     }

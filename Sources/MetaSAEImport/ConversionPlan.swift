@@ -96,7 +96,7 @@ struct ConversionPlan {
         var labels: [Int64] = []
         labels.reserveCapacity(expectedRows)
         try dataset.forEachRowBlock(as: Int64.self) { rows, values in
-            if let bad = values.firstIndex(where: { $0 < 0 || $0 > 9 }) {
+            if let bad = values.firstIndex(where: { !Conventions.labels.contains($0) }) {
                 throw ConversionError.labels(path: source, "label \(values[bad]) at row \(rows.lowerBound + bad) is outside 0–9")
             }
             labels.append(contentsOf: values)
@@ -144,8 +144,7 @@ struct ConversionPlan {
     func read(_ dataset: Dataset, rows: Range<Int>) throws -> [Float] {
         let type = try dataset.datatype
         // Marked in the mapping, or any 2-byte integer/opaque source under --bf16.
-        let marked = isBF16(dataset.path)
-            || (flagBF16 && type.size == 2 && (type.typeClass == .integer || type.typeClass == .opaque))
+        let marked = isBF16(dataset.path) || (flagBF16 && type.couldHoldBFloat16)
         switch type.typeClass {
         case .float where !marked:
             return try dataset.readRows(rows, as: Float.self)

@@ -58,8 +58,7 @@ public struct Converter: Sendable {
         if options.bf16 {
             // The flag marks every 2-byte integer or opaque source in a float role.
             for entry in mapping.entries where entry.target != "labels" {
-                if let source = datasets.first(where: { $0.path == entry.source }), source.type.size == 2,
-                   source.type.typeClass == .integer || source.type.typeClass == .opaque,
+                if let source = datasets.first(where: { $0.path == entry.source }), source.type.couldHoldBFloat16,
                    !(mapping.bf16 ?? []).contains(entry.source) {
                     mapping.bf16 = (mapping.bf16 ?? []) + [entry.source]
                 }

@@ -23,7 +23,7 @@ enum SourceInventory {
         let root = try file.root
         var paths: [String] = []
         for object in try file.describeObjects() {
-            if let problem = object.problem, !problem.hasPrefix("hard link to a group already listed") {
+            if object.isDamaged, let problem = object.problem {
                 throw HDF5Error(.corrupt, operation: "read", file: file.path, object: object.path, detail: problem)
             }
             switch object.kind {

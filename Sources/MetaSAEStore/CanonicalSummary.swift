@@ -34,7 +34,7 @@ public struct CanonicalSummary: Sendable, Codable {
 
     /// How many rows the L0 / dead-feature estimate reads per depth.
     public static let sampleRows = 4096
-    static let activeThreshold: Float = 1e-5
+    static let activeThreshold = Conventions.activeThreshold
 
     public init(file: CanonicalFile) throws {
         let report = SchemaValidator(scanData: false).validate(file)
@@ -45,7 +45,7 @@ public struct CanonicalSummary: Sendable, Codable {
         if let labels = try? file.root.dataset(CanonicalPaths.labels), (try? labels.datatype.typeClass) == .integer {
             var counts = [Int](repeating: 0, count: 10)
             try? labels.forEachRowBlock(as: Int64.self) { _, values in
-                for value in values where (0...9).contains(value) { counts[Int(value)] += 1 }
+                for value in values where Conventions.labels.contains(value) { counts[Int(value)] += 1 }
             }
             classCounts = counts
         }

@@ -108,7 +108,7 @@ public struct LabelReader: @unchecked Sendable {
     /// Labels of `rows`, checked to lie in 0…9.
     public func labels(_ rows: Range<Int>) throws -> [Int32] {
         let values = try dataset.readRows(rows, as: Int64.self)
-        if let bad = values.firstIndex(where: { $0 < 0 || $0 > 9 }) {
+        if let bad = values.firstIndex(where: { !Conventions.labels.contains($0) }) {
             throw StoreError.data(path: dataset.path, "label \(values[bad]) at row \(rows.lowerBound + bad) is outside 0–9")
         }
         return values.map { Int32($0) }

@@ -1,3 +1,4 @@
+import MetaSAEStore
 import LinearAlgebra
 /// Feature reconstruction independence (FRI), streamed over examples.
 ///
@@ -9,7 +10,7 @@ import LinearAlgebra
 /// examples with k ≥ 2 active latents. Two GEMMs per block replace a decoder
 /// pass per latent per example.
 public struct ReconstructionIndependence: Sendable {
-    public static let activeThreshold: Float = 1e-5
+    public static let activeThreshold = Conventions.activeThreshold
 
     public internal(set) var scoreSum = 0.0
     public internal(set) var examplesUsed = 0

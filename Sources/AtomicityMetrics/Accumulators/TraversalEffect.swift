@@ -1,3 +1,4 @@
+import MetaSAEStore
 /// Latent traversal effect size (LTES), streamed over examples.
 ///
 /// Doubling latent j of example i moves the reconstruction by dᵢ = zᵢⱼ·mⱼ.
@@ -7,7 +8,7 @@
 /// per-row term tᵢ = zᵢⱼ‖mⱼ‖ / max(|zᵢⱼ|‖mⱼ‖, eps) and a final factor in
 /// z̄ⱼ. Every per-latent sum is additive, so the state merges exactly.
 public struct TraversalEffect: Sendable {
-    public static let activeThreshold: Float = 1e-5
+    public static let activeThreshold = Conventions.activeThreshold
     static let cosineEpsilon = 1e-8
 
     public let width: Int

@@ -35,7 +35,7 @@ struct DescribeCommand: ParsableCommand {
                 print(DescribeRenderer(attributeWidth: attributeWidth).render(description), terminator: "")
             }
             // Whatever could be read is shown; damaged objects still make it a failure.
-            let damaged = description.objects.filter { $0.problem != nil && !$0.problem!.hasPrefix("hard link to a group already listed") }
+            let damaged = description.objects.filter(\.isDamaged)
             if let broken = damaged.first {
                 let count = damaged.count
                 throw CommandFailure(status: .corrupt, description: "\(file): \(count) object(s) could not be read, first \(broken.path): \(broken.problem!)")

@@ -296,7 +296,7 @@ struct ValidationRun {
         var example: Int64?
         do {
             try dataset.forEachRowBlock(as: Int64.self) { _, values in
-                for value in values where value < 0 || value > 9 {
+                for value in values where !Conventions.labels.contains(value) {
                     outside += 1
                     if example == nil { example = value }
                 }
