@@ -21,7 +21,7 @@ public struct ReconstructionIndependence: Sendable {
     /// - Parameters:
     ///   - latents: [rows × F] block of z.
     ///   - base: [rows × D] block of depth-0 activations, the same rows.
-    ///   - reconstruction: z·M for the block, [rows × D] (shared with LTES).
+    ///   - reconstruction: z·M for the block, [rows × D].
     public mutating func add(
         latents: UnsafeBufferPointer<Float>, base: UnsafeBufferPointer<Float>,
         reconstruction: [Float], chain: DecoderChain, rows: Int

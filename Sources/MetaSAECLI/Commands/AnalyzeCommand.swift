@@ -30,11 +30,7 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Output folder (default: a folder named after the input, beside it).")
     var out: String?
 
-    @Option(name: .customLong("fri-examples"), help: "Leading examples FRI evaluates, or 'all'.")
-    var friExamples = "1000"
-
-    @Option(name: .customLong("ltes-examples"), help: "Leading examples LTES evaluates, or 'all'.")
-    var ltesExamples = "100"
+    @OptionGroup var examples: ExampleLimitOptions
 
     @Option(name: .customLong("null-seeds"), help: "Build K random-init null cascades (PyTorch nn.Linear init). Default: use null models stored in the file, if any; 0 for none.")
     var nullSeeds: Int?
@@ -56,8 +52,6 @@ struct AnalyzeCommand: ParsableCommand {
 
     func validate() throws {
         if NonFinitePolicy(rawValue: nonfinite) == nil { throw ValidationError("--nonfinite must be refuse or exclude") }
-        if ExampleLimit(argument: friExamples) == nil { throw ValidationError("--fri-examples must be a positive count or 'all'") }
-        if ExampleLimit(argument: ltesExamples) == nil { throw ValidationError("--ltes-examples must be a positive count or 'all'") }
         if let nullSeeds, nullSeeds < 0 { throw ValidationError("--null-seeds must be ≥ 0") }
         _ = try parsedDepths()
         _ = try parsedMetrics()
@@ -85,8 +79,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func settings() throws -> AnalysisSettings {
         var settings = AnalysisSettings()
-        settings.friExamples = ExampleLimit(argument: friExamples)!
-        settings.ltesExamples = ExampleLimit(argument: ltesExamples)!
+        examples.apply(to: &settings)
         settings.depths = try parsedDepths()
         settings.metrics = try parsedMetrics()
         settings.nullSeeds = nullSeeds

@@ -22,19 +22,13 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingOptions
 
-    @Option(name: .customLong("fri-examples"), help: "Leading examples FRI evaluates, or 'all'.")
-    var friExamples = "1000"
-
-    @Option(name: .customLong("ltes-examples"), help: "Leading examples LTES evaluates, or 'all'.")
-    var ltesExamples = "100"
+    @OptionGroup var examples: ExampleLimitOptions
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
     func validate() throws {
         _ = try training.configuration()
-        if ExampleLimit(argument: friExamples) == nil { throw ValidationError("--fri-examples must be a positive count or 'all'") }
-        if ExampleLimit(argument: ltesExamples) == nil { throw ValidationError("--ltes-examples must be a positive count or 'all'") }
     }
 
     func run() throws {
@@ -45,8 +39,7 @@ struct RunCommand: ParsableCommand {
             let summary = try TrainCommand.train(training, output: file, quiet: quiet)
             let trained = Date()
             var settings = AnalysisSettings()
-            settings.friExamples = ExampleLimit(argument: friExamples)!
-            settings.ltesExamples = ExampleLimit(argument: ltesExamples)!
+            examples.apply(to: &settings)
             let results = try AtomicityAnalysis(settings: settings)
                 .run(try CanonicalFile(path: file), toolVersion: MetaSAE.version, progress: TerminalProgress(quiet: quiet))
             let analyzed = Date()

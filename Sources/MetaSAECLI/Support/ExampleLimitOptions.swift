@@ -1,0 +1,22 @@
+import ArgumentParser
+import AtomicityMetrics
+
+/// How many leading examples FRI and LTES use: shared by `analyze` and `run`.
+struct ExampleLimitOptions: ParsableArguments {
+    @Option(name: .customLong("fri-examples"), help: "Leading examples FRI evaluates, or 'all'.")
+    var friExamples = "1000"
+
+    @Option(name: .customLong("ltes-examples"), help: "Leading examples LTES evaluates, or 'all'.")
+    var ltesExamples = "100"
+
+    func validate() throws {
+        if ExampleLimit(argument: friExamples) == nil { throw ValidationError("--fri-examples must be a positive count or 'all'") }
+        if ExampleLimit(argument: ltesExamples) == nil { throw ValidationError("--ltes-examples must be a positive count or 'all'") }
+    }
+
+    /// Sets the limits (already validated) on `settings`.
+    func apply(to settings: inout AnalysisSettings) {
+        settings.friExamples = ExampleLimit(argument: friExamples) ?? settings.friExamples
+        settings.ltesExamples = ExampleLimit(argument: ltesExamples) ?? settings.ltesExamples
+    }
+}
