@@ -16,9 +16,9 @@ public enum ResultsCSV {
             cells += metrics.map { cell(row.value($0)) }
             cells.append(cell(row.ODM))
             if let nulls = results.nullModels {
-                let statistics = nulls.depths.first { $0.depth == row.depth }?.metrics ?? [:]
                 for name in metrics.map(\.rawValue) + ["ODM"] {
-                    cells += [cell(statistics[name]?.mean), cell(statistics[name]?.std)]
+                    let statistic = nulls.depths.statistic(name, depth: row.depth)
+                    cells += [cell(statistic?.mean), cell(statistic?.std)]
                 }
             }
             lines.append(cells.joined(separator: ","))

@@ -17,7 +17,7 @@ public enum ResultsTable {
             for metric in metrics {
                 cells.append(row.value(metric).map { format($0, digits: 4) } ?? "-")
                 if let nulls {
-                    let statistic = nulls.depths.first { $0.depth == row.depth }?.metrics[metric.rawValue]
+                    let statistic = nulls.depths.statistic(metric.rawValue, depth: row.depth)
                     cells.append(statistic.map { "\(format($0.mean, digits: 4))±\(format($0.std, digits: 4))" } ?? "-")
                 }
             }

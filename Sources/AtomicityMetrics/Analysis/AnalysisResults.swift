@@ -54,6 +54,13 @@ public struct NullDepth: Codable, Sendable, Equatable {
     public var metrics: [String: NullStatistic]
 }
 
+extension Array where Element == NullDepth {
+    /// The null models' statistic of `name` (a metric, or "ODM") at `depth`.
+    public func statistic(_ name: String, depth: Int) -> NullStatistic? {
+        first { $0.depth == depth }?.metrics[name]
+    }
+}
+
 public struct NullModelSummary: Codable, Sendable {
     /// `generated` (random init here) or `stored` (read from the file).
     public var origin: String

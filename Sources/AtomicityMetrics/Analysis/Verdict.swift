@@ -39,7 +39,7 @@ public struct Verdict: Codable, Sendable, Equatable {
                 var aboveNull = true
                 if let nulls {
                     for (depth, value) in later {
-                        if let null = nulls.first(where: { $0.depth == depth })?.metrics["PDS"], !(value > null.mean) {
+                        if let null = nulls.statistic("PDS", depth: depth), !(value > null.mean) {
                             aboveNull = false
                         }
                     }

@@ -16,13 +16,18 @@ public struct SpearmanTest: Sendable, Codable, Equatable {
 
     public static let exactLimit = 9
 
+    /// 2/n!: only the two perfectly ordered rankings reach |ρ| = 1.
+    public static func smallestPossibleP(n: Int) -> Double {
+        n >= 2 ? min(1, 2 / Double((1...n).reduce(1, *))) : 1
+    }
+
     public init(depths: [Double], values: [Double], samples: Int = 200_000) {
         n = depths.count
         let x = averageRanks(depths)
         let y = averageRanks(values)
         rho = values.contains(where: { $0.isNaN }) ? .nan : pearsonCorrelation(x, y)
         pValue = Self.tApproximation(rho: rho, n: n)
-        smallestPossibleP = n >= 2 ? min(1, 2 / Double((1...n).reduce(1, *))) : 1
+        smallestPossibleP = Self.smallestPossibleP(n: n)
         exact = n <= Self.exactLimit
         pExact = rho.isNaN ? .nan : Self.permutationP(x, y, observed: rho, samples: samples, exact: exact)
     }

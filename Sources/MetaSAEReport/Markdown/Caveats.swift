@@ -10,7 +10,7 @@ public enum Caveats {
         if n < 2 {
             caveats.append("Only \(n) SAE depth: no trend can be tested.")
         } else {
-            let smallest = 2.0 / Double((1...n).reduce(1, *))
+            let smallest = SpearmanTest.smallestPossibleP(n: n)
             var text = "Only \(n) SAE depths, so the smallest possible two-sided exact permutation p is 2/\(n)! = \(format(smallest))"
             if smallest >= 0.05 { text += ", which can never reach 0.05: no trend can be significant by the exact test" }
             caveats.append(text + ". The verdict rests on the exact p; the t-test p is shown for comparison with scipy.")
@@ -34,7 +34,7 @@ public enum Caveats {
             }
             if let nulls = results.nullModels {
                 let inside = values.filter { depth, value in
-                    guard let statistic = nulls.depths.first(where: { $0.depth == depth })?.metrics[metric.rawValue] else { return false }
+                    guard let statistic = nulls.depths.statistic(metric.rawValue, depth: depth) else { return false }
                     return abs(value - statistic.mean) <= statistic.std
                 }
                 if !values.isEmpty && inside.count == values.count {

@@ -34,9 +34,8 @@ public enum MarkdownReport {
             var cells = ["\(row.depth)", "\(row.width)"] + metrics.map { row.value($0).map { format($0, digits: 4) } ?? "–" }
             cells.append(row.ODM.map { format($0, digits: 4) } ?? "–")
             if let nulls = results.nullModels {
-                let statistics = nulls.depths.first { $0.depth == row.depth }?.metrics ?? [:]
                 cells += metrics.map { metric in
-                    statistics[metric.rawValue].map { "\(format($0.mean, digits: 4)) ± \(format($0.std, digits: 4))" } ?? "–"
+                    nulls.depths.statistic(metric.rawValue, depth: row.depth).map { "\(format($0.mean, digits: 4)) ± \(format($0.std, digits: 4))" } ?? "–"
                 }
             }
             out += "| " + cells.joined(separator: " | ") + " |\n"
