@@ -16,14 +16,6 @@ import Testing
 
     static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
 
-    static let reference: [String: [String: Double]] = {
-        let url = CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.reference.json")
-        let object = try! JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
-        var table: [String: [String: Double]] = [:]
-        for metric in ["FRI", "CSP", "PDS", "LTES"] { table[metric] = object[metric] as? [String: Double] }
-        return table
-    }()
-
     @Test func writesResultsThatMatchTheSeed() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -36,13 +28,7 @@ import Testing
         let results = try JSONDecoder().decode(Results.self, from: data)
         #expect(results.input.examples == 2000)
         #expect(results.input.widths == [64, 128, 128, 128, 128, 128])
-        for row in results.depths where row.depth >= 1 {
-            let key = String(row.depth)
-            for (metric, value) in [("FRI", row.FRI), ("CSP", row.CSP), ("PDS", row.PDS), ("LTES", row.LTES)] {
-                let expected = try #require(Self.reference[metric]?[key])
-                #expect(abs(value! - expected) <= max(1e-6, 1e-4 * abs(expected)), "\(metric) \(key)")
-            }
-        }
+        try SeedReference.expectMatches(resultsJSON: folder.appendingPathComponent("results.json"))
         let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.first == "depth,width,FRI,CSP,PDS,LTES,ODM")
@@ -66,7 +52,7 @@ import Testing
         #expect(saeRows.map(\.depth) == [1, 3])
         #expect(results.depths.allSatisfy { $0.FRI == nil && $0.LTES == nil })
         let pds3 = try #require(results.depths.first { $0.depth == 3 }?.PDS)
-        #expect(abs(pds3 - Self.reference["PDS"]!["3"]!) < 1e-6)
+        #expect(abs(pds3 - SeedReference.values["PDS"]!["3"]!) < 1e-6)
     }
 
     @Test(arguments: [

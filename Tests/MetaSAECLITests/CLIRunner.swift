@@ -63,6 +63,35 @@ enum CLI {
     }
 
     static func scratch(_ name: String = #function) throws -> URL { try TestSupport.scratch(name) }
+
+    /// Starts a command slowed by the debug block delay, waits until its
+    /// temporary output appears in `folder` (plus `settleMicroseconds`),
+    /// then kills it with SIGKILL. Returns whether the temporary appeared
+    /// and whether the process died of the signal.
+    static func killOnceWriting(_ arguments: [String], folder: URL, blockDelayMilliseconds: Int,
+                                settleMicroseconds: UInt32 = 0) throws -> (sawTemporary: Bool, killed: Bool) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = repository
+        process.environment = ProcessInfo.processInfo.environment.merging(["METASAE_DEBUG_BLOCK_DELAY_MS": "\(blockDelayMilliseconds)"]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(120)
+        var sawTemporary = false
+        while Date() < deadline && process.isRunning {
+            if try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(where: { $0.contains(".metasae-tmp-") }) {
+                sawTemporary = true
+                break
+            }
+            usleep(5_000)
+        }
+        if sawTemporary { usleep(settleMicroseconds) }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return (sawTemporary, process.terminationReason == .uncaughtSignal)
+    }
 }
 
 final class Box: @unchecked Sendable {

@@ -183,15 +183,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let analyze = try CLI.run(["analyze", output, "--out", scratch.appendingPathComponent("analysis").path, "--quiet", "--null-seeds", "0"])
         #expect(analyze.status == 0, "\(analyze.stderr)")
-        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: scratch.appendingPathComponent("analysis/results.json"))) as! [String: Any]
-        let rows = results["depths"] as! [[String: Any]]
-        for (metric, values) in AnalyzeCommandTests.reference {
-            for (depth, expected) in values {
-                let row = try #require(rows.first { ($0["depth"] as? Int) == Int(depth) })
-                let value = try #require(row[metric] as? Double)
-                #expect(abs(value - expected) <= max(1e-6, 1e-4 * abs(expected)), "\(metric) \(depth): \(value) vs \(expected)")
-            }
-        }
+        try SeedReference.expectMatches(resultsJSON: scratch.appendingPathComponent("analysis/results.json"))
     }
 
     @Test func interruptedConvertLeavesNothingUnderOut() throws {
@@ -199,26 +191,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: scratch) }
         let output = scratch.appendingPathComponent("out.h5")
         try Data("an earlier output".utf8).write(to: output)
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = ["convert", CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.h5").path, output.path, "--quiet"]
-        process.environment = ProcessInfo.processInfo.environment.merging(["METASAE_DEBUG_BLOCK_DELAY_MS": "40"]) { $1 }
-        try process.run()
-        // Wait until the temporary exists, then kill the writer outright.
-        let deadline = Date().addingTimeInterval(30)
-        var sawTemporary = false
-        while Date() < deadline && process.isRunning {
-            if (try FileManager.default.contentsOfDirectory(atPath: scratch.path)).contains(where: { $0.contains(".metasae-tmp-") }) {
-                sawTemporary = true
-                break
-            }
-            usleep(5_000)
-        }
-        usleep(100_000)
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let arguments = ["convert", CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.h5").path, output.path, "--quiet"]
+        let (sawTemporary, killed) = try CLI.killOnceWriting(arguments, folder: scratch, blockDelayMilliseconds: 40, settleMicroseconds: 100_000)
         #expect(sawTemporary)
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(killed)
         #expect(try String(contentsOf: output, encoding: .utf8) == "an earlier output")
         // The next successful run replaces OUT and sweeps the stray temporary.
         let rerun = try CLI.run(["convert", CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.h5").path, output.path, "--quiet"])

@@ -26,28 +26,9 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
     }
 
-    /// Starts a command with the debug block delay, kills it with SIGKILL
-    /// once its temporary output exists, and checks nothing leaked.
+    /// Kills a writer mid-output and checks the earlier file survived.
     static func killMidWrite(_ arguments: [String], folder: URL, output: URL) throws {
-        let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = CLI.repository
-        process.environment = ProcessInfo.processInfo.environment.merging(["METASAE_DEBUG_BLOCK_DELAY_MS": "60"]) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(120)
-        var sawTemporary = false
-        while Date() < deadline && process.isRunning {
-            if try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(where: { $0.contains(".metasae-tmp-") }) {
-                sawTemporary = true
-                break
-            }
-            usleep(5_000)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        let (sawTemporary, _) = try CLI.killOnceWriting(arguments, folder: folder, blockDelayMilliseconds: 60)
         #expect(sawTemporary, "no temporary output appeared")
         #expect(try String(contentsOf: output, encoding: .utf8) == "earlier output", "the earlier output was damaged")
     }
