@@ -137,5 +137,8 @@ import Testing
             _ = try sparse.block(0..<3)
         }
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        // validate refuses the same thing, with the same words.
+        let violations = SchemaValidator().validate(try CanonicalFile(path: path)).violations
+        #expect(violations.contains { $0.check == "csr_structure" && $0.message.contains(message) }, "\(violations)")
     }
 }

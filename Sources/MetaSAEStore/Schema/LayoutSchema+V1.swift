@@ -107,7 +107,7 @@ extension LayoutSchema {
                 "chain": "F{d-1} = d_in and F{d} = d_sae for every SAE, and the weight shapes agree",
                 "labels_in_range": "every label lies in 0…9",
                 "finite": "no NaN or ±Inf values",
-                "csr_structure": "indptr starts at 0, never decreases, ends at nnz; 0 ≤ index < F",
+                "csr_structure": "indptr starts at 0, never decreases, ends at nnz; 0 ≤ index < F, no index twice in a row",
             ])
     }()
 }

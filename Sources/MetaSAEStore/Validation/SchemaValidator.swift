@@ -189,6 +189,7 @@ struct ValidationRun {
             report(softLinkCheck(path), path, "is a soft link to \(target) that cannot be resolved (\(softLinkCheck(path) == "unreadable" ? "a loop" : "dangling"))")
         case (.group, .group):
             if let group = try? root.group(path) { checkAttributes(rule.attributes, on: group, path: path) }
+            if scanData && rule.checks.contains("csr_structure") { scanCSR(group: path) }
         case (.dataset, .dataset):
             guard let dataset = try? root.dataset(path) else {
                 report("unreadable", path, "dataset cannot be opened")
@@ -273,7 +274,6 @@ struct ValidationRun {
             default: break
             }
         }
-        if path.hasSuffix("/sparse/indptr") { scanCSR(indptr: dataset, path: path) }
     }
 
     func dtypeMatches(_ wanted: String, _ type: DatatypeInfo) -> Bool {
@@ -333,37 +333,17 @@ struct ValidationRun {
         }
     }
 
-    mutating func scanCSR(indptr: Dataset, path: String) {
-        let group = String(path.dropLast("/indptr".count))
-        guard let indices = try? root.dataset(group + "/indices"), let nnz = try? indices.rowCount,
-              let values = try? root.dataset(group + "/values"), let valueCount = try? values.rowCount else { return }
-        if nnz != valueCount {
-            report("csr_structure", group, "indices has \(nnz) entries but values has \(valueCount)")
-        }
-        var previous: Int64 = -1
-        var problem: String?
+    /// Streams the compressed-row form through the reader `analyze` uses,
+    /// so the validator and the analysis refuse exactly the same things.
+    mutating func scanCSR(group path: String) {
+        guard let group = try? root.group(path) else { return }
         do {
-            try indptr.forEachRowBlock(as: Int64.self) { rows, pointers in
-                for (offset, value) in pointers.enumerated() where problem == nil {
-                    if rows.lowerBound + offset == 0 && value != 0 { problem = "indptr[0] is \(value), not 0" }
-                    if value < previous { problem = "indptr decreases at entry \(rows.lowerBound + offset)" }
-                    previous = value
-                }
-            }
+            let sparse = try SparseActivations(group)
+            try sparse.forEachSparseBlock(rows: 0..<sparse.rowCount, targetBytes: 8 << 20) { _, _ in }
+        } catch let error as StoreError {
+            report("csr_structure", path, "\(error)")
         } catch {
-            report("unreadable", path, "indptr cannot be read: \(error)")
-            return
-        }
-        if let problem { report("csr_structure", path, problem) }
-        if previous >= 0 && previous != Int64(nnz) {
-            report("csr_structure", path, "indptr ends at \(previous) but there are \(nnz) stored values")
-        }
-        if let shape = try? root.group(group).attribute("shape"), case .integers(let dims) = shape, dims.count == 2 {
-            var outOfRange = 0
-            try? indices.forEachRowBlock(as: Int64.self) { _, columns in
-                for column in columns where column < 0 || column >= dims[1] { outOfRange += 1 }
-            }
-            if outOfRange > 0 { report("csr_structure", group + "/indices", "\(outOfRange) column index(es) outside 0..<\(dims[1])") }
+            report(Self.failureCheck(error), path, "cannot be read: \(error)")
         }
     }
 
