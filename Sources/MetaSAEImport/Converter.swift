@@ -111,11 +111,11 @@ public struct Converter: Sendable {
         // Activations, streamed in row blocks; missing depths recomputed.
         var recomputed: [Int] = []
         for depth in 0...plan.saeDepths.count {
-            var sink: ConvertedActivations?
-            func sinkFor(_ block: [Float]) throws -> ConvertedActivations {
+            var sink: ActivationSink?
+            func sinkFor(_ block: [Float]) throws -> ActivationSink {
                 if let sink { return sink }
                 let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
-                let made: ConvertedActivations = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
+                let made: ActivationSink = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
                     ? .sparse(try writer.sparseActivations(depth: depth, width: plan.widths[depth]))
                     : .dense(try createActivations(out, depth: depth, width: plan.widths[depth]))
                 sink = made
@@ -164,13 +164,8 @@ public struct Converter: Sendable {
             : try root.createDataset(CanonicalPaths.activations(depth), of: Float.self, shape: [0, width], options: chunked)
     }
 
-    func append(_ block: [Float], to sink: ConvertedActivations) throws {
-        switch sink {
-        case .dense(let dataset):
-            if options.float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
-        case .sparse(let writer):
-            try writer.append(dense: block)
-        }
+    func append(_ block: [Float], to sink: ActivationSink) throws {
+        try sink.append(block, float64: options.float64)
         DebugHooks.afterBlock()
     }
 
@@ -202,11 +197,6 @@ public struct Converter: Sendable {
 }
 
 /// Where one depth's converted activations go.
-enum ConvertedActivations {
-    case dense(Dataset)
-    case sparse(SparseActivationWriter)
-}
-
 extension JSONEncoder {
     static var compact: JSONEncoder {
         let encoder = JSONEncoder()

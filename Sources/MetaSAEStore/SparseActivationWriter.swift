@@ -86,3 +86,18 @@ public enum SparseStorage: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// Where a depth's activations go: a dense dataset or the compressed-row
+/// form. `train` and `convert` both write through it.
+public enum ActivationSink {
+    case dense(Dataset)
+    case sparse(SparseActivationWriter)
+
+    /// Appends rows; `float64` widens them for a float64 dense dataset.
+    public func append(_ block: [Float], float64: Bool = false) throws {
+        switch self {
+        case .dense(let dataset): if float64 { try dataset.append(block.map(Double.init)) } else { try dataset.append(block) }
+        case .sparse(let writer): try writer.append(dense: block)
+        }
+    }
+}

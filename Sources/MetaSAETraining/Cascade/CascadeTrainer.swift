@@ -216,19 +216,6 @@ public struct CascadeTrainer: Sendable {
     }
 }
 
-/// Where a depth's activations go: a dense dataset or the compressed-row form.
-enum ActivationSink {
-    case dense(Dataset)
-    case sparse(SparseActivationWriter)
-
-    func append(_ block: [Float]) throws {
-        switch self {
-        case .dense(let dataset): try dataset.append(block)
-        case .sparse(let writer): try writer.append(dense: block)
-        }
-    }
-}
-
 public enum TrainingError: Error, CustomStringConvertible {
     case configuration(String)
     public var description: String {
