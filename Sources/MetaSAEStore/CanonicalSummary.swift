@@ -78,15 +78,9 @@ public struct CanonicalSummary: Sendable, Codable {
         summary.sparseDensity = sparse.rowCount * sparse.width > 0
             ? Double(sparse.nonZeros) / Double(sparse.rowCount * sparse.width) : 0
         guard summary.sampledRows == 0, sparse.rowCount > 0, let block = try? sparse.block(0..<min(sparse.rowCount, sampleRows)) else { return }
-        var everActive = [Bool](repeating: false, count: sparse.width)
-        var active = 0
-        for (index, value) in zip(block.indices, block.values) where abs(value) > activeThreshold {
-            active += 1
-            everActive[Int(index)] = true
-        }
-        summary.sampledRows = block.rowCount
-        summary.meanL0 = Double(active) / Double(block.rowCount)
-        summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(max(sparse.width, 1))
+        var sample = ActivitySample(width: sparse.width)
+        for (index, value) in zip(block.indices, block.values) { sample.see(column: Int(index), value: value) }
+        sample.record(rows: block.rowCount, into: &summary)
     }
 
     private static func estimateSparsity(_ dataset: Dataset, into summary: inout Depth) {
@@ -94,19 +88,34 @@ public struct CanonicalSummary: Sendable, Codable {
               (try? dataset.datatype.isNumeric) == true else { return }
         let rows = 0..<min(shape.dims[0], sampleRows)
         let width = shape.dims[1]
-        var everActive = [Bool](repeating: false, count: width)
-        var activeTotal = 0
+        var sample = ActivitySample(width: width)
         do {
             try dataset.forEachRowBlock(as: Float.self, rows: rows) { _, values in
-                for (index, value) in values.enumerated() where abs(value) > activeThreshold {
-                    activeTotal += 1
-                    everActive[index % width] = true
-                }
+                for (index, value) in values.enumerated() { sample.see(column: index % width, value: value) }
             }
         } catch { return }
         guard !rows.isEmpty else { return }
-        summary.sampledRows = rows.count
-        summary.meanL0 = Double(activeTotal) / Double(rows.count)
-        summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(width)
+        sample.record(rows: rows.count, into: &summary)
+    }
+
+    /// Which latents were active over the sample rows, and how often: mean
+    /// L0 and the share of dead latents, for either storage form.
+    private struct ActivitySample {
+        var everActive: [Bool]
+        var active = 0
+
+        init(width: Int) { everActive = [Bool](repeating: false, count: width) }
+
+        mutating func see(column: Int, value: Float) {
+            guard abs(value) > CanonicalSummary.activeThreshold else { return }
+            active += 1
+            everActive[column] = true
+        }
+
+        func record(rows: Int, into summary: inout Depth) {
+            summary.sampledRows = rows
+            summary.meanL0 = Double(active) / Double(max(rows, 1))
+            summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(max(everActive.count, 1))
+        }
     }
 }
