@@ -47,12 +47,7 @@ enum NonFiniteRows {
     /// The rows of a dense block not in `excluded` (sorted offsets).
     static func keep(dense values: [Float], width: Int, excluding excluded: Set<Int>) -> [Float] {
         let rows = values.count / max(width, 1)
-        var kept: [Float] = []
-        kept.reserveCapacity(values.count)
-        for row in 0..<rows where !excluded.contains(row) {
-            kept.append(contentsOf: values[(row * width)..<((row + 1) * width)])
-        }
-        return kept
+        return DepthPass.gather(values, rows: (0..<rows).filter { !excluded.contains($0) }, width: width)
     }
 
     static func keep(sparse block: CSRBlock, excluding excluded: Set<Int>) -> CSRBlock {
