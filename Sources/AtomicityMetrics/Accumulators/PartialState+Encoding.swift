@@ -5,7 +5,7 @@ extension MomentAccumulator {
     public func encoded() -> [Double] {
         let state = settled
         var out: [Double] = [Double(width), Double(state.count)]
-        out.reserveCapacity(2 + width + width * width + 10 + 10 * width)
+        out.reserveCapacity(Self.encodedCount(width: width))
         out += state.mean
         out += state.comoment
         out += state.classCounts.map(Double.init)
@@ -33,6 +33,7 @@ extension MomentAccumulator {
 
 extension ReconstructionIndependence {
     public func encoded() -> [Double] { [scoreSum, Double(examplesUsed), Double(examplesSeen)] }
+    static let encodedCount = 3
 
     public init(encoded values: ArraySlice<Double>) {
         self.init()
@@ -48,15 +49,18 @@ extension TraversalEffect {
         [Double(rows)] + activeCounts.map(Double.init) + significantSums + latentSums + directionSums
     }
 
-    /// Rebuilds a state for `chain` from an encoding.
-    public init(chain: DecoderChain, encoded values: ArraySlice<Double>) {
-        self.init(chain: chain)
+    static func encodedCount(width: Int) -> Int { 1 + 4 * width }
+
+    /// Adds an encoded state of the same chain to this one (as `merge`),
+    /// without rebuilding the chain's per-state tables for it.
+    public mutating func merge(encoded values: ArraySlice<Double>) {
         let base = values.startIndex
-        let width = chain.latentWidth
-        rows = Int(values[base])
-        activeCounts = values[(base + 1)..<(base + 1 + width)].map { Int($0) }
-        significantSums = Array(values[(base + 1 + width)..<(base + 1 + 2 * width)])
-        latentSums = Array(values[(base + 1 + 2 * width)..<(base + 1 + 3 * width)])
-        directionSums = Array(values[(base + 1 + 3 * width)..<(base + 1 + 4 * width)])
+        rows += Int(values[base])
+        for latent in 0..<width {
+            activeCounts[latent] += Int(values[base + 1 + latent])
+            significantSums[latent] += values[base + 1 + width + latent]
+            latentSums[latent] += values[base + 1 + 2 * width + latent]
+            directionSums[latent] += values[base + 1 + 3 * width + latent]
+        }
     }
 }

@@ -62,7 +62,7 @@ public struct ReconstructionIndependence: Sendable {
         examplesSeen += 1
         guard active.count > 1 else { return }
         let outputs = Double(chain.outputWidth)
-        let divisor = Double(max(active.count - 1, 1))
+        let divisor = Double(active.count - 1)  // ≥ 1 past the guard
         var exampleSum = 0.0
         for latent in active {
             let isolated = (latent.value * latent.value * chain.rowNormsSquared[latent.feature]

@@ -57,13 +57,13 @@ struct DepthPass {
             }
             if fri != nil {
                 let part = ReconstructionIndependence(encoded: buffer[cursor...])
-                cursor += 3
+                cursor += ReconstructionIndependence.encodedCount
                 if totals.fri == nil { totals.fri = part } else { totals.fri!.merge(part) }
             }
             if let chain, ltes != nil {
-                let part = TraversalEffect(chain: chain, encoded: buffer[cursor...])
-                cursor += 1 + 4 * chain.latentWidth
-                if totals.ltes == nil { totals.ltes = part } else { totals.ltes!.merge(part) }
+                if totals.ltes == nil { totals.ltes = TraversalEffect(chain: chain) }
+                totals.ltes!.merge(encoded: buffer[cursor...])
+                cursor += TraversalEffect.encodedCount(width: chain.latentWidth)
             }
         }
         if moments != nil { moments = totals.moments }
