@@ -43,7 +43,7 @@ struct ConversionPlan {
         rows = baseDims[0]
         var widths = [baseDims[1]]
         for depth in depths {
-            for tensor in ["W_enc", "b_enc", "W_dec", "b_dec"] where mapping.entry(for: "depths/\(depth)/sae/\(tensor)") == nil {
+            for tensor in CanonicalPaths.SAETensor.allCases.map(\.rawValue) where mapping.entry(for: "depths/\(depth)/sae/\(tensor)") == nil {
                 throw ConversionError.layout("SAE \(depth) has no \(tensor) (\(LayoutDetector.describe(tensor)))")
             }
             func dims(_ tensor: String) throws -> [Int] {

@@ -178,25 +178,10 @@ public struct Converter: Sendable {
     }
 
     func writeSAE(_ weights: SAEWeights, depth: Int, into writer: CanonicalWriter) throws {
-        if !options.float64 {
-            try writer.writeSAE(depth: depth, weights, extra: ["init": .string("converted")])
-            return
-        }
-        let group = try writer.rootGroup.createGroup(CanonicalPaths.sae(depth))
-        let (input, latent) = (weights.inputWidth, weights.latentWidth)
-        try group.writeDataset("W_enc", weights.encoderWeight.map(Double.init), shape: [input, latent])
-        try group.writeDataset("b_enc", weights.encoderBias.map(Double.init), shape: [latent])
-        try group.writeDataset("W_dec", weights.decoderWeight.map(Double.init), shape: [latent, input])
-        try group.writeDataset("b_dec", weights.decoderBias.map(Double.init), shape: [input])
-        try group.setAttribute("activation_fn", weights.activationFunction)
-        try group.setAttribute("d_in", Int64(input))
-        try group.setAttribute("d_sae", Int64(latent))
-        try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
-        try group.setAttribute("init", "converted")
+        try writer.writeSAE(depth: depth, weights, extra: ["init": .string("converted")], float64: options.float64)
     }
 }
 
-/// Where one depth's converted activations go.
 extension JSONEncoder {
     static var compact: JSONEncoder {
         let encoder = JSONEncoder()

@@ -57,18 +57,22 @@ public final class CanonicalWriter: @unchecked Sendable {
             options: .rowChunked(width: width, elementSize: 4, gzipLevel: gzipLevel, shuffle: gzipLevel != nil))
     }
 
-    /// Writes one SAE's tensors and its attributes (`activation_fn`, `d_in`,
-    /// `d_sae`, `apply_b_dec_to_input`, plus `extra`, e.g. hyper-parameters).
-    public func writeSAE(depth: Int, _ weights: SAEWeights, extra: [String: AttributeValue] = [:], under prefix: String = "") throws {
+    /// Writes one SAE's tensors (as float64 with `float64`) and its
+    /// attributes (`activation_fn`, `d_in`, `d_sae`, `apply_b_dec_to_input`,
+    /// plus `extra`, e.g. hyper-parameters).
+    public func writeSAE(depth: Int, _ weights: SAEWeights, extra: [String: AttributeValue] = [:], under prefix: String = "",
+                         float64: Bool = false) throws {
         let group = try rootGroup.createGroup(CanonicalPaths.sae(depth, under: prefix))
-        let (input, latent) = (weights.inputWidth, weights.latentWidth)
-        try group.writeDataset("W_enc", weights.encoderWeight, shape: [input, latent])
-        try group.writeDataset("b_enc", weights.encoderBias, shape: [latent])
-        try group.writeDataset("W_dec", weights.decoderWeight, shape: [latent, input])
-        try group.writeDataset("b_dec", weights.decoderBias, shape: [input])
+        for tensor in weights.tensors {
+            if float64 {
+                try group.writeDataset(tensor.name.rawValue, tensor.values.map(Double.init), shape: tensor.shape)
+            } else {
+                try group.writeDataset(tensor.name.rawValue, tensor.values, shape: tensor.shape)
+            }
+        }
         try group.setAttribute("activation_fn", weights.activationFunction)
-        try group.setAttribute("d_in", Int64(input))
-        try group.setAttribute("d_sae", Int64(latent))
+        try group.setAttribute("d_in", Int64(weights.inputWidth))
+        try group.setAttribute("d_sae", Int64(weights.latentWidth))
         try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
         for (name, value) in extra.sorted(by: { $0.key < $1.key }) {
             try group.setAttribute(name, value)

@@ -32,6 +32,12 @@ public struct SAEWeights: Sendable, Equatable {
         self.activationFunction = activationFunction
         self.subtractsDecoderBias = subtractsDecoderBias
     }
+
+    /// The four tensors under their canonical names, with their shapes.
+    public var tensors: [(name: CanonicalPaths.SAETensor, values: [Float], shape: [Int])] {
+        [(.encoderWeight, encoderWeight, [inputWidth, latentWidth]), (.encoderBias, encoderBias, [latentWidth]),
+         (.decoderWeight, decoderWeight, [latentWidth, inputWidth]), (.decoderBias, decoderBias, [inputWidth])]
+    }
 }
 
 extension CanonicalFile {

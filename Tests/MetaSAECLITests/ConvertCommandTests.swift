@@ -76,6 +76,20 @@ import Testing
         try Self.check(output, against: fileCase.truth, classifier: fileCase.classifier, file: file, recomputed: fileCase.missing ?? [])
     }
 
+    /// --float64 stores every float as float64: the same values (float32 → float64 is exact), wider storage.
+    @Test func float64StoresTheSameValuesWider() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let output = scratch.appendingPathComponent("wide.h5").path
+        let run = try CLI.run(["convert", Self.folder.appendingPathComponent("statedict_dotted.h5").path, output, "--float64", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 --float64")
+        let root = try CanonicalFile(path: output).root
+        for path in ["depths/1/sae/W_enc", "depths/2/sae/b_dec", "depths/1/activations"] {
+            #expect(try root.dataset(path).datatype.size == 8, "\(path)")
+        }
+    }
+
     @Test(arguments: ["bf16_bits.h5", "bf16_opaque.h5"])
     func bf16BitsNeedTheFlag(file: String) throws {
         let scratch = try CLI.scratch()

@@ -211,11 +211,10 @@ public struct AtomicityAnalysis: Sendable {
     }
 
     static func checkFinite(_ sae: SAEWeights, depth: Int, path: String) throws {
-        let tensors = [("W_enc", sae.encoderWeight), ("b_enc", sae.encoderBias), ("W_dec", sae.decoderWeight), ("b_dec", sae.decoderBias)]
-        for (name, values) in tensors {
-            let bad = values.filter { !$0.isFinite }.count
+        for tensor in sae.tensors {
+            let bad = tensor.values.filter { !$0.isFinite }.count
             if bad > 0 {
-                throw StoreError.nonFinite(path: "\(path): depths/\(depth)/sae/\(name)", "\(bad) NaN or Inf weight(s)")
+                throw StoreError.nonFinite(path: "\(path): depths/\(depth)/sae/\(tensor.name.rawValue)", "\(bad) NaN or Inf weight(s)")
             }
         }
     }
