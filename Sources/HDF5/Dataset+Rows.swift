@@ -135,19 +135,14 @@ extension Dataset {
             throw HDF5Error(.invalidArgument, operation: operation, file: file.path, object: path, detail: "rows out of range")
         }
         try refuseExternalStorage(operation: operation)
-        var bytes = [UInt8](repeating: 0, count: rows.count * width * size)
-        if rows.isEmpty { return (bytes, size) }
-        let fileSpace = try Handle.dataspace(try HDF5Call.id(operation, file: file.path, object: path) { H5Dget_space(handle.id) })
-        var start = [hsize_t](repeating: 0, count: max(shape.rank, 1))
-        var count = shape.dims.map { hsize_t($0) }
-        if shape.rank >= 1 {
-            start[0] = hsize_t(rows.lowerBound)
-            count[0] = hsize_t(rows.count)
-            try HDF5Call.status(operation, file: file.path, object: path) {
-                H5Sselect_hyperslab(fileSpace.id, H5S_SELECT_SET, &start, nil, &count, nil)
-            }
+        let (elements, overflow) = rows.count.multipliedReportingOverflow(by: width)
+        let (byteCount, wide) = elements.multipliedReportingOverflow(by: size)
+        guard !overflow, !wide else {
+            throw HDF5Error(.invalidArgument, operation: operation, file: file.path, object: path, detail: "block too large")
         }
-        let memorySpace = try Shape(dims: shape.rank >= 1 ? count.map { Int($0) } : []).makeDataspace(operation: operation)
+        var bytes = [UInt8](repeating: 0, count: byteCount)
+        if rows.isEmpty { return (bytes, size) }
+        let (fileSpace, memorySpace) = try rowSelection(shape: shape, rows: rows, operation: operation)
         try HDF5Call.status(operation, file: file.path, object: path) {
             H5Dread(handle.id, type.id, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), &bytes)
         }
