@@ -37,13 +37,9 @@ struct MakeDense: ParsableCommand {
     @Flag var gzip = false
 
     func run() throws {
-        let writer = try CanonicalWriter(destination: out, source: "metasae-bench", seed: Int(seed), toolVersion: "bench")
-        writer.gzipLevel = gzip ? 4 : nil
+        let (writer, labels) = try SyntheticFile.start(out, seed: seed, gzipLevel: gzip ? 4 : nil)
         var generator = SeededGenerator(seed: seed)
         let blockRows = max(1, (16 << 20) / (width * 4))
-        let labels = try writer.rootGroup.createDataset(
-            CanonicalPaths.labels, of: Int64.self, shape: [0],
-            options: DatasetOptions(chunkDims: [1 << 16], maxDims: [nil]))
         let dataset = try writer.activations(depth: 0, width: width)
         var block = [Float](repeating: 0, count: blockRows * width)
         for range in Dataset.blocks(rows: rows, blockRows: blockRows) {
@@ -93,6 +89,18 @@ struct Covariance: ParsableCommand {
     }
 }
 
+/// The common start of a synthetic benchmark file: the writer and a
+/// growable labels dataset (row i gets label i mod 10).
+enum SyntheticFile {
+    static func start(_ path: String, seed: UInt64, gzipLevel: Int?) throws -> (CanonicalWriter, Dataset) {
+        let writer = try CanonicalWriter(destination: path, source: "metasae-bench", seed: Int(seed), toolVersion: "bench")
+        writer.gzipLevel = gzipLevel
+        let labels = try writer.rootGroup.createDataset(
+            CanonicalPaths.labels, of: Int64.self, shape: [0], options: DatasetOptions(chunkDims: [1 << 16], maxDims: [nil]))
+        return (writer, labels)
+    }
+}
+
 /// Sparse ReLU latents with about `l0` active of `width` per row, written
 /// as the CSR form (and, with --dense, also as the dense dataset), for
 /// comparing the two paths on the same data.
@@ -106,11 +114,8 @@ struct MakeSparse: ParsableCommand {
     @Flag var dense = false
 
     func run() throws {
-        let writer = try CanonicalWriter(destination: out, source: "metasae-bench", seed: Int(seed), toolVersion: "bench")
-        writer.gzipLevel = nil
+        let (writer, labels) = try SyntheticFile.start(out, seed: seed, gzipLevel: nil)
         var generator = SeededGenerator(seed: seed)
-        let labels = try writer.rootGroup.createDataset(
-            CanonicalPaths.labels, of: Int64.self, shape: [0], options: DatasetOptions(chunkDims: [1 << 16], maxDims: [nil]))
         let sparse = try writer.sparseActivations(depth: 0, width: width)
         let denseDataset = dense ? try writer.activations(depth: 0, width: width) : nil
         let blockRows = 8_192
