@@ -6,10 +6,16 @@ import Foundation
 /// "inf", "-inf" and "nan", since JSON has no such numbers.
 public enum ResultsJSON {
     public static func encode(_ results: AnalysisResults) throws -> Data {
+        try encode(value: results)
+    }
+
+    /// The toolkit's one JSON style, for results and every `--json` output:
+    /// pretty, sorted keys, slashes unescaped, non-finite numbers as strings.
+    public static func encode(value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(results)
+        return try encoder.encode(value)
     }
 
     public static func decode(_ data: Data) throws -> AnalysisResults {

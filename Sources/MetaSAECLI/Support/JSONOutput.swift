@@ -1,12 +1,10 @@
 import Foundation
+import MetaSAEReport
 
-/// The one JSON style of the command line: pretty, sorted keys, slashes
-/// unescaped, and non-finite numbers as the strings "inf", "-inf", "nan".
+/// The command line's JSON: the same style as results.json (pretty, sorted
+/// keys, slashes unescaped, non-finite numbers as "inf", "-inf", "nan").
 enum JSONOutput {
     static func string(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try ResultsJSON.encode(value: value), as: UTF8.self)
     }
 }
