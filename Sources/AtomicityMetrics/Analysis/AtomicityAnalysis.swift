@@ -168,9 +168,7 @@ public struct AtomicityAnalysis: Sendable {
             for index in 0..<count {
                 let seed = settings.nullSeedBase + UInt64(index)
                 let encoders = RandomCascade.cascade(widths: widths, seed: seed)
-                let sources: [any RowBlockSource] = [base] + (1..<widths.count).map {
-                    EncodedActivations(base: base, encoders: Array(encoders[0..<$0]))
-                }
+                let sources = try nullSources(base: base, encoders: encoders) { _ in nil }
                 seeds.append(seed)
                 cascades.append(try measureCascade(sources: sources, decoders: encoders, labels: labels, selected: selected,
                                                    label: "null \(index + 1)/\(count) depth", baseODM: baseODM,
@@ -184,12 +182,11 @@ public struct AtomicityAnalysis: Sendable {
                 let prefix = CanonicalPaths.nullModel(index)
                 let decoders = try (1..<widths.count).map { try file.sae(depth: $0, under: prefix) }
                 // Stored latents when present, else recomputed through the stored encoders.
-                let sources: [any RowBlockSource] = [base] + (try (1..<widths.count).map { depth -> any RowBlockSource in
+                let sources = try nullSources(base: base, encoders: decoders) { depth in
                     file.root.contains(CanonicalPaths.activations(depth, under: prefix))
                         || file.root.contains(CanonicalPaths.sparse(depth, under: prefix))
-                        ? try file.preferredActivationSource(depth: depth, under: prefix)
-                        : EncodedActivations(base: base, encoders: Array(decoders[0..<depth]))
-                })
+                        ? try file.preferredActivationSource(depth: depth, under: prefix) : nil
+                }
                 let seed = (try? file.root.group(String(prefix.dropLast())).attribute("seed").intValue).flatMap { $0 }.map { UInt64(bitPattern: $0) } ?? UInt64(index)
                 seeds.append(seed)
                 cascades.append(try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
@@ -208,6 +205,36 @@ public struct AtomicityAnalysis: Sendable {
             return NullDepth(depth: depth, metrics: statistics)
         }
         return NullModelSummary(origin: origin, seeds: seeds, depths: depths, cascades: cascades)
+    }
+
+    /// Null latents at most this large (all depths of one cascade) are
+    /// kept in memory between depths.
+    static let nullCacheBytes = 512 << 20
+
+    /// Each depth's source for a null cascade: `stored(d)` where the file
+    /// has the latents, else the encoders applied to the depth below. A
+    /// single process whose latents fit `nullCacheBytes` keeps each depth in
+    /// memory and encodes the next from it, D encoder passes per cascade;
+    /// otherwise (MPI ranks stream only their share; large N) every depth is
+    /// re-encoded from depth 0 as it streams, D(D+1)/2 passes but memory of
+    /// one block.
+    func nullSources(
+        base: any RowBlockSource, encoders: [SAEWeights], stored: (Int) throws -> (any RowBlockSource)?
+    ) throws -> [any RowBlockSource] {
+        let bytes = encoders.reduce(0) { $0 + base.rowCount * $1.latentWidth * 4 }
+        let cache = exchange.size == 1 && bytes <= Self.nullCacheBytes
+        var sources: [any RowBlockSource] = [base]
+        for depth in 1...encoders.count {
+            if let source = try stored(depth) {
+                sources.append(source)
+            } else if cache {
+                let next = EncodedActivations(base: sources[depth - 1], encoders: [encoders[depth - 1]])
+                sources.append(try InMemoryActivations(next, blockBytes: settings.blockBytes))
+            } else {
+                sources.append(EncodedActivations(base: base, encoders: Array(encoders[0..<depth])))
+            }
+        }
+        return sources
     }
 
     static func checkFinite(_ sae: SAEWeights, depth: Int, path: String) throws {
