@@ -32,6 +32,8 @@ let package = Package(
             providers: [.apt(["libopenmpi-dev"])]),
         // Flush-to-zero / denormals-are-zero control (an MXCSR write Swift cannot spell).
         .target(name: "CFloatEnvironment"),
+        // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
+        .target(name: "CMemoryHints"),
 
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
@@ -40,7 +42,7 @@ let package = Package(
         // BLAS wrappers and the seeded random generator, shared by metrics and training.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.
-        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra"]),
+        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra", "CMemoryHints"]),
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",

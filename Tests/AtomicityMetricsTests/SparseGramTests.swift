@@ -50,6 +50,22 @@ import MetaSAEStore
         }
     }
 
+    /// Each column's sums are formed by one worker in row order, whatever the
+    /// worker count, so results do not depend on the machine's cores.
+    @Test func workerCountDoesNotChangeABit() {
+        let width = 61
+        let block = Self.rows(width: width, count: 150, seed: 9)
+        func gram(workers: Int) -> [Double] {
+            var matrix = [Double](repeating: 0, count: width * width)
+            let kernel = SparseGram(width: width, workers: workers, subBlockEntries: 300)
+            matrix.withUnsafeMutableBufferPointer { kernel.accumulate(block, into: $0.baseAddress!) }
+            return matrix
+        }
+        let single = gram(workers: 1)
+        #expect(single.contains { $0 != 0 })
+        for workers in [2, 4, 7] { #expect(gram(workers: workers) == single, "\(workers) workers") }
+    }
+
     @Test func emptyBlockAddsNothing() {
         let kernel = SparseGram(width: 8, workers: 2)
         var matrix = [Double](repeating: 0, count: 64)
