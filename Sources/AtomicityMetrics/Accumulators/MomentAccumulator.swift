@@ -172,6 +172,10 @@ public struct MomentAccumulator: Sendable {
     /// Σ x xᵀ − n·m mᵀ, merged like any block. Call before reading `count`,
     /// `mean` or `comoment`; the formulas do.
     public mutating func settle() {
+        // The dense path's scratch (a block of centred rows, an F×F Float32
+        // Gram: 80 MB at F = 4096) is not needed once a pass is folded in.
+        centred = []
+        gram = []
         guard pendingCount > 0 else { return }
         let n = Double(pendingCount)
         let blockMean = pendingSum.map { $0 / n }
