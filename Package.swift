@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(
-            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "HDF5", "TestSupport"]),
+            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "AtomicityMetrics", "HDF5", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

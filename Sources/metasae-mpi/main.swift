@@ -68,8 +68,6 @@ if arguments.first != "analyze" {
     MPI_Finalize()
     exit(64)
 }
-// Only rank 0 probes the file in a child process; the others trust its verdict.
-if exchange.rank != 0 { setenv("METASAE_NO_PROBE", "1", 1) }
 // Ranks sharing a node share its cores: unless told otherwise, each rank's
 // reader and sparse-kernel threads get its share (Open MPI names the count).
 if let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 1 {

@@ -90,11 +90,11 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(naming: file) {
-            try IsolatedProbe.check(file)
-            let canonical = try CanonicalFile(path: file)
             // Under MPI every rank computes its share; all end with the same
             // merged results, and rank 0 alone writes and prints them.
             let exchange = DistributedContext.exchange
+            try IsolatedProbe.check(file, sharedWith: exchange)
+            let canonical = try CanonicalFile(path: file)
             let leader = exchange.rank == 0
             let progress = TerminalProgress(quiet: quiet || !leader)
             let results = try AtomicityAnalysis(settings: try settings(), exchange: exchange)

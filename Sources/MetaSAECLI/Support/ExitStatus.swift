@@ -89,9 +89,14 @@ func reportingFailures(naming file: String? = nil, _ body: () throws -> Void) th
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        var message = "\(error)"
-        if let file, !message.contains(file) { message = "\(file): " + message }
-        Terminal.error("metasae: " + message.replacingOccurrences(of: "\n", with: " "))
-        throw ExitCode(ExitStatus.of(error).rawValue)
+        throw ExitCode(report(error, naming: file).rawValue)
     }
+}
+
+/// Prints `error` as one line on stderr, naming the file, and returns its exit status.
+func report(_ error: any Error, naming file: String?) -> ExitStatus {
+    var message = "\(error)"
+    if let file, !message.contains(file) { message = "\(file): " + message }
+    Terminal.error("metasae: " + message.replacingOccurrences(of: "\n", with: " "))
+    return ExitStatus.of(error)
 }

@@ -1,3 +1,5 @@
+import ArgumentParser
+import AtomicityMetrics
 import Foundation
 import HDF5
 
@@ -55,6 +57,21 @@ enum IsolatedProbe {
         @unknown default:
             return
         }
+    }
+
+    /// The check for processes analysing one file together (MPI ranks): rank
+    /// 0 alone runs the child, and its verdict reaches every rank before any
+    /// opens the file in-process, so a file that crashes libhdf5 crashes
+    /// none of them. Rank 0 prints a failure before sharing it, so the
+    /// message is out before a failing rank brings the job down.
+    static func check(_ path: String, sharedWith exchange: any PartialStateExchange) throws {
+        guard exchange.size > 1 else { return try check(path) }
+        var status = ExitStatus.success
+        if exchange.rank == 0 {
+            do { try check(path) } catch { status = report(error, naming: path) }
+        }
+        let verdict = try exchange.allGather([Double(status.rawValue)])[0][0]
+        if verdict != 0 { throw ExitCode(Int32(verdict)) }
     }
 
     static var executablePath: String {
