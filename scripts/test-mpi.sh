@@ -8,8 +8,10 @@ export PATH="/opt/swift/usr/bin:$PATH"
 # CI runs as root; Open MPI refuses that unless told it is deliberate.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 swift build --product metasae >/dev/null || exit 1
-swift build --traits MPI --product metasae-mpi >/dev/null || exit 1
+# The trait changes every target's flags: its own build folder keeps both builds cached.
+swift build --traits MPI --product metasae-mpi --scratch-path .build-mpi >/dev/null || exit 1
 bin=$(swift build --show-bin-path)
+mpi=$(swift build --traits MPI --scratch-path .build-mpi --show-bin-path)/metasae-mpi
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 passed=0
@@ -22,7 +24,7 @@ for file in Tests/Fixtures/metrics/larger.h5 Tests/Fixtures/metrics/ties.h5 "$sc
   options=(--null-seeds 2 --fri-examples all --ltes-examples all --quiet)
   "$bin/metasae" analyze "$file" --out "$scratch/single-$name" "${options[@]}" || { echo "FAIL $name: single-process run"; failed=$((failed + 1)); continue; }
   for ranks in 1 2 3 4; do
-    if ! mpirun --oversubscribe -np "$ranks" "$bin/metasae-mpi" analyze "$file" --out "$scratch/mpi$ranks-$name" "${options[@]}"; then
+    if ! mpirun --oversubscribe -np "$ranks" "$mpi" analyze "$file" --out "$scratch/mpi$ranks-$name" "${options[@]}"; then
       echo "FAIL $name with $ranks ranks: mpirun failed"; failed=$((failed + 1)); continue
     fi
     if python3 - "$scratch/single-$name/results.json" "$scratch/mpi$ranks-$name/results.json" <<'PY'
@@ -32,11 +34,11 @@ def values(results):
     out = {}
     for row in results["depths"]:
         for metric in ("FRI", "CSP", "PDS", "LTES", "ODM"):
-            if isinstance(row.get(metric), float):
+            if isinstance(row.get(metric), (int, float)) and not isinstance(row.get(metric), bool):
                 out[(row["depth"], metric)] = row[metric]
     for depth in (results.get("nullModels") or {}).get("depths", []):
         for metric, statistic in depth["metrics"].items():
-            if isinstance(statistic.get("mean"), float):
+            if isinstance(statistic.get("mean"), (int, float)) and not isinstance(statistic.get("mean"), bool):
                 out[("null", depth["depth"], metric)] = statistic["mean"]
     return out
 a, b = values(single), values(shared)
@@ -55,5 +57,17 @@ PY
     fi
   done
 done
+# A file that crashes libhdf5 (simulated in rank 0's probe child) stops every
+# rank before any opens it, with one message and the corrupt-file status.
+errors="$scratch/probe-crash.err"
+METASAE_DEBUG_PROBE_CRASH=1 mpirun --oversubscribe -x METASAE_DEBUG_PROBE_CRASH -np 3 "$mpi" analyze Tests/Fixtures/metrics/larger.h5 \
+  --out "$scratch/probe-crash" --quiet 2>"$errors" >/dev/null
+status=$?
+lines=$(grep -c "libhdf5 crashed" "$errors")
+if [ "$status" -eq 68 ] && [ "$lines" -eq 1 ] && [ ! -e "$scratch/probe-crash" ]; then
+  echo "ok   probe crash with 3 ranks"; passed=$((passed + 1))
+else
+  echo "FAIL probe crash with 3 ranks: status $status, $lines message(s)"; sed 's/^/  /' "$errors" | head -5; failed=$((failed + 1))
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
