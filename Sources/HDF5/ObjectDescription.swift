@@ -127,12 +127,6 @@ extension Group {
             }
         }
     }
-
-    /// Identifies the underlying object, so hard-link cycles are caught.
-    var objectToken: String {
-        var info = H5OInfo()
-        return info.token(of: objectID)
-    }
 }
 
 extension Dataset {

@@ -9,3 +9,12 @@ struct H5OInfo {
         return status < 0 ? "unknown-\(id)" : "\(info.fileno):\(info.addr)"
     }
 }
+
+extension AttributeHolder {
+    /// Identifies the underlying object: equal for every path (hard or soft
+    /// link) that names it, so link cycles and aliases can be recognised.
+    public var objectToken: String {
+        var info = H5OInfo()
+        return info.token(of: objectID)
+    }
+}

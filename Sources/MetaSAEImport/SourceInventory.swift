@@ -16,49 +16,65 @@ public struct SourceDataset: Sendable {
 }
 
 enum SourceInventory {
-    /// Every dataset, soft links inside the file followed. Damaged objects,
-    /// dangling or looping soft links and external links are refused rather
-    /// than skipped: skipping would silently change what gets converted.
+    /// Every dataset once, soft links inside the file followed. A dataset
+    /// that a soft link names is listed under the link's name, not its hard
+    /// path: an exporter's alias is the deliberate name, and listing both
+    /// would make one dataset look like two candidates for the same role.
+    /// Damaged objects, dangling or looping soft links and external links
+    /// are refused rather than skipped: skipping would silently change what
+    /// gets converted.
     static func datasets(in file: File) throws -> [SourceDataset] {
         let root = try file.root
-        var paths: [String] = []
+        var found: [(dataset: Dataset, isLink: Bool)] = []
         for object in try file.describeObjects() {
             if object.isDamaged, let problem = object.problem {
                 throw HDF5Error(.corrupt, operation: "read", file: file.path, object: object.path, detail: problem)
             }
             switch object.kind {
             case .dataset:
-                paths.append(object.path)
+                found.append((try root.dataset(object.path), false))
             case .softLink:
                 do {
-                    _ = try root.dataset(object.path)
-                    paths.append(object.path)
-                } catch let error as HDF5Error where error.kind == .noSuchObject && (error.bottomMessage ?? "").contains("not a dataset") {
-                    continue  // a soft link to a group: its datasets are listed under their own names
+                    found.append((try root.dataset(object.path), true))
+                } catch let error as HDF5Error where error.kind == .noSuchObject {
+                    // A soft link to a group: its datasets are listed under their own names.
+                    if (try? root.group(object.path)) != nil { continue }
+                    throw HDF5Error(.noSuchObject, operation: "follow soft link", file: file.path, object: object.path,
+                                    detail: "it points to \(object.target ?? "?"), which cannot be opened",
+                                    bottomMessage: error.bottomMessage)
                 } catch let error as HDF5Error {
-                    let loops = (error.bottomMessage ?? "").contains("too many links")
-                    throw HDF5Error(loops ? .corrupt : .noSuchObject, operation: "follow soft link", file: file.path, object: object.path,
+                    throw HDF5Error(error.kind == .corrupt ? .corrupt : .noSuchObject, operation: "follow soft link",
+                                    file: file.path, object: object.path,
                                     detail: "it points to \(object.target ?? "?"), which cannot be opened",
                                     bottomMessage: error.bottomMessage)
                 }
             case .externalLink:
                 throw HDF5Error(.unsupported, operation: "follow", file: file.path, object: object.path,
                                 detail: "it is an external link to \(object.target ?? "?"), which is not followed; copy the data into the file")
-            case .unreadable:
-                throw HDF5Error(.corrupt, operation: "read", file: file.path, object: object.path, detail: object.problem ?? "unreadable")
-            case .group, .namedDatatype:
-                continue
+            case .group, .namedDatatype, .unreadable:
+                continue  // an unreadable entry always carries a problem, refused above
             }
         }
-        return try paths.map { path in
-            let dataset = try root.dataset(path)
-            let object = (path: path, shape: try dataset.shape.dims, datatype: try dataset.datatype)
+        // One entry per underlying dataset, under its first soft-link name if it has one.
+        var chosen: [String: Int] = [:]
+        var order: [String] = []
+        for (index, entry) in found.enumerated() {
+            let token = entry.dataset.objectToken
+            if let previous = chosen[token] {
+                if entry.isLink && !found[previous].isLink { chosen[token] = index }
+            } else {
+                chosen[token] = index
+                order.append(token)
+            }
+        }
+        return try order.map { token in
+            let dataset = found[chosen[token]!].dataset
             var marked = false
             for name in ["dtype", "torch_dtype", "original_dtype"] where dataset.hasAttribute(name) {
                 let text = (try? dataset.attribute(name).stringValue)?.lowercased() ?? ""
                 if text.contains("bfloat16") || text == "bf16" { marked = true }
             }
-            return SourceDataset(path: object.path, dims: object.shape, type: object.datatype, markedBF16: marked)
+            return SourceDataset(path: dataset.path, dims: try dataset.shape.dims, type: try dataset.datatype, markedBF16: marked)
         }
     }
 }

@@ -77,6 +77,25 @@ import Testing
     }
 
     /// --float64 stores every float as float64: the same values (float32 → float64 is exact), wider storage.
+    /// Soft links an exporter added as aliases name data that is already in
+    /// the file: a link to depth 1's activations, and one to an SAE's group.
+    /// Each dataset must count once, so the file converts as without them.
+    @Test func softLinkAliasesCountOnce() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("aliased.h5").path
+        try FileManager.default.copyItem(atPath: Self.folder.appendingPathComponent("statedict_dotted.h5").path, toPath: input)
+        do {
+            let file = try File.open(input, mode: .readWrite)
+            try file.root.createSoftLink("latents_1", target: "/activations/depth_1")
+            try file.root.createSoftLink("sae_alias", target: "/sae_1")
+        }
+        let output = scratch.appendingPathComponent("out.h5").path
+        let run = try CLI.run(["convert", input, output, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 with soft-link aliases")
+    }
+
     @Test func float64StoresTheSameValuesWider() throws {
         let scratch = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }

@@ -186,7 +186,8 @@ struct ValidationRun {
         case (_, .externalLink(let target, let inside)):
             report("unsupported", path, "is an external link to \(target):\(inside), which is not followed")
         case (_, .softLink(let target)):
-            report(softLinkCheck(path), path, "is a soft link to \(target) that cannot be resolved (\(softLinkCheck(path) == "unreadable" ? "a loop" : "dangling"))")
+            let check = softLinkCheck(path)
+            report(check, path, "is a soft link to \(target) that cannot be resolved (\(check == "unreadable" ? "a loop" : "dangling"))")
         case (.group, .group):
             if let group = try? root.group(path) { checkAttributes(rule.attributes, on: group, path: path) }
             if scanData && rule.checks.contains("csr_structure") { scanCSR(group: path) }
@@ -207,7 +208,7 @@ struct ValidationRun {
             _ = try root.dataset(path)
             return "kind"
         } catch let error as HDF5Error {
-            return (error.bottomMessage ?? "").contains("too many links") ? "unreadable" : "missing"
+            return error.kind == .corrupt ? "unreadable" : "missing"  // the layer classes a loop ("too many links") as corrupt
         } catch {
             return "missing"
         }
