@@ -46,6 +46,21 @@ public struct CSRBlock: Sendable, Equatable {
     }
 
     /// Rows `range` of this block, as a block of their own.
+    /// The rows `selection` (increasing offsets into this block), copied.
+    public func rows(_ selection: [Int]) -> CSRBlock {
+        var offsets = [0]
+        offsets.reserveCapacity(selection.count + 1)
+        var indices: [Int32] = []
+        var values: [Float] = []
+        for row in selection {
+            let span = self.offsets[row]..<self.offsets[row + 1]
+            indices.append(contentsOf: self.indices[span])
+            values.append(contentsOf: self.values[span])
+            offsets.append(indices.count)
+        }
+        return CSRBlock(width: width, offsets: offsets, indices: indices, values: values)
+    }
+
     public func rows(_ range: Range<Int>) -> CSRBlock {
         let start = offsets[range.lowerBound]
         let end = offsets[range.upperBound]

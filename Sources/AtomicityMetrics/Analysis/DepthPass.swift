@@ -138,15 +138,15 @@ struct DepthPass {
             }
             let excluded = Set(scan.rows)
             if moments != nil {
-                let labels = excluded.isEmpty ? item.labels : item.labels.enumerated().filter { !excluded.contains($0.offset) }.map(\.element)
+                // The block itself unless rows are left out; then a copy of the others.
+                let kept = excluded.isEmpty ? nil : (0..<item.labels.count).filter { !excluded.contains($0) }
+                let labels = kept.map { $0.map { item.labels[$0] } } ?? item.labels
                 timed("moments") {
                     if let block = item.sparse {
-                        moments!.add(excluded.isEmpty ? block : NonFiniteRows.keep(sparse: block, excluding: excluded), labels: labels)
-                    } else if excluded.isEmpty {
-                        item.dense!.values.withUnsafeBufferPointer { moments!.add($0, labels: labels) }
+                        moments!.add(kept.map(block.rows) ?? block, labels: labels)
                     } else {
-                        NonFiniteRows.keep(dense: item.dense!.values, width: width, excluding: excluded)
-                            .withUnsafeBufferPointer { moments!.add($0, labels: labels) }
+                        let values = kept.map { Self.gather(item.dense!.values, rows: $0, width: width) } ?? item.dense!.values
+                        values.withUnsafeBufferPointer { moments!.add($0, labels: labels) }
                     }
                 }
             }
@@ -161,28 +161,41 @@ struct DepthPass {
                 if let block = item.sparse {
                     if !friSelection.isEmpty {
                         let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
-                        let latents = NonFiniteRows.keep(sparse: block.rows(0..<friUsed), excluding: Set(0..<friUsed).subtracting(friSelection))
+                        let latents = block.rows(friSelection)
                         timed("FRI") { baseRows.withUnsafeBufferPointer { fri!.add(sparse: latents, base: $0, chain: chain) } }
                     }
                     if !ltesSelection.isEmpty {
-                        let latents = NonFiniteRows.keep(sparse: block.rows(0..<ltesUsed), excluding: Set(0..<ltesUsed).subtracting(ltesSelection))
+                        let latents = block.rows(ltesSelection)
                         timed("LTES") { ltes!.add(sparse: latents, chain: chain) }
                     }
                 } else {
-                    for (selection, isFRI) in [(friSelection, true), (ltesSelection, false)] where !selection.isEmpty {
-                        let latents = Self.gather(item.dense!.values, rows: selection, width: width)
-                        var reconstruction = [Float](repeating: 0, count: selection.count * chain.outputWidth)
-                        BLAS.multiply(latents, chain.linearFloat, into: &reconstruction, m: selection.count, k: width, n: chain.outputWidth)
-                        latents.withUnsafeBufferPointer { latents in
-                            if isFRI {
-                                let baseRows = Self.gather(item.base!, rows: selection, width: base.width)
-                                timed("FRI") {
-                                    baseRows.withUnsafeBufferPointer {
-                                        fri!.add(latents: latents, base: $0, reconstruction: reconstruction, chain: chain, rows: selection.count)
-                                    }
+                    // One product z·M for both metrics, over the union of their
+                    // rows: LTES's rows lead it, and so do FRI's unless some
+                    // depth-0 rows were left out (then FRI's rows are gathered).
+                    let union = (0..<max(friUsed, ltesUsed)).filter { !excluded.contains($0) }
+                    let latents = excluded.isEmpty ? item.dense!.values : Self.gather(item.dense!.values, rows: union, width: width)
+                    var reconstruction = [Float](repeating: 0, count: union.count * chain.outputWidth)
+                    if !union.isEmpty {
+                        BLAS.multiply(latents, chain.linearFloat, into: &reconstruction, m: union.count, k: width, n: chain.outputWidth)
+                    }
+                    if !friSelection.isEmpty {
+                        let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
+                        let positions = union.indices.filter { union[$0] < friUsed && !badBase.contains(union[$0]) }
+                        let leading = positions.last == positions.count - 1
+                        let friLatents = leading ? latents : Self.gather(latents, rows: positions, width: width)
+                        let friReconstruction = leading ? reconstruction : Self.gather(reconstruction, rows: positions, width: chain.outputWidth)
+                        timed("FRI") {
+                            friLatents.withUnsafeBufferPointer { latents in
+                                baseRows.withUnsafeBufferPointer {
+                                    fri!.add(latents: latents, base: $0, reconstruction: friReconstruction, chain: chain, rows: friSelection.count)
                                 }
-                            } else {
-                                timed("LTES") { ltes!.add(latents: latents, reconstruction: reconstruction, chain: chain, rows: selection.count) }
+                            }
+                        }
+                    }
+                    if !ltesSelection.isEmpty {
+                        timed("LTES") {
+                            latents.withUnsafeBufferPointer {
+                                ltes!.add(latents: $0, reconstruction: reconstruction, chain: chain, rows: ltesSelection.count)
                             }
                         }
                     }

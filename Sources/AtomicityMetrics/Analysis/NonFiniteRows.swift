@@ -43,23 +43,4 @@ enum NonFiniteRows {
         }
         return (rows, count)
     }
-
-    /// The rows of a dense block not in `excluded` (sorted offsets).
-    static func keep(dense values: [Float], width: Int, excluding excluded: Set<Int>) -> [Float] {
-        let rows = values.count / max(width, 1)
-        return DepthPass.gather(values, rows: (0..<rows).filter { !excluded.contains($0) }, width: width)
-    }
-
-    static func keep(sparse block: CSRBlock, excluding excluded: Set<Int>) -> CSRBlock {
-        var offsets = [0]
-        var indices: [Int32] = []
-        var values: [Float] = []
-        for row in 0..<block.rowCount where !excluded.contains(row) {
-            let span = block.offsets[row]..<block.offsets[row + 1]
-            indices.append(contentsOf: block.indices[span])
-            values.append(contentsOf: block.values[span])
-            offsets.append(indices.count)
-        }
-        return CSRBlock(width: block.width, offsets: offsets, indices: indices, values: values)
-    }
 }
