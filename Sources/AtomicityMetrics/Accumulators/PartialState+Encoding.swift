@@ -51,8 +51,9 @@ extension TraversalEffect {
 
     static func encodedCount(width: Int) -> Int { 1 + 4 * width }
 
-    /// Adds an encoded state of the same chain to this one (as `merge`),
-    /// without rebuilding the chain's per-state tables for it.
+    /// Adds an encoded state of the same chain to this one, without
+    /// rebuilding the chain's per-state tables for it: how partial states
+    /// from other processes are merged.
     public mutating func merge(encoded values: ArraySlice<Double>) {
         let base = values.startIndex
         rows += Int(values[base])

@@ -86,16 +86,6 @@ public struct TraversalEffect: Sendable {
         return low
     }
 
-    public mutating func merge(_ other: TraversalEffect) {
-        rows += other.rows
-        for latent in 0..<width {
-            activeCounts[latent] += other.activeCounts[latent]
-            significantSums[latent] += other.significantSums[latent]
-            latentSums[latent] += other.latentSums[latent]
-            directionSums[latent] += other.directionSums[latent]
-        }
-    }
-
     /// Latents used: active in at least `minimumActive` rows.
     public func usedLatents(minimumActive: Int) -> [Int] {
         (0..<width).filter { activeCounts[$0] >= minimumActive }

@@ -18,6 +18,13 @@ public struct InMemoryActivations: RowBlockSource {
         width = source.width
     }
 
+    /// Copies into the caller's buffer, keeping its storage (the default
+    /// would hand back a fresh array for every block).
+    public func read(_ rows: Range<Int>, into buffer: inout [Float]) throws {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: values[(rows.lowerBound * width)..<(rows.upperBound * width)])
+    }
+
     public func forEachBlock(
         rows: Range<Int>, targetBytes: Int, _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
     ) throws {
