@@ -61,6 +61,9 @@ extension Dataset {
     /// One stored chunk: where it starts and how many bytes it occupies.
     public struct StoredChunk: Sendable, Equatable {
         public var offset: [Int]
+        /// Where the stored bytes start in the file (libhdf5's address, which
+        /// excludes any user block).
+        public var address: UInt64
         public var storedBytes: Int
         /// Bit i set means filter i was skipped for this chunk.
         public var filterMask: UInt32
@@ -86,7 +89,7 @@ extension Dataset {
             try HDF5Call.status(operation, file: file.path, object: path) {
                 H5Dget_chunk_info(handle.id, space.id, index, &offset, &mask, &address, &size)
             }
-            chunks.append(StoredChunk(offset: offset.map { Int($0) }, storedBytes: Int(size), filterMask: mask))
+            chunks.append(StoredChunk(offset: offset.map { Int($0) }, address: UInt64(address), storedBytes: Int(size), filterMask: mask))
         }
         return chunks
     }

@@ -7,7 +7,8 @@ import MetaSAEStore
 /// stress it: empty rows, rows with every feature active, single entries,
 /// and sub-blocks small enough that one block is split many times.
 @Suite struct SparseGramTests {
-    static func rows(width: Int, count: Int, seed: UInt64) -> CSRBlock {
+    /// The rows as a dense row-major array, and as the CSR block the kernel reads.
+    static func rows(width: Int, count: Int, seed: UInt64) -> (dense: [Float], block: CSRBlock) {
         var generator = SeededGenerator(seed: seed)
         var dense = [Float](repeating: 0, count: width * count)
         for row in 0..<count {
@@ -19,19 +20,20 @@ import MetaSAEStore
                 for column in 0..<width where generator.uniform(0, 1) < 0.1 { dense[row * width + column] = generator.normal() * 2 + 1 }
             }
         }
-        return dense.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+        return (dense, dense.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) })
     }
 
     @Test(arguments: [(1, 1_000_000), (2, 37), (3, 200), (5, 1)])
     func matchesLiteralOuterProducts(workers: Int, subBlockEntries: Int) {
         let width = 53
-        let block = Self.rows(width: width, count: 90, seed: UInt64(workers))
+        let count = 90
+        let (dense, block) = Self.rows(width: width, count: count, seed: UInt64(workers))
+        // The literal upper triangle of Σ x xᵀ, from the dense rows.
         var expected = [Double](repeating: 0, count: width * width)
-        for row in 0..<block.rowCount {
-            let entries = block.offsets[row]..<block.offsets[row + 1]
-            for a in entries {
-                for b in entries where block.indices[b] >= block.indices[a] {
-                    expected[Int(block.indices[a]) * width + Int(block.indices[b])] += Double(block.values[a]) * Double(block.values[b])
+        for row in 0..<count {
+            for i in 0..<width {
+                for j in i..<width {
+                    expected[i * width + j] += Double(dense[row * width + i]) * Double(dense[row * width + j])
                 }
             }
         }
@@ -54,7 +56,7 @@ import MetaSAEStore
     /// worker count, so results do not depend on the machine's cores.
     @Test func workerCountDoesNotChangeABit() {
         let width = 61
-        let block = Self.rows(width: width, count: 150, seed: 9)
+        let block = Self.rows(width: width, count: 150, seed: 9).block
         func gram(workers: Int) -> [Double] {
             var matrix = [Double](repeating: 0, count: width * width)
             let kernel = SparseGram(width: width, workers: workers, subBlockEntries: 300)

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import HDF5
-import CHDF5
 
 @Suite struct RoundTripTests {
     @Test func numericTypesRoundTripThroughNativeTypes() throws {
