@@ -15,15 +15,18 @@ final class ThreadExchange: @unchecked Sendable {
     private var finished: [Int: [[Double]]] = [:]
     private var arrived = 0
     private var generation = 0
+    /// Set when a rank failed: the others stop waiting for it and fail too.
+    private var abandoned = false
 
     init(size: Int) {
         self.size = size
         deposits = Array(repeating: nil, count: size)
     }
 
-    func allGather(_ local: [Double], rank: Int) -> [[Double]] {
+    func allGather(_ local: [Double], rank: Int) throws -> [[Double]] {
         condition.lock()
         defer { condition.unlock() }
+        if abandoned { throw Abandoned() }
         let round = generation
         deposits[rank] = local
         arrived += 1
@@ -34,16 +37,27 @@ final class ThreadExchange: @unchecked Sendable {
             arrived = 0
             condition.broadcast()
         } else {
-            while generation == round { condition.wait() }
+            while generation == round && !abandoned { condition.wait() }
+            if generation == round { throw Abandoned() }
         }
         return finished[round]!
     }
+
+    /// What a failing rank calls, so the others are not left waiting for it.
+    func abandon() {
+        condition.lock()
+        abandoned = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    struct Abandoned: Error {}
 
     struct Member: PartialStateExchange {
         let group: ThreadExchange
         let rank: Int
         var size: Int { group.size }
-        func allGather(_ local: [Double]) throws -> [[Double]] { group.allGather(local, rank: rank) }
+        func allGather(_ local: [Double]) throws -> [[Double]] { try group.allGather(local, rank: rank) }
     }
 }
 
@@ -57,7 +71,7 @@ final class ThreadExchange: @unchecked Sendable {
         let single = try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path), toolVersion: "test")
         let group = ThreadExchange(size: processes)
         let shared = settings
-        let results = ResultsBox(count: processes)
+        let results = ResultsBox()
         let done = DispatchGroup()
         for rank in 0..<processes {
             done.enter()
@@ -67,12 +81,14 @@ final class ThreadExchange: @unchecked Sendable {
                     let analysis = AtomicityAnalysis(settings: shared, exchange: ThreadExchange.Member(group: group, rank: rank))
                     results.set(rank, try analysis.run(try CanonicalFile(path: path), toolVersion: "test"))
                 } catch {
-                    results.fail("\(error)")
+                    results.fail("rank \(rank): \(error)")
+                    group.abandon()
                 }
             }
             thread.start()
         }
-        done.wait()
+        // A rank stuck for good would otherwise hang the whole test run.
+        try #require(done.wait(timeout: .now() + 600) == .success, "ranks still running after 10 minutes")
         #expect(results.failure == nil, "\(results.failure ?? "")")
         for rank in 0..<processes {
             let merged = try #require(results.get(rank))
@@ -97,8 +113,8 @@ final class ResultsBox: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: [Int: AnalysisResults] = [:]
     private(set) var failure: String?
-    init(count: Int) {}
     func set(_ rank: Int, _ value: AnalysisResults) { lock.lock(); stored[rank] = value; lock.unlock() }
     func get(_ rank: Int) -> AnalysisResults? { lock.lock(); defer { lock.unlock() }; return stored[rank] }
-    func fail(_ message: String) { lock.lock(); failure = message; lock.unlock() }
+    /// Keeps the first failure: the ranks that give up after it only echo it.
+    func fail(_ message: String) { lock.lock(); failure = failure ?? message; lock.unlock() }
 }
