@@ -26,6 +26,13 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
     }
 
+    @Test(arguments: ["inf", "nan", "-10", "0", "soon"])
+    func anUnusableProbeTimeoutIsRefused(value: String) throws {
+        let run = try CLI.run(["describe", Self.example], environment: ["METASAE_PROBE_TIMEOUT": value])
+        #expect(run.status == 64, "\(run.status) \(run.stderr)")
+        #expect(run.stderr.contains("METASAE_PROBE_TIMEOUT=\(value): expected a number of seconds"), "\(run.stderr)")
+    }
+
     /// Kills a writer mid-output and checks the earlier file survived.
     static func killMidWrite(_ arguments: [String], folder: URL, output: URL) throws {
         let (sawTemporary, killed) = try CLI.killOnceWriting(arguments, folder: folder, blockDelayMilliseconds: 60)

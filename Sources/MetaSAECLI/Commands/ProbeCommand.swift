@@ -37,12 +37,17 @@ struct ProbeCommand: ParsableCommand {
 
     /// No core dumps, bounded memory and CPU: a runaway parse must die fast.
     static func limitResources() {
+        #if canImport(Glibc)
+        let (core, memory, cpu) = (Int32(RLIMIT_CORE.rawValue), Int32(RLIMIT_AS.rawValue), Int32(RLIMIT_CPU.rawValue))
+        #else
+        let (core, memory, cpu) = (RLIMIT_CORE, RLIMIT_AS, RLIMIT_CPU)
+        #endif
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
-        var memory = rlimit(rlim_cur: 8 << 30, rlim_max: 8 << 30)
-        setrlimit(Int32(RLIMIT_AS.rawValue), &memory)
-        let seconds = rlim_t(IsolatedProbe.timeout + 5)
-        var cpu = rlimit(rlim_cur: seconds, rlim_max: seconds)
-        setrlimit(Int32(RLIMIT_CPU.rawValue), &cpu)
+        setrlimit(core, &none)
+        var bytes = rlimit(rlim_cur: 8 << 30, rlim_max: 8 << 30)
+        setrlimit(memory, &bytes)
+        let seconds = rlim_t(IsolatedProbe.timeout.rounded(.up) + 5)
+        var limit = rlimit(rlim_cur: seconds, rlim_max: seconds)
+        setrlimit(cpu, &limit)
     }
 }

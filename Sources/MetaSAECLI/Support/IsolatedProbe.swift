@@ -6,19 +6,28 @@ import HDF5
 /// libhdf5 is not hardened against malformed files: some crash or hang it.
 /// Before a command parses a user's file in-process, a child process of the
 /// same binary (`metasae __probe FILE`) walks its metadata and reads the
-/// first row of every dataset, under resource limits and a time limit. If
+/// first row of every numeric dataset, under resource limits and a time limit. If
 /// the child dies on a signal or runs out of time, the user gets one line
 /// naming the file ("corrupt or unsupported HDF5 file") instead of a crash.
 enum IsolatedProbe {
-    /// Seconds the probe may take (METASAE_PROBE_TIMEOUT overrides).
-    static var timeout: TimeInterval {
-        ProcessInfo.processInfo.environment["METASAE_PROBE_TIMEOUT"].flatMap(TimeInterval.init) ?? 60
+    /// Seconds the probe may take: 60, or METASAE_PROBE_TIMEOUT when that is
+    /// a usable number (the parent refuses any other value before starting a child).
+    static var timeout: TimeInterval { (try? configuredTimeout()) ?? 60 }
+
+    static func configuredTimeout() throws -> TimeInterval {
+        guard let text = ProcessInfo.processInfo.environment["METASAE_PROBE_TIMEOUT"] else { return 60 }
+        guard let seconds = TimeInterval(text), seconds.isFinite, seconds > 0, seconds <= 1_000_000 else {
+            throw CommandFailure(status: .usage, description:
+                "METASAE_PROBE_TIMEOUT=\(text): expected a number of seconds above 0 and at most 1000000")
+        }
+        return seconds
     }
 
     /// Checks `path` in a child process; throws the failure a user should see.
     static func check(_ path: String) throws {
         let environment = ProcessInfo.processInfo.environment
         if environment["METASAE_NO_PROBE"] == "1" { return }
+        let timeout = try configuredTimeout()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = [ProbeCommand.configuration.commandName!, path]
