@@ -117,7 +117,8 @@ struct LayoutDetector {
         if saeDepths != Array(1...deepest) {
             throw ConversionError.layout("SAE depths must be 1…D without gaps, found \(saeDepths)")
         }
-        // Depth 0 must be stored; a missing deeper depth is recomputed by its encoder.
+        // Depth 0 must be stored; a missing deeper depth is an error unless
+        // --recompute-missing asks for it to be encoded (see Converter).
         if activations[0] == nil {
             throw ConversionError.layout("no depth-0 activations found (looked for a 2-D dataset whose path has an activation word such as acts, activations, latents and the number 0)")
         }

@@ -11,7 +11,8 @@ struct ValidateCommand: ParsableCommand {
             Checks structure (required groups and datasets, dtypes, ranks, widths along the \
             depth chain) and data (labels in 0–9, finite weights and activations, sparse \
             structure). Exits 0 when the file conforms, 70 when it does not (71 when the only \
-            problem is NaN or Inf values).
+            problem is NaN or Inf values, 68 when objects in it cannot be read, 69 when it \
+            uses something not supported, such as an external link).
             """)
 
     @Argument(help: "The HDF5 file to check.")
