@@ -57,6 +57,9 @@ struct MakeDense: ParsableCommand {
     }
 }
 
+/// A mistyped kernel is a usage error, not a silent `auto`.
+extension MomentAccumulator.Kernel: ExpressibleByArgument {}
+
 /// Streams one depth through the moment accumulator (class means and
 /// co-moments, the work of CSP and ODM) and reports throughput and peak RSS.
 struct Covariance: ParsableCommand {
@@ -67,7 +70,7 @@ struct Covariance: ParsableCommand {
     @Option(help: "dense: the dense dataset; sparse: the CSR form (default: CSR when present)")
     var form: String?
     @Option(help: "auto, dense or sparse")
-    var kernel = "auto"
+    var kernel = MomentAccumulator.Kernel.auto
 
     func run() throws {
         let canonical = try CanonicalFile(path: file)
@@ -77,14 +80,14 @@ struct Covariance: ParsableCommand {
         let labels = try canonical.labelReader()
         let start = Date()
         let moments = try AtomicityAnalysis.moments(of: source, labels: labels, blockBytes: blockMegabytes << 20,
-                                                    kernel: MomentAccumulator.Kernel(rawValue: kernel) ?? .auto)
+                                                    kernel: kernel)
         let seconds = Date().timeIntervalSince(start)
         let odm = AtomicityFormulas.offDiagonalMass(moments)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         let rate = Double(source.rowCount) / seconds
         print(String(format: "cov form=%@ kernel=%@ rows=%d width=%d seconds=%.3f rows_per_s=%.0f peak_rss_mb=%.1f odm=%.10f",
-                     source is SparseActivations ? "sparse" : "dense", kernel,
+                     source is SparseActivations ? "sparse" : "dense", kernel.rawValue,
                      source.rowCount, source.width, seconds, rate, Double(usage.ru_maxrss) / 1024, odm))
     }
 }

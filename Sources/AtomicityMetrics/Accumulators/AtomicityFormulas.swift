@@ -4,7 +4,7 @@ public enum AtomicityFormulas {
     /// i ≠ j, with Σ = cov / (√diag·√diagᵀ + 1e-8) and cov = M₂ / (N − 1).
     /// NaN when it is undefined (F < 2 or N < 2).
     public static func offDiagonalMass(_ state: MomentAccumulator) -> Double {
-        let moments = state.pendingCount > 0 ? state.settled : state
+        let moments = state.settled
         let width = moments.width
         guard width >= 2, moments.count >= 2 else { return .nan }
         let denominator = Double(moments.count - 1)

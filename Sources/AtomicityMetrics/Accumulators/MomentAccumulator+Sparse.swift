@@ -58,7 +58,7 @@ extension MomentAccumulator {
             pendingRaw = pendingRaw!.copy()  // copy-on-write: another copy of this state shares it
         }
         if sparseGram == nil || !isKnownUniquelyReferenced(&sparseGram!) {
-            sparseGram = SparseGram(width: width, workers: threads)  // scratch is per owner: copies may run concurrently
+            sparseGram = SparseGram(width: width, workers: ComputeThreads.count)  // the dense kernel's threads are OpenBLAS's  // scratch is per owner: copies may run concurrently
         }
         sparseGram!.accumulate(block, into: pendingRaw!.pointer)
         pendingCount += rows

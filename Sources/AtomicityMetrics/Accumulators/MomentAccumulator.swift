@@ -44,8 +44,6 @@ public struct MomentAccumulator: Sendable {
     /// (benchmarks compare the two on the same data).
     public enum Kernel: String, Sendable { case auto, dense, sparse }
     public var kernel = Kernel.auto
-    /// Threads for the sparse kernel (the dense one is OpenBLAS's).
-    public var threads = ComputeThreads.count
     /// The sparse kernel and its scratch, made on first use.
     var sparseGram: SparseGram?
 
@@ -56,7 +54,7 @@ public struct MomentAccumulator: Sendable {
         let rows = labels.count
         precondition(block.count == rows * width, "block and labels disagree")
         guard rows > 0 else { return }
-        if kernel != .dense && usesSparseKernel(density: Self.density(of: block, rows: rows, width: width)) {
+        if usesSparseKernel(density: kernel == .auto ? Self.density(of: block, rows: rows, width: width) : 0) {
             addSparse(CSRBlock(dense: block, width: width), labels: labels)
         } else {
             addDense(block, labels: labels)

@@ -16,7 +16,7 @@ import MetaSAEStore
 /// A reference type holding its scratch buffers, reused from block to block
 /// (fresh multi-megabyte arrays per sub-block cost more in page faults than
 /// the arithmetic). Not for concurrent use: an owner copied across threads
-/// makes its own (see `MomentAccumulator.add(_:labels:)`).
+/// makes its own (see `MomentAccumulator.addSparse`).
 final class SparseGram: @unchecked Sendable {
     /// Stored entries per sub-block by default: 1 Mi (12 MiB of packed
     /// entries). The matrix sweep, O(F²/2) per sub-block, argues for large
