@@ -13,9 +13,9 @@ public final class Dataset: @unchecked Sendable {
     /// maps a library read has confirmed (see Dataset+RawReads); touched
     /// only under the library lock, as a dataset may be read from two threads.
     var rawLayoutDecision: [hid_t: RawLayout] = [:]
+    var rawLayoutVerified: Set<hid_t> = []
     /// The creation properties, read once (see `storageLayout`).
     var storageLayoutCache: StorageLayout?
-    var rawLayoutVerified: Set<hid_t> = []
     /// Threads copying or inflating one read (tests vary it; see `readThreads`).
     var readThreadCount = Dataset.readThreads
 

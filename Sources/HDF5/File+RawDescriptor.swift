@@ -16,14 +16,13 @@ extension File {
     var rawDescriptor: Int32? {
         HDF5Call.locked {
             if let known = rawDescriptorState { return known >= 0 ? known : nil }
-            let descriptor = Self.duplicateDescriptor(handle.id, writable: isWritable)
+            let descriptor = Self.duplicateDescriptor(handle.id)
             rawDescriptorState = descriptor ?? -1
             return descriptor
         }
     }
 
-    private static func duplicateDescriptor(_ file: hid_t, writable: Bool) -> Int32? {
-        guard !writable else { return nil }
+    private static func duplicateDescriptor(_ file: hid_t) -> Int32? {
         var intent: UInt32 = 0
         guard H5Fget_intent(file, &intent) >= 0, intent == chdf5_F_ACC_RDONLY() else { return nil }
         let access = H5Fget_access_plist(file)

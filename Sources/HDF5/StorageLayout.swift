@@ -52,55 +52,53 @@ extension Dataset {
     }
 
     private func readStorageLayout() throws -> StorageLayout {
-        do {
-            let operation = "read storage layout of"
-            let dcpl = try Handle.propertyList(try HDF5Call.id(operation, file: file.path, object: path) {
-                H5Dget_create_plist(handle.id)
-            })
-            return try HDF5Call.locked { () throws -> StorageLayout in
-                let kind: StorageLayout.Kind
-                switch H5Pget_layout(dcpl.id) {
-                case H5D_CONTIGUOUS: kind = .contiguous
-                case H5D_CHUNKED: kind = .chunked
-                case H5D_COMPACT: kind = .compact
-                case H5D_VIRTUAL: kind = .virtual
-                default: kind = .unknown
-                }
-                var chunkDims: [Int]?
-                if kind == .chunked {
-                    var dims = [hsize_t](repeating: 0, count: 32)
-                    let rank = H5Pget_chunk(dcpl.id, 32, &dims)
-                    if rank > 0 { chunkDims = dims.prefix(Int(rank)).map { Int(clamping: $0) } }
-                }
-                var filters: [StorageLayout.Filter] = []
-                let count = max(0, Int(H5Pget_nfilters(dcpl.id)))
-                for index in 0..<count {
-                    var flags: UInt32 = 0
-                    var valueCount = 16
-                    var values = [UInt32](repeating: 0, count: 16)
-                    var name = [CChar](repeating: 0, count: 256)
-                    var config: UInt32 = 0
-                    let id = H5Pget_filter2(dcpl.id, UInt32(index), &flags, &valueCount, &values, name.count, &name, &config)
-                    if id < 0 {
-                        _ = H5Eclear2(chdf5_E_DEFAULT())
-                        filters.append(StorageLayout.Filter(id: -1, name: "unreadable filter", parameters: [], isAvailable: false))
-                        continue
-                    }
-                    let stored = String(nulTerminated: name)
-                    filters.append(StorageLayout.Filter(
-                        id: Int(id),
-                        name: Self.knownFilterNames[Int(id)] ?? (stored.isEmpty ? "filter \(id)" : stored),
-                        parameters: Array(values.prefix(min(valueCount, 16))),
-                        isAvailable: H5Zfilter_avail(id) > 0))
-                }
-                let external = max(0, Int(H5Pget_external_count(dcpl.id)))
-                var options: UInt32 = 0
-                let partial = kind == .chunked && !filters.isEmpty
-                    && (H5Pget_chunk_opts(dcpl.id, &options) < 0 || options & UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) != 0)
-                _ = H5Eclear2(chdf5_E_DEFAULT())
-                return StorageLayout(kind: kind, chunkDims: chunkDims, filters: filters, externalFileCount: external,
-                                     partialChunksUnfiltered: partial)
+        let operation = "read storage layout of"
+        let dcpl = try Handle.propertyList(try HDF5Call.id(operation, file: file.path, object: path) {
+            H5Dget_create_plist(handle.id)
+        })
+        return try HDF5Call.locked { () throws -> StorageLayout in
+            let kind: StorageLayout.Kind
+            switch H5Pget_layout(dcpl.id) {
+            case H5D_CONTIGUOUS: kind = .contiguous
+            case H5D_CHUNKED: kind = .chunked
+            case H5D_COMPACT: kind = .compact
+            case H5D_VIRTUAL: kind = .virtual
+            default: kind = .unknown
             }
+            var chunkDims: [Int]?
+            if kind == .chunked {
+                var dims = [hsize_t](repeating: 0, count: 32)
+                let rank = H5Pget_chunk(dcpl.id, 32, &dims)
+                if rank > 0 { chunkDims = dims.prefix(Int(rank)).map { Int(clamping: $0) } }
+            }
+            var filters: [StorageLayout.Filter] = []
+            let count = max(0, Int(H5Pget_nfilters(dcpl.id)))
+            for index in 0..<count {
+                var flags: UInt32 = 0
+                var valueCount = 16
+                var values = [UInt32](repeating: 0, count: 16)
+                var name = [CChar](repeating: 0, count: 256)
+                var config: UInt32 = 0
+                let id = H5Pget_filter2(dcpl.id, UInt32(index), &flags, &valueCount, &values, name.count, &name, &config)
+                if id < 0 {
+                    _ = H5Eclear2(chdf5_E_DEFAULT())
+                    filters.append(StorageLayout.Filter(id: -1, name: "unreadable filter", parameters: [], isAvailable: false))
+                    continue
+                }
+                let stored = String(nulTerminated: name)
+                filters.append(StorageLayout.Filter(
+                    id: Int(id),
+                    name: Self.knownFilterNames[Int(id)] ?? (stored.isEmpty ? "filter \(id)" : stored),
+                    parameters: Array(values.prefix(min(valueCount, 16))),
+                    isAvailable: H5Zfilter_avail(id) > 0))
+            }
+            let external = max(0, Int(H5Pget_external_count(dcpl.id)))
+            var options: UInt32 = 0
+            let partial = kind == .chunked && !filters.isEmpty
+                && (H5Pget_chunk_opts(dcpl.id, &options) < 0 || options & UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS) != 0)
+            _ = H5Eclear2(chdf5_E_DEFAULT())
+            return StorageLayout(kind: kind, chunkDims: chunkDims, filters: filters, externalFileCount: external,
+                                 partialChunksUnfiltered: partial)
         }
     }
 
