@@ -83,33 +83,10 @@ enum HDF5Call {
         if stack.lines.contains(where: { $0.lowercased().contains("unable to lock file") }) {
             resolvedKind = .locked
         } else if kind == .library, let bottom = stack.lines.last {
-            resolvedKind = classify(bottom)
+            resolvedKind = KnownMessage.entry(for: bottom)?.kind ?? .library
         }
         return HDF5Error(
             resolvedKind, operation: operation, file: file, object: object,
             topMessage: stack.lines.first, bottomMessage: stack.lines.last)
-    }
-
-    /// Maps an innermost HDF5 message to a kind a user can act on.
-    private static func classify(_ message: String) -> HDF5Error.Kind {
-        let text = message.lowercased()
-        if text.contains("plugin") { return .unsupported }
-        if text.contains("not a dataset") || text.contains("not a group") { return .noSuchObject }
-        if text.contains("too many links") || text.contains("ring type mismatch") || text.contains("addr overflow") { return .corrupt }
-        if text.contains("filter") && (text.contains("not available") || text.contains("can't be found")
-            || text.contains("not registered") || text.contains("not found")) {
-            return .unsupported
-        }
-        if text.contains("no such file") { return .notFound }
-        if text.contains("permission") { return .access }
-        if text.contains("truncated") || text.contains("bad ") || text.contains("corrupt")
-            || text.contains("signature") || text.contains("eof") || text.contains("checksum")
-            || text.contains("unable to decode") || text.contains("wrong version") {
-            return .corrupt
-        }
-        if text.contains("doesn't exist") || text.contains("does not exist") || text.contains("not found") {
-            return .noSuchObject
-        }
-        return .library
     }
 }

@@ -65,28 +65,13 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         if let file { text += object == nil ? " \(file)" : " in \(file)" }
         var reasons: [String] = []
         if let detail { reasons.append(detail) }
-        if let explanation = Self.explain(bottomMessage ?? "") { reasons.append(explanation) }
+        if let words = bottomMessage.flatMap(KnownMessage.entry)?.words { reasons.append(words) }
         if let bottomMessage { reasons.append(bottomMessage) }
         if let topMessage, topMessage != bottomMessage { reasons.append("(\(topMessage))") }
         if !reasons.isEmpty { text += ": " + reasons.joined(separator: " ") }
         return text
     }
 
-    /// Plain words for the libhdf5 messages users meet most.
-    static func explain(_ message: String) -> String? {
-        let text = message.lowercased()
-        if text.contains("too many links") { return "soft links form a loop or nest too deeply;" }
-        if text.contains("component not found") { return "a path or soft link points to an object that does not exist;" }
-        if text.contains("plugin") || (text.contains("filter") && text.contains("not")) {
-            return "it needs an HDF5 compression filter this build does not have (lzf, blosc, …); rewrite it with gzip;"
-        }
-        if text.contains("not a dataset") { return "the object is not a dataset (a group?);" }
-        if text.contains("ring type mismatch") || text.contains("truncated") || text.contains("addr overflow")
-            || text.contains("bad ") || text.contains("signature") {
-            return "its HDF5 metadata is damaged or truncated;"
-        }
-        return nil
-    }
 
     /// The same error, annotated with file and object where they were unknown.
     func located(file: String?, object: String?) -> HDF5Error {
