@@ -109,35 +109,44 @@ public struct Converter: Sendable {
             saes.append(weights)
         }
         // Activations, streamed in row blocks; missing depths recomputed.
+        var sinks: [Int: ActivationSink] = [:]
+        func sink(depth: Int, for block: [Float]) throws -> ActivationSink {
+            if let made = sinks[depth] { return made }
+            let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
+            let made: ActivationSink = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
+                ? .sparse(try writer.sparseActivations(depth: depth, width: plan.widths[depth]))
+                : .dense(try createActivations(out, depth: depth, width: plan.widths[depth]))
+            sinks[depth] = made
+            return made
+        }
+        func writeActivations(_ block: [Float], depth: Int) throws {
+            try append(block, to: try sink(depth: depth, for: block))
+        }
         var recomputed: [Int] = []
-        for depth in 0...plan.saeDepths.count {
-            var sink: ActivationSink?
-            func sinkFor(_ block: [Float]) throws -> ActivationSink {
-                if let sink { return sink }
-                let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
-                let made: ActivationSink = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
-                    ? .sparse(try writer.sparseActivations(depth: depth, width: plan.widths[depth]))
-                    : .dense(try createActivations(out, depth: depth, width: plan.widths[depth]))
-                sink = made
-                return made
-            }
-            func write(_ block: [Float]) throws {
-                try append(block, to: try sinkFor(block))
-            }
+        var depth = 0
+        while depth <= plan.saeDepths.count {
             if plan.hasActivations(depth) {
-                if let bad = try plan.streamActivations(depth: depth, write) { nonFinite.append(bad) }
-            } else {
-                // From the nearest stored depth below, through the encoders in between.
-                recomputed.append(depth)
-                let stored = (0..<depth).last { plan.hasActivations($0) } ?? 0
-                try plan.streamActivations(depth: stored) { block in
-                    var latents = block
-                    for sae in saes[stored..<depth] { latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae) }
-                    try write(latents)
+                if let bad = try plan.streamActivations(depth: depth, { try writeActivations($0, depth: depth) }) { nonFinite.append(bad) }
+                depth += 1
+                continue
+            }
+            // A run of missing depths, encoded in one pass over the nearest
+            // stored depth below, each through the encoders in between.
+            let missing = depth..<((depth...plan.saeDepths.count).first { plan.hasActivations($0) } ?? plan.saeDepths.count + 1)
+            let stored = (0..<depth).last { plan.hasActivations($0) } ?? 0
+            recomputed += missing
+            try plan.streamActivations(depth: stored) { block in
+                var latents = block
+                for next in (stored + 1)..<missing.upperBound {
+                    let sae = saes[next - 1]
+                    latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae)
+                    if missing.contains(next) { try writeActivations(latents, depth: next) }
                 }
             }
-            if sink == nil { _ = try sinkFor([]) }  // zero rows: still create the dataset
+            depth = missing.upperBound
         }
+        // Zero rows: still create every depth's dataset.
+        for depth in 0...plan.saeDepths.count where sinks[depth] == nil { _ = try sink(depth: depth, for: []) }
         // Classifier layers, unchanged.
         for layer in plan.classifierLayers {
             for tensor in ["weight", "bias"] {

@@ -96,6 +96,25 @@ import Testing
         try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 with soft-link aliases")
     }
 
+    /// Every depth above 0 missing: both are encoded from depth 0 in one
+    /// pass, depth 2 through SAE 1 then SAE 2, and match the stored truth.
+    @Test func consecutiveMissingDepthsAreRecomputed() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("only_depth0.h5").path
+        try FileManager.default.copyItem(atPath: Self.folder.appendingPathComponent("statedict_dotted.h5").path, toPath: input)
+        do {
+            let activations = try File.open(input, mode: .readWrite).root.group("activations")
+            try activations.removeLink("depth_1")
+            try activations.removeLink("depth_2")
+        }
+        let output = scratch.appendingPathComponent("out.h5").path
+        let run = try CLI.run(["convert", input, output, "--recompute-missing", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 without depths 1 and 2",
+                       recomputed: ["depths/1/activations", "depths/2/activations"])
+    }
+
     @Test func float64StoresTheSameValuesWider() throws {
         let scratch = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
