@@ -92,17 +92,17 @@ public struct Converter: Sendable {
         // SAE weights, transposed into SAELens orientation where needed.
         var saes: [SAEWeights] = []
         for depth in plan.saeDepths {
-            var tensors: [String: [Float]] = [:]
-            for tensor in ["W_enc", "b_enc", "W_dec", "b_dec"] {
-                let (values, bad) = try plan.tensor("depths/\(depth)/sae/\(tensor)")
+            var tensors: [CanonicalPaths.SAETensor: [Float]] = [:]
+            for tensor in CanonicalPaths.SAETensor.allCases {
+                let (values, bad) = try plan.tensor(CanonicalPaths.sae(depth) + "/" + tensor.rawValue)
                 if let bad { nonFinite.append(bad) }
                 tensors[tensor] = values
             }
             let attributes = mapping.sae?[String(depth)]
             let weights = SAEWeights(
                 inputWidth: plan.widths[depth - 1], latentWidth: plan.widths[depth],
-                encoderWeight: tensors["W_enc"]!, encoderBias: tensors["b_enc"]!,
-                decoderWeight: tensors["W_dec"]!, decoderBias: tensors["b_dec"]!,
+                encoderWeight: tensors[.encoderWeight]!, encoderBias: tensors[.encoderBias]!,
+                decoderWeight: tensors[.decoderWeight]!, decoderBias: tensors[.decoderBias]!,
                 activationFunction: attributes?.activation_fn ?? "relu",
                 subtractsDecoderBias: (attributes?.apply_b_dec_to_input ?? 0) != 0)
             try writeSAE(weights, depth: depth, into: writer)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MetaSAEImport
+import MetaSAEReport
 import MetaSAEStore
 
 struct ConvertCommand: ParsableCommand {
@@ -89,7 +90,7 @@ struct ConvertCommand: ParsableCommand {
             }
             if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
             if let emitMapping {
-                try AtomicOutput.write(Data(try JSONOutput.string(plan).utf8), to: emitMapping)
+                try AtomicOutput.write(try ResultsJSON.encode(value: plan), to: emitMapping)
                 if !quiet { print("wrote mapping \(emitMapping)") }
             }
             guard !dryRun, let output else { return }
