@@ -9,7 +9,7 @@ import MetaSAECLI
 
 /// Partial states shared with MPI: each rank broadcasts its buffer in turn
 /// (in pieces below 2³⁰ doubles, since MPI counts are C ints), so every
-/// rank receives all of them in rank order.
+/// rank receives all of them in rank order, one at a time.
 struct MPIExchange: PartialStateExchange {
     let rank: Int
     let size: Int
@@ -23,13 +23,12 @@ struct MPIExchange: PartialStateExchange {
         self.size = Int(size)
     }
 
-    func allGather(_ local: [Double]) throws -> [[Double]] {
+    func allGather(_ local: [Double], _ receive: ([Double]) throws -> Void) throws {
         var counts = [Int64](repeating: 0, count: size)
         var mine = Int64(local.count)
         guard MPI_Allgather(&mine, 1, cmpi_int64(), &counts, 1, cmpi_int64(), cmpi_comm_world()) == cmpi_success() else {
             throw MPIFailure(operation: "MPI_Allgather of state sizes")
         }
-        var all: [[Double]] = []
         for root in 0..<size {
             var buffer = root == rank ? local : [Double](repeating: 0, count: Int(counts[root]))
             let piece = 1 << 30
@@ -42,9 +41,8 @@ struct MPIExchange: PartialStateExchange {
                 guard status == cmpi_success() else { throw MPIFailure(operation: "MPI_Bcast from rank \(root)") }
                 start += length
             }
-            all.append(buffer)
+            try receive(buffer)
         }
-        return all
     }
 }
 

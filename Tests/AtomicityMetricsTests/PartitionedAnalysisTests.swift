@@ -57,7 +57,9 @@ final class ThreadExchange: @unchecked Sendable {
         let group: ThreadExchange
         let rank: Int
         var size: Int { group.size }
-        func allGather(_ local: [Double]) throws -> [[Double]] { try group.allGather(local, rank: rank) }
+        func allGather(_ local: [Double], _ receive: ([Double]) throws -> Void) throws {
+            for buffer in try group.allGather(local, rank: rank) { try receive(buffer) }
+        }
     }
 }
 

@@ -23,9 +23,15 @@ public struct MomentAccumulator: Sendable {
     public internal(set) var classSums: [Double]
 
     public init(width: Int) {
+        self.init(width: width, comoment: [Double](repeating: 0, count: width * width))
+    }
+
+    /// An empty state around a given co-moment matrix (decoding passes the
+    /// received one, rather than zeroing F² values only to replace them).
+    init(width: Int, comoment: [Double]) {
         self.width = width
         mean = [Double](repeating: 0, count: width)
-        comoment = [Double](repeating: 0, count: width * width)
+        self.comoment = comoment
         classCounts = [Int](repeating: 0, count: Self.classCount)
         classSums = [Double](repeating: 0, count: Self.classCount * width)
     }

@@ -20,10 +20,11 @@ extension MomentAccumulator {
             return values[cursor..<(cursor + count)]
         }
         let width = Int(take(1).first!)
-        self.init(width: width)
-        count = Int(take(1).first!)
-        mean = Array(take(width))
-        comoment = Array(take(width * width))
+        let count = Int(take(1).first!)
+        let mean = Array(take(width))
+        self.init(width: width, comoment: Array(take(width * width)))
+        self.count = count
+        self.mean = mean
         classCounts = take(Self.classCount).map { Int($0) }
         classSums = Array(take(Self.classCount * width))
     }

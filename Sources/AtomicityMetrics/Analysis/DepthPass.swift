@@ -42,11 +42,10 @@ struct DepthPass {
         if let moments { local += moments.encoded() }
         if let fri { local += fri.encoded() }
         if let ltes { local += ltes.encoded() }
-        let all = try exchange.allGather(local)
         var totals: (moments: MomentAccumulator?, fri: ReconstructionIndependence?, ltes: TraversalEffect?) = (nil, nil, nil)
         nonFiniteValues = 0
         nonFiniteRows = 0
-        for buffer in all {
+        try exchange.allGather(local) { buffer in
             var cursor = 2
             nonFiniteValues += Int(buffer[0])
             nonFiniteRows += Int(buffer[1])

@@ -6,8 +6,19 @@
 public protocol PartialStateExchange: Sendable {
     var rank: Int { get }
     var size: Int { get }
-    /// Every process's buffer, in rank order (an all-gather).
-    func allGather(_ local: [Double]) throws -> [[Double]]
+    /// Every process's buffer, in rank order, each handed to `receive` as it
+    /// arrives (an all-gather): a caller merging states holds one other
+    /// process's state at a time, not all of them (each is F² doubles).
+    func allGather(_ local: [Double], _ receive: ([Double]) throws -> Void) throws
+}
+
+extension PartialStateExchange {
+    /// Every process's buffer at once, for small exchanges.
+    public func allGather(_ local: [Double]) throws -> [[Double]] {
+        var all: [[Double]] = []
+        try allGather(local) { all.append($0) }
+        return all
+    }
 }
 
 /// One process: nothing to exchange.
@@ -15,7 +26,7 @@ public struct SingleProcess: PartialStateExchange {
     public init() {}
     public var rank: Int { 0 }
     public var size: Int { 1 }
-    public func allGather(_ local: [Double]) throws -> [[Double]] { [local] }
+    public func allGather(_ local: [Double], _ receive: ([Double]) throws -> Void) throws { try receive(local) }
 }
 
 /// The exchange a command should use; the MPI executable installs its own
