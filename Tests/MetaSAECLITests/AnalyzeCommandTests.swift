@@ -59,8 +59,12 @@ import Testing
         ["--depths", "0"], ["--depths", "9"], ["--metrics", "XYZ"], ["--fri-examples", "-3"], ["--ltes-examples", "some"],
     ])
     func badOptionsAreUsageErrors(options: [String]) throws {
-        let run = try CLI.run(["analyze", Self.example, "--out", "/tmp/metasae-never-written"] + options)
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("never-written")
+        let run = try CLI.run(["analyze", Self.example, "--out", out.path] + options)
         #expect(run.status == 64 || run.status == 70, "\(options): \(run.status) \(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path), "\(options): a refused run wrote output")
         #expect(!run.stderr.isEmpty)
         #expect(!run.stderr.contains("HDF5-DIAG"))
     }

@@ -49,8 +49,12 @@ import Testing
     }
 
     @Test func missingMNISTFolderIsAClearError() throws {
-        let run = try CLI.run(["train", "--out", "/tmp/metasae-never.h5", "--mnist", "/nonexistent/mnist"])
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("never.h5")
+        let run = try CLI.run(["train", "--out", out.path, "--mnist", "/nonexistent/mnist"])
         #expect(run.status == 66, "\(run.status) \(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "a failed run left files")
         #expect(run.stderr.contains("/nonexistent/mnist"))
         #expect(run.stderr.split(separator: "\n").count == 1)
     }

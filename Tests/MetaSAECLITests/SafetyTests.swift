@@ -8,13 +8,17 @@ import Testing
     static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
 
     @Test func aCrashingParserBecomesAClearError() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("never")
         for command in ["describe", "validate", "analyze"] {
-            let run = try CLI.run([command, Self.example] + (command == "analyze" ? ["--quiet", "--out", "/tmp/metasae-never"] : []),
+            let run = try CLI.run([command, Self.example] + (command == "analyze" ? ["--quiet", "--out", out.path] : []),
                                   environment: ["METASAE_DEBUG_PROBE_CRASH": "1"])
             #expect(run.status == 68, "\(command): \(run.status) \(run.stderr)")
             #expect(run.stderr.contains("fixture-canonical.h5: corrupt or unsupported HDF5 file (libhdf5 crashed"), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1)
         }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
     @Test func aHangingParserTimesOut() throws {
