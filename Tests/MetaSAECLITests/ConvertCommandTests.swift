@@ -77,42 +77,40 @@ import Testing
     }
 
     /// --float64 stores every float as float64: the same values (float32 → float64 is exact), wider storage.
+    /// statedict_dotted.h5 changed by `edit` (given its root group), converted
+    /// with `options`, must still give the main truth.
+    static func convertEdited(_ description: String, options: [String] = [], recomputed: [String] = [],
+                              edit: (HDF5.Group) throws -> Void) throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("edited.h5").path
+        try FileManager.default.copyItem(atPath: folder.appendingPathComponent("statedict_dotted.h5").path, toPath: input)
+        try edit(try File.open(input, mode: .readWrite).root)
+        let output = scratch.appendingPathComponent("out.h5").path
+        let run = try CLI.run(["convert", input, output, "--quiet"] + options)
+        #expect(run.status == 0, "\(description): \(run.stderr)")
+        try check(output, against: "main", classifier: true, file: "statedict_dotted.h5 \(description)", recomputed: recomputed)
+    }
+
     /// Soft links an exporter added as aliases name data that is already in
     /// the file: a link to depth 1's activations, and one to an SAE's group.
     /// Each dataset must count once, so the file converts as without them.
     @Test func softLinkAliasesCountOnce() throws {
-        let scratch = try CLI.scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("aliased.h5").path
-        try FileManager.default.copyItem(atPath: Self.folder.appendingPathComponent("statedict_dotted.h5").path, toPath: input)
-        do {
-            let file = try File.open(input, mode: .readWrite)
-            try file.root.createSoftLink("latents_1", target: "/activations/depth_1")
-            try file.root.createSoftLink("sae_alias", target: "/sae_1")
+        try Self.convertEdited("with soft-link aliases") { root in
+            try root.createSoftLink("latents_1", target: "/activations/depth_1")
+            try root.createSoftLink("sae_alias", target: "/sae_1")
         }
-        let output = scratch.appendingPathComponent("out.h5").path
-        let run = try CLI.run(["convert", input, output, "--quiet"])
-        #expect(run.status == 0, "\(run.stderr)")
-        try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 with soft-link aliases")
     }
 
     /// Every depth above 0 missing: both are encoded from depth 0 in one
     /// pass, depth 2 through SAE 1 then SAE 2, and match the stored truth.
     @Test func consecutiveMissingDepthsAreRecomputed() throws {
-        let scratch = try CLI.scratch()
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let input = scratch.appendingPathComponent("only_depth0.h5").path
-        try FileManager.default.copyItem(atPath: Self.folder.appendingPathComponent("statedict_dotted.h5").path, toPath: input)
-        do {
-            let activations = try File.open(input, mode: .readWrite).root.group("activations")
+        try Self.convertEdited("without depths 1 and 2", options: ["--recompute-missing"],
+                               recomputed: ["depths/1/activations", "depths/2/activations"]) { root in
+            let activations = try root.group("activations")
             try activations.removeLink("depth_1")
             try activations.removeLink("depth_2")
         }
-        let output = scratch.appendingPathComponent("out.h5").path
-        let run = try CLI.run(["convert", input, output, "--recompute-missing", "--quiet"])
-        #expect(run.status == 0, "\(run.stderr)")
-        try Self.check(output, against: "main", classifier: true, file: "statedict_dotted.h5 without depths 1 and 2",
-                       recomputed: ["depths/1/activations", "depths/2/activations"])
     }
 
     @Test func float64StoresTheSameValuesWider() throws {
