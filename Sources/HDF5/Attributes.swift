@@ -30,7 +30,7 @@ extension AttributeHolder {
         for index in 0..<info.num_attrs {
             let name = HDF5Call.locked { () -> String in
                 let length = H5Aget_name_by_idx(objectID, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_P_DEFAULT())
-                guard length >= 0 else { return "?" }
+                guard length >= 0, length <= Group.longestName else { return "?" }
                 var buffer = [CChar](repeating: 0, count: Int(length) + 1)
                 _ = H5Aget_name_by_idx(objectID, ".", H5_INDEX_NAME, H5_ITER_INC, index, &buffer, buffer.count, chdf5_P_DEFAULT())
                 return String(nulTerminated: buffer)
@@ -59,10 +59,13 @@ extension AttributeHolder {
             H5Aget_space(attribute.id)
         })
         let shape = try Shape.decode(space.id, operation: operation)
-        guard let count = shape.elementCount, count <= 1 << 24 else {
-            return .unsupported("attribute too large: \(shape)")
-        }
         let info = DatatypeInfo.decode(type.id)
+        // Declared sizes come from the file: bound the bytes before allocating.
+        guard let count = shape.elementCount, count <= 1 << 24,
+              case (let bytes, false) = count.multipliedReportingOverflow(by: max(info.size, 8)),
+              bytes <= Self.largestAttributeBytes else {
+            return .unsupported("attribute too large: \(shape) of \(info.displayName)")
+        }
         switch info.typeClass {
         case .string:
             let texts = try readStrings(attribute: attribute, fileType: type, space: space, count: count, info: info, operation: operation)
@@ -125,6 +128,9 @@ extension AttributeHolder {
             return String(decoding: trimmed, as: UTF8.self).trimmingTrailingSpaces()
         }
     }
+
+    /// Attributes beyond this many bytes are refused, not read.
+    static var largestAttributeBytes: Int { 16 << 20 }
 
     /// Every attribute, by name.
     public func attributes() throws -> [(name: String, value: AttributeValue)] {

@@ -113,6 +113,9 @@ struct ChunkDecoder {
                     }
                     length = Int(produced)
                 case Dataset.shuffleFilter:
+                    // A chunk whose mask skipped deflate hands its stored length
+                    // here: only a whole chunk fits the scratch slot.
+                    guard length == chunkBytes else { return "holds \(length) bytes, not the chunk's \(chunkBytes)" }
                     Self.unshuffle(current, count: length, elementSize: elementSize, into: output)
                 default:
                     return "uses filter \(filters[position]), which this reader does not undo"

@@ -95,10 +95,18 @@ extension Dataset {
         }
     }
 
+    /// The one gate every read passes: data stored outside this file
+    /// (external raw files, virtual datasets) is never read, so a file
+    /// cannot make us open another, and a missing source never reads as zeros.
     func refuseExternalStorage(operation: String) throws {
-        if try storageLayout.externalFileCount > 0 {
+        let layout = try storageLayout
+        if layout.externalFileCount > 0 {
             throw HDF5Error(.unsupported, operation: operation, file: file.path, object: path,
                             detail: "its data lives in external raw files, which are not read")
+        }
+        if layout.kind == .virtual {
+            throw HDF5Error(.unsupported, operation: operation, file: file.path, object: path,
+                            detail: "it is a virtual dataset (its data lives in other datasets or files), which is not read")
         }
     }
 

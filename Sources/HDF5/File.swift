@@ -38,7 +38,7 @@ public final class File: @unchecked Sendable {
     /// Opens an existing file. Missing paths, directories and non-HDF5 files
     /// are told apart before libhdf5 sees them, so the message says which.
     public static func open(_ path: String, mode: OpenMode = .readOnly) throws -> File {
-        try checkReadablePath(path)
+        try checkInput(path)
         let signature = try HDF5Call.truth("open file", file: path, kind: .corrupt) {
             H5Fis_hdf5(path)
         }
@@ -93,7 +93,10 @@ public final class File: @unchecked Sendable {
         }
     }
 
-    private static func checkReadablePath(_ path: String) throws {
+    /// Refuses, without opening it, any input that is not a readable
+    /// regular file: a missing path, a folder, a pipe or a device (opening a
+    /// pipe would wait for a writer). Symlinks are followed.
+    public static func checkInput(_ path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
@@ -103,8 +106,16 @@ public final class File: @unchecked Sendable {
             throw HDF5Error(.access, operation: "open file", file: path,
                             detail: String(cString: strerror(code)))
         }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFDIR:
             throw HDF5Error(.isDirectory, operation: "open file", file: path, detail: "it is a directory")
+        case S_IFIFO:
+            throw HDF5Error(.notRegularFile, operation: "open file", file: path, detail: "it is a named pipe, not a regular file")
+        case S_IFCHR, S_IFBLK:
+            throw HDF5Error(.notRegularFile, operation: "open file", file: path, detail: "it is a device, not a regular file")
+        default:
+            throw HDF5Error(.notRegularFile, operation: "open file", file: path, detail: "it is not a regular file")
         }
         guard access(path, R_OK) == 0 else {
             throw HDF5Error(.access, operation: "open file", file: path, detail: "permission denied")

@@ -8,6 +8,8 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         case notFound
         /// The path exists but is a directory.
         case isDirectory
+        /// The path is a pipe, a device or a socket.
+        case notRegularFile
         /// The file exists but is not HDF5 (wrong signature).
         case notHDF5
         /// Permission denied or another OS-level access problem.
@@ -61,13 +63,17 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
                 + ": another process has it open for writing (HDF5 file locking). Wait for the writer to finish; on NFS, where locks misbehave, set HDF5_USE_FILE_LOCKING=FALSE"
         }
         var text = "cannot \(operation)"
-        if let object { text += " '\(object)'" }
+        if let object { text += " '\(Display.cut(object))'" }
         if let file { text += object == nil ? " \(file)" : " in \(file)" }
+        // Plain words where the library's message is known; its own words,
+        // cut short, only where it is not.
         var reasons: [String] = []
-        if let detail { reasons.append(detail) }
-        if let words = bottomMessage.flatMap(KnownMessage.entry)?.words { reasons.append(words) }
-        if let bottomMessage { reasons.append(bottomMessage) }
-        if let topMessage, topMessage != bottomMessage { reasons.append("(\(topMessage))") }
+        if let detail { reasons.append(Display.cut(detail, to: 200)) }
+        if let words = bottomMessage.flatMap(KnownMessage.entry)?.words {
+            reasons.append(words)
+        } else if let message = bottomMessage ?? topMessage {
+            reasons.append("(libhdf5: \(Display.cut(message, to: 100)))")
+        }
         if !reasons.isEmpty { text += ": " + reasons.joined(separator: " ") }
         return text
     }

@@ -10,19 +10,19 @@ struct KnownMessage {
     let kind: HDF5Error.Kind
     var words: String?
 
-    static let damaged = "its HDF5 metadata is damaged or truncated;"
-    static let missingFilter = "it needs an HDF5 compression filter this build does not have (lzf, blosc, …); rewrite it with gzip;"
+    static let damaged = "its HDF5 metadata is damaged or truncated"
+    static let missingFilter = "it needs an HDF5 compression filter this build does not have (lzf, blosc, …); rewrite it with gzip"
 
     static let table: [KnownMessage] = [
         KnownMessage(patterns: ["plugin"], kind: .unsupported, words: missingFilter),
         KnownMessage(patterns: ["not available", "can't be found", "not registered", "not found"], alsoAll: ["filter"],
                      kind: .unsupported, words: missingFilter),
-        KnownMessage(patterns: ["not a dataset"], kind: .noSuchObject, words: "the object is not a dataset (a group?);"),
+        KnownMessage(patterns: ["not a dataset"], kind: .noSuchObject, words: "the object is not a dataset (a group?)"),
         KnownMessage(patterns: ["not a group"], kind: .noSuchObject),
-        KnownMessage(patterns: ["too many links"], kind: .corrupt, words: "soft links form a loop or nest too deeply;"),
+        KnownMessage(patterns: ["too many links"], kind: .corrupt, words: "soft links form a loop or nest too deeply"),
         KnownMessage(patterns: ["ring type mismatch", "addr overflow"], kind: .corrupt, words: damaged),
         KnownMessage(patterns: ["component not found"], kind: .noSuchObject,
-                     words: "a path or soft link points to an object that does not exist;"),
+                     words: "a path or soft link points to an object that does not exist"),
         KnownMessage(patterns: ["no such file"], kind: .notFound),
         KnownMessage(patterns: ["permission"], kind: .access),
         KnownMessage(patterns: ["truncated", "bad ", "signature"], kind: .corrupt, words: damaged),

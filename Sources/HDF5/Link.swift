@@ -23,11 +23,12 @@ extension Group {
         var info = H5G_info_t()
         try HDF5Call.status("list group", file: file.path, object: path) { H5Gget_info(handle.id, &info) }
         var names: [String] = []
-        names.reserveCapacity(Int(info.nlinks))
+        // A damaged header can declare any count: reserve what is plausible, grow past it.
+        names.reserveCapacity(Int(min(info.nlinks, 4_096)))
         for index in 0..<info.nlinks {
             let name = try HDF5Call.locked { () throws -> String in
                 let length = H5Lget_name_by_idx(handle.id, ".", H5_INDEX_NAME, H5_ITER_INC, index, nil, 0, chdf5_P_DEFAULT())
-                guard length >= 0 else {
+                guard length >= 0, length <= Self.longestName else {
                     throw HDF5Error(.corrupt, operation: "list group", file: file.path, object: path,
                                     detail: "link \(index) has no readable name")
                 }
@@ -49,6 +50,9 @@ extension Group {
         switch link.type {
         case H5L_TYPE_SOFT, H5L_TYPE_EXTERNAL:
             let size = link.u.val_size
+            guard size <= Self.longestName else {
+                return LinkEntry(name: name, kind: .unreadable(reason: "link value of \(size) bytes"))
+            }
             var buffer = [CChar](repeating: 0, count: size + 1)
             try HDF5Call.status("read link", file: file.path, object: childPath(name)) {
                 H5Lget_val(handle.id, name, &buffer, size, chdf5_P_DEFAULT())
@@ -84,6 +88,9 @@ extension Group {
             return LinkEntry(name: name, kind: .unreadable(reason: "user-defined link type"))
         }
     }
+
+    /// Names and link values longer than this are damage, not data.
+    static let longestName = 1 << 16
 
     /// All entries of this group.
     public func entries() throws -> [LinkEntry] {

@@ -1,7 +1,10 @@
 import CBLAS
 
 /// Row-major BLAS calls with the shapes spelled out, so call sites read as
-/// the algebra they implement.
+/// the algebra they implement. Every call checks that its buffers hold
+/// what m, k and n say and that each dimension fits BLAS's Int32: with the
+/// experiment checked upstream these never fire on user data, they guard
+/// against our own mistakes, which would otherwise read or write out of bounds.
 public enum BLAS {
     /// Stops OpenBLAS's idle worker threads, which otherwise spin for about
     /// 0.1 s after the library loads and after each threaded call, taking a
@@ -13,29 +16,72 @@ public enum BLAS {
     /// With `transposeA`, `a` is stored [k×m] and Aᵀ is used; with
     /// `transposeB`, `b` is stored [n×k] and Bᵀ is used.
     public static func multiply(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into c: UnsafeMutablePointer<Float>,
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
         m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
         alpha: Float = 1, beta: Float = 0
     ) {
         guard m > 0, n > 0 else { return }
+        let (m32, k32, n32) = (int32(m), int32(k), int32(n))
+        require(a, holds: m, k, "A")
+        require(b, holds: k, n, "B")
+        require(UnsafeBufferPointer(c), holds: m, n, "C")
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(transposeA ? m : k), b, Int32(transposeB ? k : n),
-                    beta, c, Int32(n))
+                    m32, n32, k32, alpha, a.baseAddress, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
+                    beta, c.baseAddress, n32)
+    }
+
+    public static func multiply(
+        _ a: [Float], _ b: [Float], into c: inout [Float],
+        m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    multiply(a, b, into: c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
+                }
+            }
+        }
     }
 
     /// C[m×n] = A[m×k] · B[k×n] (Float64).
-    public static func multiply(
-        _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
-        m: Int, k: Int, n: Int
-    ) {
+    public static func multiply(_ a: [Double], _ b: [Double], into c: inout [Double], m: Int, k: Int, n: Int) {
         guard m > 0, n > 0 else { return }
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), 1, a, Int32(k), b, Int32(n), 0, c, Int32(n))
+        let (m32, k32, n32) = (int32(m), int32(k), int32(n))
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    require(a, holds: m, k, "A")
+                    require(b, holds: k, n, "B")
+                    require(UnsafeBufferPointer(c), holds: m, n, "C")
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m32, n32, k32, 1, a.baseAddress, k32,
+                                b.baseAddress, n32, 0, c.baseAddress, n32)
+                }
+            }
+        }
     }
 
     /// The upper triangle of C[n×n] = Xᵀ·X for X[rows×n] (Float32).
-    public static func gram(_ x: UnsafePointer<Float>, rows: Int, columns n: Int, into c: UnsafeMutablePointer<Float>) {
+    public static func gram(_ x: UnsafeBufferPointer<Float>, rows: Int, columns n: Int, into c: UnsafeMutableBufferPointer<Float>) {
         guard n > 0 else { return }
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(rows), 1, x, Int32(n), 0, c, Int32(n))
+        let (rows32, n32) = (int32(rows), int32(n))
+        require(x, holds: rows, n, "X")
+        require(UnsafeBufferPointer(c), holds: n, n, "C")
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n32, rows32, 1, x.baseAddress, n32, 0, c.baseAddress, n32)
+    }
+
+    /// A dimension as BLAS's Int32, trapping (a bug of ours) when it does not fit.
+    static func int32(_ value: Int) -> Int32 {
+        guard let narrow = Int32(exactly: value), narrow >= 0 else {
+            preconditionFailure("BLAS dimension \(value) does not fit Int32")
+        }
+        return narrow
+    }
+
+    /// A buffer must hold rows × columns elements (whichever way it is transposed).
+    static func require<T>(_ buffer: UnsafeBufferPointer<T>, holds rows: Int, _ columns: Int, _ name: String) {
+        let (needed, overflow) = rows.multipliedReportingOverflow(by: columns)
+        precondition(!overflow && buffer.count >= needed && (needed == 0 || buffer.baseAddress != nil),
+                     "BLAS \(name) holds \(buffer.count) values, the call needs \(rows) × \(columns)")
     }
 }

@@ -1,6 +1,8 @@
 /// Why a conversion was refused, with what to do about it.
 public enum ConversionError: Error, CustomStringConvertible, Sendable {
-    /// The layout could not be detected unambiguously or is incomplete.
+    /// Detection could not tell what is what: a mapping file would help.
+    case undetected(String)
+    /// The export lacks something the conversion needs.
     case layout(String)
     /// A dataset's type cannot be used where it is (integers as weights,
     /// bfloat16 bits without --bf16, strings).
@@ -12,11 +14,12 @@ public enum ConversionError: Error, CustomStringConvertible, Sendable {
     /// The mapping file is unreadable or inconsistent.
     case mapping(String)
 
-    public static let mappingAdvice = "write a mapping file (start from `metasae convert IN.h5 --emit-mapping mapping.json`, edit it, then pass --mapping mapping.json; the format is in schemas/convert-mapping-v1.md)"
+    public static let mappingAdvice = "a mapping file can say what is what: write one with --emit-mapping, edit it, pass it with --mapping"
 
     public var description: String {
         switch self {
-        case .layout(let message): return "cannot detect the layout: \(message); \(Self.mappingAdvice)"
+        case .undetected(let message): return "cannot detect the layout: \(message); \(Self.mappingAdvice)"
+        case .layout(let message): return message
         case .dtype(let path, let message): return "\(path): \(message)"
         case .nonFinite(let lines): return "non-finite values (pass --allow-nonfinite to convert anyway): " + lines.joined(separator: "; ")
         case .labels(let path, let message): return "\(path): \(message)"

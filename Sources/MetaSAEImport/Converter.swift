@@ -4,8 +4,11 @@ import HDF5
 import MetaSAEStore
 
 /// Converts a PyTorch-style export into a canonical file, following a
-/// `ConversionMapping` (detected or given). The input is opened read-only;
-/// the output is written to a temporary beside OUT and renamed at the end.
+/// `ConversionMapping` (detected or given). The export is located through
+/// the mapping and proved by the same checker as canonical files; the
+/// writer then consumes the checked experiment. The input is opened
+/// read-only; the output is written to a temporary beside OUT and renamed
+/// at the end, after the canonical file has passed the checker too.
 public struct Converter: Sendable {
     public struct Options: Sendable {
         /// Treat every uint16 / 2-byte opaque float-role dataset as bfloat16 bits.
@@ -67,127 +70,132 @@ public struct Converter: Sendable {
         return mapping
     }
 
-    /// Writes the canonical file.
-    public func convert(_ input: String, to output: String, mapping: ConversionMapping) throws -> Report {
+    /// Locates the export through `mapping` and proves it with the checker.
+    public func check(_ input: String, mapping: ConversionMapping) throws -> CheckedExperiment {
         guard mapping.format == ConversionMapping.formatName, mapping.version == 1 else {
             throw ConversionError.mapping("format must be \"\(ConversionMapping.formatName)\" version 1")
         }
-        let source = try File.open(input, mode: .readOnly)
-        let root = try source.root
-        let plan = try ConversionPlan(mapping: mapping, root: root, flagBF16: options.bf16)
-        if plan.rows == 0 { throw ConversionError.layout("the input has no examples (0 rows)") }
-        let missing = (1...plan.saeDepths.count).filter { !plan.hasActivations($0) }
-        if !missing.isEmpty && !options.recomputeMissing {
-            throw ConversionError.layout("no activations for depth \(missing.map(String.init).joined(separator: ", ")); pass --recompute-missing to compute them from the depth below through the stored encoders")
+        var locator = ExportLocator(mapping: mapping, file: try File.open(input, mode: .readOnly))
+        locator.flagBF16 = options.bf16
+        let (layout, located) = try locator.locate()
+        let outcome = ExperimentChecker().check(layout, located: located)
+        if !options.recomputeMissing, let experiment = outcome.experiment {
+            let missing = (1...experiment.depthCount).filter { experiment.trained.activations[$0] == nil }
+            if !missing.isEmpty {
+                throw ConversionError.layout("no activations for depth \(missing.map(String.init).joined(separator: ", ")); pass --recompute-missing to compute them from the depth below through the stored encoders")
+            }
+        }
+        return try outcome.checked()
+    }
+
+    /// Writes the canonical file.
+    public func convert(_ input: String, to output: String, mapping: ConversionMapping) throws -> Report {
+        let experiment = try check(input, mapping: mapping)
+        var nonFinite: [String] = []
+        // Weights first: non-finite values are refused before anything is written.
+        let saes = try experiment.trained.saes.map { sae -> SAEWeights in
+            let weights = try sae.load(requireFinite: false)
+            for (name, values, _) in weights.tensors {
+                if let bad = Self.nonFiniteSummary(values, source: sae.tensor(name).path) { nonFinite.append(bad) }
+            }
+            return weights
+        }
+        let layers = try (experiment.classifier?.layers ?? []).map { layer -> (weight: [Float], bias: [Float], inputs: Int, outputs: Int) in
+            let weight = try layer.weight.floats()
+            let bias = try layer.bias.floats()
+            for (values, tensor) in [(weight, layer.weight), (bias, layer.bias)] {
+                if let bad = Self.nonFiniteSummary(values, source: tensor.path) { nonFinite.append(bad) }
+            }
+            return (weight, bias, layer.inputs, layer.outputs)
         }
         let writer = try CanonicalWriter(destination: output, source: input, toolVersion: toolVersion)
-        let out = try writer.rootGroup
-        try out.setAttribute("converted_from", URL(fileURLWithPath: input).standardizedFileURL.path)
-        try out.setAttribute("conversion_mapping", String(decoding: try JSONEncoder.compact.encode(mapping), as: UTF8.self))
-        if let exporter = try? root.attribute("exported_by").stringValue { try out.setAttribute("source_exported_by", exporter) }
-
-        var nonFinite: [String] = []
-        // Labels: any integer type, 0–9, one per row.
-        try writer.writeLabels(try plan.labels(expectedRows: plan.rows))
-        // SAE weights, transposed into SAELens orientation where needed.
-        var saes: [SAEWeights] = []
-        for depth in plan.saeDepths {
-            var tensors: [CanonicalPaths.SAETensor: [Float]] = [:]
-            for tensor in CanonicalPaths.SAETensor.allCases {
-                let (values, bad) = try plan.tensor(CanonicalPaths.sae(depth) + "/" + tensor.rawValue)
-                if let bad { nonFinite.append(bad) }
-                tensors[tensor] = values
-            }
-            let attributes = mapping.sae?[String(depth)]
-            let weights = SAEWeights(
-                inputWidth: plan.widths[depth - 1], latentWidth: plan.widths[depth],
-                encoderWeight: tensors[.encoderWeight]!, encoderBias: tensors[.encoderBias]!,
-                decoderWeight: tensors[.decoderWeight]!, decoderBias: tensors[.decoderBias]!,
-                activationFunction: attributes?.activation_fn ?? "relu",
-                subtractsDecoderBias: (attributes?.apply_b_dec_to_input ?? 0) != 0)
-            try writeSAE(weights, depth: depth, into: writer)
-            saes.append(weights)
+        try writer.setRootAttribute("converted_from", URL(fileURLWithPath: input).standardizedFileURL.path)
+        try writer.setRootAttribute("conversion_mapping", String(decoding: try JSONEncoder.compact.encode(mapping), as: UTF8.self))
+        if let exporter = experiment.provenance.writtenBy { try writer.setRootAttribute("source_exported_by", exporter) }
+        try writeLabels(experiment.labels, into: writer)
+        for (index, weights) in saes.enumerated() {
+            try writer.writeSAE(depth: index + 1, weights, extra: ["init": .string("converted")], float64: options.float64)
         }
-        // Activations, streamed in row blocks; missing depths recomputed.
-        var sinks: [Int: ActivationSink] = [:]
-        func sink(depth: Int, for block: [Float]) throws -> ActivationSink {
-            if let made = sinks[depth] { return made }
-            let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
-            let made: ActivationSink = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
-                ? .sparse(try writer.sparseActivations(depth: depth, width: plan.widths[depth]))
-                : .dense(try createActivations(out, depth: depth, width: plan.widths[depth]))
-            sinks[depth] = made
-            return made
-        }
-        func writeActivations(_ block: [Float], depth: Int) throws {
-            try append(block, to: try sink(depth: depth, for: block))
-        }
-        var recomputed: [Int] = []
-        var depth = 0
-        while depth <= plan.saeDepths.count {
-            if plan.hasActivations(depth) {
-                if let bad = try plan.streamActivations(depth: depth, { try writeActivations($0, depth: depth) }) { nonFinite.append(bad) }
-                depth += 1
-                continue
-            }
-            // A run of missing depths, encoded in one pass over the nearest
-            // stored depth below, each through the encoders in between.
-            let missing = depth..<((depth...plan.saeDepths.count).first { plan.hasActivations($0) } ?? plan.saeDepths.count + 1)
-            let stored = (0..<depth).last { plan.hasActivations($0) } ?? 0
-            recomputed += missing
-            try plan.streamActivations(depth: stored) { block in
-                var latents = block
-                for next in (stored + 1)..<missing.upperBound {
-                    let sae = saes[next - 1]
-                    latents = EncodedActivations.encode(latents, rows: latents.count / sae.inputWidth, with: sae)
-                    if missing.contains(next) { try writeActivations(latents, depth: next) }
-                }
-            }
-            depth = missing.upperBound
-        }
-        // Zero rows: still create every depth's dataset.
-        for depth in 0...plan.saeDepths.count where sinks[depth] == nil { _ = try sink(depth: depth, for: []) }
-        // Classifier layers, unchanged.
-        for layer in plan.classifierLayers {
-            for tensor in ["weight", "bias"] {
-                let target = "classifier/layers/\(layer)/\(tensor)"
-                guard plan.mapping.entry(for: target) != nil else { continue }
-                let (values, dims, bad) = try plan.matrix(target)
-                if let bad { nonFinite.append(bad) }
-                try write(values, dims: dims, at: target, in: out)
-            }
+        let recomputed = try writeActivations(experiment, saes: saes, into: writer, nonFinite: &nonFinite)
+        if !layers.isEmpty {
+            try writer.writeClassifier(layers, hiddenLayer: experiment.classifier?.hiddenLayer, float64: options.float64)
         }
         if !nonFinite.isEmpty && !options.allowNonFinite {
             writer.abandon()
             throw ConversionError.nonFinite(nonFinite)
         }
         try writer.commit()
-        return Report(rows: plan.rows, widths: plan.widths, nonFinite: nonFinite, recomputedDepths: recomputed)
+        return Report(rows: experiment.exampleCount, widths: experiment.widths, nonFinite: nonFinite, recomputedDepths: recomputed)
     }
 
-    func createActivations(_ root: Group, depth: Int, width: Int) throws -> Dataset {
-        let size = options.float64 ? 8 : 4
-        let chunked = DatasetOptions.rowChunked(width: width, elementSize: size, gzipLevel: 1, shuffle: true)
-        return options.float64
-            ? try root.createDataset(CanonicalPaths.activations(depth), of: Double.self, shape: [0, width], options: chunked)
-            : try root.createDataset(CanonicalPaths.activations(depth), of: Float.self, shape: [0, width], options: chunked)
-    }
-
-    func append(_ block: [Float], to sink: ActivationSink) throws {
-        try sink.append(block, float64: options.float64)
-        DebugHooks.afterBlock()
-    }
-
-    func write(_ values: [Float], dims: [Int], at path: String, in root: Group) throws {
-        if options.float64 {
-            try root.writeDataset(path, values.map(Double.init), shape: dims)
-        } else {
-            try root.writeDataset(path, values, shape: dims)
+    /// Labels, streamed: 0–9, one per row.
+    func writeLabels(_ labels: LabelReader, into writer: CanonicalWriter) throws {
+        let sink = try writer.labelRows()
+        for block in CanonicalWriter.blocks(rows: labels.count, blockRows: 1 << 20) {
+            try sink.append(try labels.labels(block).map(Int64.init))
         }
     }
 
-    func writeSAE(_ weights: SAEWeights, depth: Int, into writer: CanonicalWriter) throws {
-        try writer.writeSAE(depth: depth, weights, extra: ["init": .string("converted")], float64: options.float64)
+    /// Every depth's activations, streamed in row blocks; a run of depths
+    /// the input lacks is encoded in one pass over the nearest stored depth
+    /// below, each through the encoders in between. Returns those depths.
+    func writeActivations(_ experiment: CheckedExperiment, saes: [SAEWeights], into writer: CanonicalWriter,
+                          nonFinite: inout [String]) throws -> [Int] {
+        let stored = experiment.trained.activations
+        var sinks: [Int: ActivationSink] = [:]
+        func sink(depth: Int, for block: [Float]) throws -> ActivationSink {
+            if let made = sinks[depth] { return made }
+            let density = Double(block.filter { $0 != 0 }.count) / Double(max(block.count, 1))
+            let made: ActivationSink = depth >= 1 && options.sparse.useSparse(density: density) && !options.float64
+                ? .sparse(try writer.sparseActivations(depth: depth, width: experiment.widths[depth]))
+                : try writer.denseActivations(depth: depth, width: experiment.widths[depth], float64: options.float64)
+            sinks[depth] = made
+            return made
+        }
+        func write(_ block: [Float], depth: Int) throws {
+            try sink(depth: depth, for: block).append(block, float64: options.float64)
+            DebugHooks.afterBlock()
+        }
+        var recomputed: [Int] = []
+        var depth = 0
+        while depth <= experiment.depthCount {
+            let missing = depth..<((depth...experiment.depthCount).first { stored[$0] != nil } ?? experiment.depthCount + 1)
+            let from = missing.isEmpty ? depth : (0..<depth).last { stored[$0] != nil }!
+            recomputed += missing
+            let last = missing.isEmpty ? depth : missing.upperBound - 1
+            if let bad = try stream(stored[from]!, { block in
+                if missing.isEmpty { return try write(block, depth: depth) }
+                var latents = block
+                for next in (from + 1)...last {
+                    latents = saes[next - 1].encode(latents, rows: latents.count / saes[next - 1].inputWidth)
+                    if missing.contains(next) { try write(latents, depth: next) }
+                }
+            }), missing.isEmpty { nonFinite.append(bad) }
+            depth = last + 1
+        }
+        return recomputed
+    }
+
+    /// Streams a stored depth in chunk-aligned row blocks; returns its non-finite summary.
+    func stream(_ store: ActivationStore, _ body: ([Float]) throws -> Void) throws -> String? {
+        let source = store.source
+        var nan = 0
+        var infinite = 0
+        try source.forEachBlock(rows: 0..<source.rowCount, targetBytes: Self.blockBytes) { _, values in
+            for value in values where !value.isFinite { if value.isNaN { nan += 1 } else { infinite += 1 } }
+            try body(Array(values))
+        }
+        return nan + infinite > 0 ? "\(store.path): \(nan) NaN, \(infinite) Inf" : nil
+    }
+
+    /// Rows per streamed block: 8 MiB, or 64 KiB under the debug delay so
+    /// small test inputs still take several blocks.
+    static var blockBytes: Int { DebugHooks.blockBytes(default: 8 << 20) }
+
+    static func nonFiniteSummary(_ values: [Float], source: String) -> String? {
+        let nan = values.lazy.filter(\.isNaN).count
+        let infinite = values.lazy.filter(\.isInfinite).count
+        return nan + infinite > 0 ? "\(source): \(nan) NaN, \(infinite) Inf" : nil
     }
 }
 

@@ -1,5 +1,7 @@
+import AtomicityMetrics
 import Foundation
 import HDF5
+import MetaSAEStore
 
 /// Guesses a `ConversionMapping` from names and shapes.
 ///
@@ -50,148 +52,162 @@ struct LayoutDetector {
     }
 
     func detect() throws -> ConversionMapping {
-        var entries: [ConversionMapping.Entry] = []
+        let labels = try findLabels()
+        let (parameters, classifier) = findParameters(excluding: labels.path)
+        let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])
+        let activations = try findActivations(excluding: used)
+        let byDepth = try groupByDepth(parameters, activations: activations)
+        var entries: [ConversionMapping.Entry] = [.init(source: labels.path, target: "labels")]
+        var saeAttributes: [String: ConversionMapping.SAEAttributes] = [:]
         var bf16: [String] = []
-        var notes: [String: String] = [:]
-
-        // Labels.
-        let labelCandidates = datasets.filter { Self.labelWords.contains($0.tokens.last?.lowercased() ?? "") && $0.dims.count == 1 }
-        if labelCandidates.count > 1 {
-            throw ConversionError.layout("several datasets could be the labels: " + labelCandidates.map(\.path).joined(separator: ", "))
+        for (depth, tensors) in byDepth.enumerated().map({ ($0.offset + 1, $0.element) }) {
+            let declared = groupAttributes[Self.parent(of: tensors["W_enc"]!.dataset.path)]
+            let subtracts = tensors.values.contains(where: \.subtractsBias) ? 1 : (declared?.applyDecoderBias ?? 0)
+            saeAttributes[String(depth)] = .init(activationFunction: declared?.activationFunction ?? "relu", applyDecoderBias: subtracts)
+            for tensor in Self.saeTensors {
+                let parameter = tensors[tensor]!
+                let (transpose, note) = try orientation(of: parameter, depth: depth, tensors: tensors, activations: activations,
+                                                        subtracts: subtracts != 0)
+                entries.append(.init(source: parameter.dataset.path, target: "depths/\(depth)/sae/\(tensor)", transpose: transpose, note: note))
+            }
         }
-        guard let labels = labelCandidates.first else {
-            throw ConversionError.layout("no labels found (looked for a 1-D dataset named labels, label, y, targets or target)")
+        for (depth, dataset) in activations.sorted(by: { $0.key < $1.key }) {
+            entries.append(.init(source: dataset.path, target: "depths/\(depth)/activations"))
         }
-        entries.append(.init(source: labels.path, target: "labels"))
+        entries += classifierEntries(classifier)
+        bf16 += entries.compactMap { entry in datasets.first { $0.path == entry.source && entry.target != "labels" && needsBF16($0) }?.path }
+        return ConversionMapping(entries: entries, sae: saeAttributes, bf16: Array(Set(bf16)).sorted())
+    }
 
-        // SAE parameters and classifier layers.
+    static let saeTensors = ["W_enc", "b_enc", "W_dec", "b_dec"]
+
+    /// The one 1-D dataset with a label name.
+    func findLabels() throws -> SourceDataset {
+        let candidates = datasets.filter { Self.labelWords.contains($0.tokens.last?.lowercased() ?? "") && $0.dims.count == 1 }
+        if candidates.count > 1 {
+            throw ConversionError.undetected("several datasets could be the labels: " + candidates.map { Display.cut($0.path) }.joined(separator: ", "))
+        }
+        guard let labels = candidates.first else {
+            throw ConversionError.undetected("no labels found (looked for a 1-D dataset named labels, label, y, targets or target)")
+        }
+        return labels
+    }
+
+    /// SAE parameters (by their state_dict, SAELens or dictionary_learning
+    /// names, with the depth number nearest the name) and classifier layers.
+    func findParameters(excluding labels: String) -> ([Parameter], [(layer: Int, tensor: String, dataset: SourceDataset)]) {
         var parameters: [Parameter] = []
         var classifier: [(layer: Int, tensor: String, dataset: SourceDataset)] = []
-        for dataset in datasets where dataset.path != labels.path {
+        for dataset in datasets where dataset.path != labels {
             let tokens = dataset.tokens
             guard let last = tokens.last else { continue }
-            let lowered = tokens.map { $0.lowercased() }
-            let isClassifier = lowered.contains { Self.classifierWords.contains($0) }
+            let isClassifier = tokens.contains { Self.classifierWords.contains($0.lowercased()) }
             func depth(before count: Int) -> Int? {
                 tokens.dropLast(count).reversed().lazy.compactMap(Self.number).first
             }
             if isClassifier, ["weight", "bias"].contains(last), tokens.count >= 2, let layer = Self.number(in: tokens[tokens.count - 2]) {
                 classifier.append((layer, last, dataset))
-                continue
-            }
-            let saelens = ["W_enc", "b_enc", "W_dec", "b_dec"]
-            if saelens.contains(last), let depth = depth(before: 1) {
+            } else if Self.saeTensors.contains(last), let depth = depth(before: 1) {
                 parameters.append(Parameter(dataset: dataset, depth: depth, tensor: last, linearNames: false, subtractsBias: false))
             } else if tokens.count >= 2, ["encoder", "decoder"].contains(tokens[tokens.count - 2].lowercased()),
                       ["weight", "bias"].contains(last), let depth = depth(before: 2) {
                 let isEncoder = tokens[tokens.count - 2].lowercased() == "encoder"
-                let tensor = (isEncoder ? (last == "weight" ? "W_enc" : "b_enc") : (last == "weight" ? "W_dec" : "b_dec"))
+                let tensor = isEncoder ? (last == "weight" ? "W_enc" : "b_enc") : (last == "weight" ? "W_dec" : "b_dec")
                 parameters.append(Parameter(dataset: dataset, depth: depth, tensor: tensor, linearNames: true, subtractsBias: false))
             } else if last == "bias", tokens.count >= 2, !isClassifier, let depth = depth(before: 1),
                       Self.number(in: tokens[tokens.count - 2]) != nil {
                 parameters.append(Parameter(dataset: dataset, depth: depth, tensor: "b_dec", linearNames: true, subtractsBias: true))
             }
         }
+        return (parameters, classifier)
+    }
 
-        // Activations: an activation word and a depth number in the path.
-        var activations: [Int: [SourceDataset]] = [:]
-        let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])
+    /// Activations: an activation word and a depth number in the path, one per depth.
+    func findActivations(excluding used: Set<String>) throws -> [Int: SourceDataset] {
+        var activations: [Int: SourceDataset] = [:]
         for dataset in datasets where !used.contains(dataset.path) {
             let tokens = dataset.tokens
-            guard tokens.contains(where: Self.isActivationToken) else { continue }
-            guard let depth = tokens.reversed().lazy.compactMap(Self.number).first else { continue }
+            guard tokens.contains(where: Self.isActivationToken),
+                  let depth = tokens.reversed().lazy.compactMap(Self.number).first else { continue }
+            try Self.requireDepthWithinCap(depth, dataset.path)
             guard dataset.dims.count == 2 else {
-                throw ConversionError.layout("\(dataset.path) looks like depth \(depth)'s activations but has shape \(dataset.dims); activations must be 2-D [N, F]")
+                throw ConversionError.undetected("\(Display.cut(dataset.path)) looks like depth \(depth)'s activations but has shape \(dataset.dims); activations must be 2-D [N, F]")
             }
-            activations[depth, default: []].append(dataset)
+            if let existing = activations[depth] {
+                throw ConversionError.undetected("several datasets could be depth \(depth)'s activations: \(Display.cut(existing.path)), \(Display.cut(dataset.path))")
+            }
+            activations[depth] = dataset
         }
-        for (depth, candidates) in activations where candidates.count > 1 {
-            throw ConversionError.layout("several datasets could be depth \(depth)'s activations: " + candidates.map(\.path).joined(separator: ", "))
-        }
-
-        // The depth chain.
-        let saeDepths = Set(parameters.map(\.depth)).sorted()
-        guard let deepest = saeDepths.last else {
-            throw ConversionError.layout("no SAE weights found (looked for encoder.weight/decoder.weight, W_enc/W_dec, under a path with a depth number)")
-        }
-        if saeDepths != Array(1...deepest) {
-            throw ConversionError.layout("SAE depths must be 1…D without gaps, found \(saeDepths)")
-        }
-        // Depth 0 must be stored; a missing deeper depth is an error unless
-        // --recompute-missing asks for it to be encoded (see Converter).
+        // Depth 0 must be stored; a deeper depth may be missing (--recompute-missing).
         if activations[0] == nil {
-            throw ConversionError.layout("no depth-0 activations found (looked for a 2-D dataset whose path has an activation word such as acts, activations, latents and the number 0)")
+            throw ConversionError.undetected("no depth-0 activations found (looked for a 2-D dataset whose path has an activation word such as acts, activations, latents and the number 0)")
         }
-        var widths: [Int] = [activations[0]![0].dims[1]]
-        var saeAttributes: [String: ConversionMapping.SAEAttributes] = [:]
-        for depth in 1...deepest {
+        return activations
+    }
+
+    /// The four tensors of each SAE depth 1…D, no depth missing, none twice.
+    func groupByDepth(_ parameters: [Parameter], activations: [Int: SourceDataset]) throws -> [[String: Parameter]] {
+        for parameter in parameters { try Self.requireDepthWithinCap(parameter.depth, parameter.dataset.path) }
+        let depths = Set(parameters.map(\.depth)).sorted()
+        guard !depths.isEmpty else {
+            throw ConversionError.undetected("no SAE weights found (looked for encoder.weight/decoder.weight, W_enc/W_dec, under a path with a depth number)")
+        }
+        guard Numbering.isDense(depths, from: 1) else {
+            throw ConversionError.undetected("SAE depths must be 1…D without gaps, found \(depths.count <= 12 ? "\(depths)" : "\(depths.count) depths up to \(depths.last!)")")
+        }
+        return try depths.map { depth in
             var byTensor: [String: Parameter] = [:]
             for parameter in parameters where parameter.depth == depth {
                 if let existing = byTensor[parameter.tensor] {
-                    throw ConversionError.layout("depth \(depth) has two candidates for \(parameter.tensor): \(existing.dataset.path) and \(parameter.dataset.path)")
+                    throw ConversionError.undetected("depth \(depth) has two candidates for \(parameter.tensor): \(Display.cut(existing.dataset.path)) and \(Display.cut(parameter.dataset.path))")
                 }
                 byTensor[parameter.tensor] = parameter
             }
-            for tensor in ["W_enc", "b_enc", "W_dec", "b_dec"] where byTensor[tensor] == nil {
-                let known = byTensor.values.map(\.dataset.path).sorted().joined(separator: ", ")
-                throw ConversionError.layout("SAE \(depth) has no \(tensor) (\(Self.describe(tensor))); found only \(known)")
+            for tensor in Self.saeTensors where byTensor[tensor] == nil {
+                let known = byTensor.values.map { Display.cut($0.dataset.path) }.sorted().joined(separator: ", ")
+                throw ConversionError.undetected("SAE \(depth) has no \(tensor) (\(Self.describe(tensor))); found only \(known)")
             }
-            let encoderBias = byTensor["b_enc"]!
-            let decoderBias = byTensor["b_dec"]!
-            guard encoderBias.dataset.dims.count == 1, decoderBias.dataset.dims.count == 1 else {
-                throw ConversionError.layout("SAE \(depth)'s biases must be 1-D: \(encoderBias.dataset.path) \(encoderBias.dataset.dims), \(decoderBias.dataset.path) \(decoderBias.dataset.dims)")
-            }
-            let (input, latent) = (decoderBias.dataset.dims[0], encoderBias.dataset.dims[0])
-            guard input == widths[depth - 1] else {
-                throw ConversionError.layout("SAE \(depth) expects \(input) inputs (\(decoderBias.dataset.path)) but depth \(depth - 1) is \(widths[depth - 1]) wide")
-            }
-            widths.append(latent)
-            let declared = groupAttributes[Self.parent(of: byTensor["W_enc"]!.dataset.path)]
-            let subtracts = byTensor.values.contains(where: \.subtractsBias) ? 1 : (declared?.applyDecoderBias ?? 0)
-            saeAttributes[String(depth)] = .init(activationFunction: declared?.activationFunction ?? "relu", applyDecoderBias: subtracts)
-            for tensor in ["W_enc", "b_enc", "W_dec", "b_dec"] {
-                let parameter = byTensor[tensor]!
-                var transpose = false
-                if tensor.hasPrefix("W") {
-                    let expected = tensor == "W_enc" ? [input, latent] : [latent, input]
-                    let dims = parameter.dataset.dims
-                    if dims.count != 2 || (dims != expected && dims != expected.reversed()) {
-                        throw ConversionError.layout("\(parameter.dataset.path) has shape \(dims); \(tensor) of SAE \(depth) must be \(expected) or its transpose")
-                    }
-                    if input != latent {
-                        transpose = dims != expected
-                        notes[parameter.dataset.path] = transpose ? "transposed: shape \(dims) fits the chain as [out, in]" : "shape \(dims) fits the chain"
-                    } else {
-                        let (choice, reason) = try squareOrientation(parameter, depth: depth, activations: activations,
-                                                                     subtracts: subtracts != 0, byTensor: byTensor)
-                        transpose = choice
-                        notes[parameter.dataset.path] = "square \(dims): " + reason
-                    }
-                }
-                if needsBF16(parameter.dataset) { bf16.append(parameter.dataset.path) }
-                entries.append(.init(source: parameter.dataset.path, target: "depths/\(depth)/sae/\(tensor)",
-                                     transpose: transpose, note: notes[parameter.dataset.path]))
-            }
+            return byTensor
         }
-        for depth in 0...deepest {
-            guard let dataset = activations[depth]?.first else { continue }
-            guard dataset.dims[1] == widths[depth] else {
-                throw ConversionError.layout("\(dataset.path) is \(dataset.dims[1]) wide but depth \(depth) has width \(widths[depth])")
-            }
-            if needsBF16(dataset) { bf16.append(dataset.path) }
-            entries.append(.init(source: dataset.path, target: "depths/\(depth)/activations"))
+    }
+
+    static func requireDepthWithinCap(_ depth: Int, _ path: String) throws {
+        if depth > Numbering.maximumDepth {
+            throw ConversionError.undetected("\(Display.cut(path)) names depth \(depth), beyond the limit of \(Numbering.maximumDepth) depths")
         }
-        // Classifier layers, numbered in order of their module index.
-        let layerIndices = Set(classifier.map(\.layer)).sorted()
-        for (position, layer) in layerIndices.enumerated() {
+    }
+
+    /// Whether a tensor must be transposed into canonical orientation, and
+    /// why. Biases need none. A matrix is matched against the widths its
+    /// biases give; one that fits neither way is left as stored, for the
+    /// checker to report with its shape.
+    func orientation(of parameter: Parameter, depth: Int, tensors: [String: Parameter],
+                     activations: [Int: SourceDataset], subtracts: Bool) throws -> (Bool, String?) {
+        guard parameter.tensor.hasPrefix("W"), parameter.dataset.dims.count == 2,
+              let input = tensors["b_dec"]?.dataset.dims.first, let latent = tensors["b_enc"]?.dataset.dims.first,
+              tensors["b_dec"]?.dataset.dims.count == 1, tensors["b_enc"]?.dataset.dims.count == 1 else { return (false, nil) }
+        let dims = parameter.dataset.dims
+        let expected = parameter.tensor == "W_enc" ? [input, latent] : [latent, input]
+        guard dims == expected || dims == expected.reversed() else { return (false, nil) }
+        if input != latent {
+            let transpose = dims != expected
+            return (transpose, transpose ? "transposed: shape \(dims) fits the chain as [out, in]" : "shape \(dims) fits the chain")
+        }
+        let (transpose, reason) = try squareOrientation(parameter, depth: depth, activations: activations, subtracts: subtracts, tensors: tensors)
+        return (transpose, "square \(dims): " + reason)
+    }
+
+    /// Classifier layers, numbered in order of their module index.
+    func classifierEntries(_ classifier: [(layer: Int, tensor: String, dataset: SourceDataset)]) -> [ConversionMapping.Entry] {
+        var entries: [ConversionMapping.Entry] = []
+        for (position, layer) in Set(classifier.map(\.layer)).sorted().enumerated() where position <= Numbering.maximumIndex {
             for tensor in ["weight", "bias"] {
                 if let item = classifier.first(where: { $0.layer == layer && $0.tensor == tensor }) {
-                    if needsBF16(item.dataset) { bf16.append(item.dataset.path) }
                     entries.append(.init(source: item.dataset.path, target: "classifier/layers/\(position)/\(tensor)"))
                 }
             }
         }
-        return ConversionMapping(entries: entries, sae: saeAttributes, bf16: bf16)
+        return entries
     }
 
     static func describe(_ tensor: String) -> String {
@@ -216,10 +232,16 @@ struct LayoutDetector {
         return "/" + parts.dropLast().joined(separator: "/")
     }
 
+    /// Largest square matrix decided by the data (bigger ones by their names).
+    static let largestDataDecidedWidth = 4_096
+
     /// Decides a square matrix: by the data when possible, else by its names.
+    /// The data decides only when both neighbouring depths are stored as
+    /// floats with the widths the biases give; then the orientation whose
+    /// forward pass reproduces the stored activations wins.
     func squareOrientation(
-        _ parameter: Parameter, depth: Int, activations: [Int: [SourceDataset]], subtracts: Bool,
-        byTensor: [String: Parameter]
+        _ parameter: Parameter, depth: Int, activations: [Int: SourceDataset], subtracts: Bool,
+        tensors: [String: Parameter]
     ) throws -> (Bool, String) {
         switch squareRule {
         case .linear: return (true, "treated as nn.Linear [out, in] (--square linear)")
@@ -228,46 +250,45 @@ struct LayoutDetector {
         }
         let byName = parameter.linearNames
         let nameReason = byName ? "nn.Linear name, so [out, in]" : "SAELens name, so [in, out]"
-        guard let below = activations[depth - 1]?.first, let above = activations[depth]?.first,
-              !needsBF16(below), !needsBF16(above), !needsBF16(parameter.dataset),
-              below.type.typeClass == .float, above.type.typeClass == .float else {
+        let width = parameter.dataset.dims[0]
+        guard let below = activations[depth - 1], let above = activations[depth],
+              [below, above, parameter.dataset].allSatisfy({ !needsBF16($0) && $0.type.typeClass == .float }),
+              below.dims.count == 2, above.dims.count == 2, below.dims[1] == width, above.dims[1] == width,
+              width <= Self.largestDataDecidedWidth, let encoderBias = tensors["b_enc"], let decoderBias = tensors["b_dec"] else {
             return (byName, nameReason + " (no stored activations on both sides to decide from)")
         }
         let rows = min(256, below.dims[0], above.dims[0])
-        let width = below.dims[1]
         let x = try sample(below.path, rows)
         let z = try sample(above.path, rows)
         let matrix = try sample(parameter.dataset.path, width)
-        func bias(_ tensor: String) throws -> [Float] { try sample(byTensor[tensor]!.dataset.path, byTensor[tensor]!.dataset.dims[0]) }
-        let encoderBias = try bias("b_enc")
-        let decoderBias = try bias("b_dec")
-        func errors(transposed: Bool) -> Double {
-            func weight(_ i: Int, _ j: Int) -> Double { Double(transposed ? matrix[j * width + i] : matrix[i * width + j]) }
+        let biases = (encoder: try sample(encoderBias.dataset.path, width), decoder: try sample(decoderBias.dataset.path, width))
+        guard x.count == rows * width, z.count == rows * width, matrix.count == width * width,
+              biases.encoder.count == width, biases.decoder.count == width, rows > 0 else {
+            return (byName, nameReason + " (the stored data is too short to decide from)")
+        }
+        /// Relative error of the forward pass with the matrix read one way.
+        func error(transposed: Bool) -> Double {
+            var weight = matrix
+            if transposed {
+                for i in 0..<width { for j in 0..<width { weight[j * width + i] = matrix[i * width + j] } }
+            }
+            let other = [Float](repeating: 0, count: width * width)
+            let isEncoder = parameter.tensor == "W_enc"
+            let sae = SAEWeights(inputWidth: width, latentWidth: width,
+                                 encoderWeight: isEncoder ? weight : other, encoderBias: biases.encoder,
+                                 decoderWeight: isEncoder ? other : weight, decoderBias: biases.decoder,
+                                 subtractsDecoderBias: subtracts)
+            let (predicted, truth) = isEncoder ? (sae.encode(x, rows: rows), z) : (sae.decode(z, rows: rows), x)
             var total = 0.0
             var scale = 0.0
-            for row in 0..<rows {
-                for j in 0..<width {
-                    if parameter.tensor == "W_enc" {
-                        var value = Double(encoderBias[j])
-                        for i in 0..<width {
-                            value += (Double(x[row * width + i]) - (subtracts ? Double(decoderBias[i]) : 0)) * weight(i, j)
-                        }
-                        let error = max(0, value) - Double(z[row * width + j])
-                        total += error * error
-                        scale += Double(z[row * width + j]) * Double(z[row * width + j])
-                    } else {
-                        var value = Double(decoderBias[j])
-                        for i in 0..<width { value += Double(z[row * width + i]) * weight(i, j) }
-                        let error = value - Double(x[row * width + j])
-                        total += error * error
-                        scale += Double(x[row * width + j]) * Double(x[row * width + j])
-                    }
-                }
+            for (value, target) in zip(predicted, truth) {
+                total += Double(value - target) * Double(value - target)
+                scale += Double(target) * Double(target)
             }
             return total / max(scale, 1e-30)
         }
-        let asStored = errors(transposed: false)
-        let flipped = errors(transposed: true)
+        let asStored = error(transposed: false)
+        let flipped = error(transposed: true)
         let what = parameter.tensor == "W_enc" ? "encoding depth \(depth - 1) reproduces depth \(depth)" : "decoding depth \(depth) reconstructs depth \(depth - 1)"
         // Trust the data only when one way fits well and clearly better than the other.
         if min(asStored, flipped) < 0.5 && min(asStored, flipped) < 0.5 * max(asStored, flipped) {

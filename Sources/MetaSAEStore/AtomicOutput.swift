@@ -19,12 +19,18 @@ public final class AtomicOutput: @unchecked Sendable {
     public init(destination: String) throws {
         let url = URL(fileURLWithPath: destination)
         let folder = url.deletingLastPathComponent().path
+        if let input = Self.inputs.aliased(by: destination) {
+            throw StoreError.outputIsInput(path: destination, input: input)
+        }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError.output(path: destination, "folder \(folder) does not exist")
         }
         if FileManager.default.fileExists(atPath: destination, isDirectory: &isDirectory), isDirectory.boolValue {
             throw StoreError.output(path: destination, "it is a directory")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw StoreError.output(path: destination, "folder \(folder) is not writable (\(String(cString: strerror(errno))))")
         }
         self.destination = destination
         let name = "\(url.lastPathComponent)\(Self.marker)\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -53,6 +59,9 @@ public final class AtomicOutput: @unchecked Sendable {
 
     deinit { abandon() }
 
+    /// The files this process reads: no output may replace one of them.
+    public static let inputs = ProtectedInputs()
+
     /// Removes temporaries for `destination` whose writing process is gone.
     public static func sweepStale(near destination: String) {
         let url = URL(fileURLWithPath: destination)
@@ -75,8 +84,49 @@ extension AtomicOutput {
     public static func write(_ data: Data, to destination: String) throws {
         let output = try AtomicOutput(destination: destination)
         guard FileManager.default.createFile(atPath: output.temporaryPath, contents: data) else {
-            throw StoreError.output(path: destination, "cannot create \(output.temporaryPath)")
+            throw StoreError.output(path: destination, "cannot create a file in \(URL(fileURLWithPath: destination).deletingLastPathComponent().path)")
         }
         try output.commit()
+    }
+}
+
+/// Paths a process reads, compared with every output it is about to write
+/// by device and inode, and by resolved path for outputs not yet made, so
+/// no spelling or symlink lets an output replace an input.
+public final class ProtectedInputs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    public func protect(_ path: String) {
+        lock.lock()
+        paths.append(path)
+        lock.unlock()
+    }
+
+    /// The protected input `destination` would overwrite, if any.
+    public func aliased(by destination: String) -> String? {
+        lock.lock()
+        let inputs = paths
+        lock.unlock()
+        return inputs.first { Self.same(destination, $0) }
+    }
+
+    static func same(_ output: String, _ input: String) -> Bool {
+        var inputInfo = stat()
+        guard stat(input, &inputInfo) == 0 else { return false }
+        var outputInfo = stat()
+        if stat(output, &outputInfo) == 0 {
+            return outputInfo.st_dev == inputInfo.st_dev && outputInfo.st_ino == inputInfo.st_ino
+        }
+        // Not there yet: where it would be made, after resolving its folder.
+        let url = URL(fileURLWithPath: output)
+        guard let folder = resolved(url.deletingLastPathComponent().path), let target = resolved(input) else { return false }
+        return (folder as NSString).appendingPathComponent(url.lastPathComponent) == target
+    }
+
+    static func resolved(_ path: String) -> String? {
+        guard let pointer = realpath(path, nil) else { return nil }
+        defer { free(pointer) }
+        return String(cString: pointer)
     }
 }

@@ -36,65 +36,75 @@ public struct CanonicalSummary: Sendable, Codable {
     public static let sampleRows = 4096
     static let activeThreshold = Conventions.activeThreshold
 
+    /// What the checker says about `file`, and a sample of each depth's
+    /// rows for L0 (read only from depths the checker proved).
     public init(file: CanonicalFile) throws {
-        let report = SchemaValidator(scanData: false).validate(file)
-        violations = report.violations
-        conforms = report.conforms
-        schemaVersion = file.schemaVersion
-        exampleCount = try? file.exampleCount()
-        if let labels = try? file.root.dataset(CanonicalPaths.labels), (try? labels.datatype.typeClass) == .integer {
-            var counts = [Int](repeating: 0, count: 10)
-            try? labels.forEachRowBlock(as: Int64.self) { _, values in
-                for value in values where Conventions.labels.contains(value) { counts[Int(value)] += 1 }
+        let outcome = file.check()
+        let layout = outcome.layout
+        violations = outcome.violations
+        conforms = outcome.errors.isEmpty
+        schemaVersion = layout.provenance.schemaVersion
+        let unsafe = outcome.errors.filter { $0.problem == .damaged || $0.problem == .unsupported }.map(\.path)
+        if let labels = layout.labels, labels.rank == 1 {
+            exampleCount = labels.storedDims[0]
+            if labels.type.typeClass == .integer, !unsafe.contains(where: { labels.path.hasPrefix($0) }) {
+                classCounts = Self.countClasses(labels)
             }
-            classCounts = counts
         }
-        let chainErrors = Set(report.violations.filter { $0.check == "chain" || $0.check == "missing" || $0.check == "rank" }.map(\.path))
-        depths = try file.depthNumbers().map { depth in
-            var summary = Depth(depth: depth, width: try? file.width(depth: depth), chainConsistent: true, sampledRows: 0)
-            let group = "/" + CanonicalPaths.depth(depth)
-            summary.chainConsistent = !chainErrors.contains { $0 == group || $0.hasPrefix(group + "/") }
-            if depth >= 1, let sae = try? file.root.group(CanonicalPaths.sae(depth)) {
-                summary.inputWidth = (try? sae.attribute("d_in").intValue).map(Int.init)
-            }
-            if let dataset = try? file.activations(depth: depth) {
-                Self.estimateSparsity(dataset, into: &summary)
-            }
-            if let group = try? file.root.group(CanonicalPaths.sparse(depth)), let sparse = try? SparseActivations(group) {
-                Self.summarize(sparse, into: &summary)
+        let experiment = outcome.experiment
+        let chainErrors = Set(outcome.errors.filter { ["chain", "missing", "rank"].contains($0.check) }.map(\.path))
+        depths = layout.depths.keys.sorted().map { depth in
+            let objects = layout.depths[depth]!
+            let group = "/" + objects.path
+            var summary = Depth(depth: depth, width: experiment?.widths[depth] ?? Self.declaredWidth(objects),
+                                chainConsistent: !chainErrors.contains { $0 == group || $0.hasPrefix(group + "/") }, sampledRows: 0)
+            summary.inputWidth = objects.sae?.declaredInputWidth.flatMap { Int(exactly: $0) }
+            if let store = experiment?.trained.activations[depth] {
+                if let sparse = store.sparse { Self.summarize(sparse, into: &summary) } else if let dense = store.dense { Self.estimateSparsity(dense, into: &summary) }
             }
             return summary
         }
-        nullModelCount = (try? file.nullModelIndices().count) ?? 0
-        if let classifier = try? file.root.group(CanonicalPaths.classifier) {
-            classifierArchitecture = try? classifier.attribute("architecture").stringValue
-            classifierAccuracy = try? classifier.attribute("test_accuracy").doubleValue
-        }
+        nullModelCount = layout.nullModels.count
+        classifierArchitecture = layout.provenance.classifierArchitecture
+        classifierAccuracy = layout.provenance.classifierAccuracy
+    }
+
+    static func declaredWidth(_ objects: DepthObjects) -> Int? {
+        if let dense = objects.activations, dense.rank == 2 { return dense.storedDims[1] }
+        return objects.sparse?.shape.flatMap { $0.count == 2 ? Int(exactly: $0[1]) : nil }
+    }
+
+    static func countClasses(_ labels: TensorRef) -> [Int]? {
+        var counts = [Int](repeating: 0, count: 10)
+        do {
+            try labels.dataset.forEachRowBlock(as: Int64.self) { _, values in
+                for value in values where Conventions.labels.contains(value) { counts[Int(value)] += 1 }
+            }
+        } catch { return nil }
+        return counts
     }
 
     /// nnz and density exactly; L0 and dead latents from the sample rows.
     private static func summarize(_ sparse: SparseActivations, into summary: inout Depth) {
         summary.sparseNonZeros = sparse.nonZeros
-        summary.sparseDensity = sparse.rowCount * sparse.width > 0
-            ? Double(sparse.nonZeros) / Double(sparse.rowCount * sparse.width) : 0
-        guard summary.sampledRows == 0, sparse.rowCount > 0, let block = try? sparse.block(0..<min(sparse.rowCount, sampleRows)) else { return }
+        let cells = Double(sparse.rowCount) * Double(sparse.width)
+        summary.sparseDensity = cells > 0 ? Double(sparse.nonZeros) / cells : 0
+        guard sparse.rowCount > 0, let block = try? sparse.block(0..<min(sparse.rowCount, sampleRows)) else { return }
         var sample = ActivitySample(width: sparse.width)
         for (index, value) in zip(block.indices, block.values) { sample.see(column: Int(index), value: value) }
         sample.record(rows: block.rowCount, into: &summary)
     }
 
-    private static func estimateSparsity(_ dataset: Dataset, into summary: inout Depth) {
-        guard let shape = try? dataset.shape, shape.rank == 2, shape.dims[1] > 0,
-              (try? dataset.datatype.isNumeric) == true else { return }
-        let rows = 0..<min(shape.dims[0], sampleRows)
-        let width = shape.dims[1]
+    private static func estimateSparsity(_ dense: DenseActivations, into summary: inout Depth) {
+        let rows = 0..<min(dense.rowCount, sampleRows)
+        let width = dense.width
+        guard width > 0, !rows.isEmpty else { return }
         var sample = ActivitySample(width: width)
         do {
-            try dataset.forEachRowBlock(as: Float.self, rows: rows) { _, values in
+            try dense.forEachBlock(rows: rows, targetBytes: 8 << 20) { _, values in
                 for (index, value) in values.enumerated() { sample.see(column: index % width, value: value) }
             }
         } catch { return }
-        guard !rows.isEmpty else { return }
         sample.record(rows: rows.count, into: &summary)
     }
 

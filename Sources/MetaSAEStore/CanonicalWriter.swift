@@ -14,7 +14,12 @@ public final class CanonicalWriter: @unchecked Sendable {
 
     public init(destination: String, source: String? = nil, seed: Int? = nil, toolVersion: String) throws {
         output = try AtomicOutput(destination: destination)
-        let file = try File.create(output.temporaryPath, mode: .exclusive)
+        let file: File
+        do {
+            file = try File.create(output.temporaryPath, mode: .exclusive)
+        } catch {
+            throw StoreError.output(path: destination, "cannot create a file in \(URL(fileURLWithPath: destination).deletingLastPathComponent().path)")
+        }
         let root = try file.root
         self.file = file
         self.root = root
@@ -45,8 +50,14 @@ public final class CanonicalWriter: @unchecked Sendable {
     }
 
     public func writeLabels(_ labels: [Int64]) throws {
-        try rootGroup.writeDataset(CanonicalPaths.labels, labels, shape: [labels.count],
-                                   options: .rowChunked(width: 1, elementSize: 8, gzipLevel: gzipLevel).vector)
+        try labelRows().append(labels)
+    }
+
+    /// The `labels` dataset, grown as blocks of labels are appended.
+    public func labelRows() throws -> LabelRows {
+        LabelRows(dataset: try rootGroup.createDataset(
+            CanonicalPaths.labels, of: Int64.self, shape: [0],
+            options: .rowChunked(width: 1, elementSize: 8, gzipLevel: gzipLevel).vector))
     }
 
     /// Creates an empty, growable `[0, width]` activation dataset for a depth;
@@ -64,13 +75,9 @@ public final class CanonicalWriter: @unchecked Sendable {
                          float64: Bool = false) throws {
         let group = try rootGroup.createGroup(CanonicalPaths.sae(depth, under: prefix))
         for tensor in weights.tensors {
-            if float64 {
-                try group.writeDataset(tensor.name.rawValue, tensor.values.map(Double.init), shape: tensor.shape)
-            } else {
-                try group.writeDataset(tensor.name.rawValue, tensor.values, shape: tensor.shape)
-            }
+            try group.writeTensor(tensor.name.rawValue, tensor.values, shape: tensor.shape, float64: float64)
         }
-        try group.setAttribute("activation_fn", weights.activationFunction)
+        try group.setAttribute("activation_fn", weights.activation.name)
         try group.setAttribute("d_in", Int64(weights.inputWidth))
         try group.setAttribute("d_sae", Int64(weights.latentWidth))
         try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
@@ -79,13 +86,69 @@ public final class CanonicalWriter: @unchecked Sendable {
         }
     }
 
-    /// Flushes, closes and renames the file into place.
+    /// A string attribute on the root (e.g. the training configuration).
+    public func setRootAttribute(_ name: String, _ value: String) throws {
+        try rootGroup.setAttribute(name, value)
+    }
+
+    /// Starts null cascade `index`: its group, seed and initialisation rule.
+    public func beginNullModel(_ index: Int, seed: UInt64, initialisation: String) throws {
+        let group = try rootGroup.createGroup(CanonicalPaths.nullModel(index))
+        try group.setAttribute("seed", Int64(truncatingIfNeeded: seed))
+        try group.setAttribute("init", initialisation)
+    }
+
+    /// A dense activation dataset as a sink rows are appended to
+    /// (`float64`: stored as float64, for `convert --float64`).
+    public func denseActivations(depth: Int, width: Int, under prefix: String = "", float64: Bool = false) throws -> ActivationSink {
+        guard float64 else { return .dense(try activations(depth: depth, width: width, under: prefix)) }
+        return .dense(try rootGroup.createDataset(
+            CanonicalPaths.activations(depth, under: prefix), of: Double.self, shape: [0, width],
+            options: .rowChunked(width: width, elementSize: 8, gzipLevel: gzipLevel ?? 1, shuffle: true)))
+    }
+
+    /// The optional `images` dataset, [0, pixels] uint8, rows appended as
+    /// examples are written.
+    public func images(pixels: Int) throws -> ImageRows {
+        ImageRows(dataset: try rootGroup.createDataset(
+            CanonicalPaths.images, of: UInt8.self, shape: [0, pixels],
+            options: .rowChunked(width: pixels, elementSize: 1, gzipLevel: 4)))
+    }
+
+    /// Consecutive ranges of at most `blockRows` rows covering `rows` rows.
+    public static func blocks(rows: Int, blockRows: Int) -> [Range<Int>] {
+        Dataset.blocks(rows: rows, blockRows: blockRows)
+    }
+
+    /// Writes the base classifier's layers (nn.Linear orientation, [out, in])
+    /// and what is known about it.
+    public func writeClassifier(_ layers: [(weight: [Float], bias: [Float], inputs: Int, outputs: Int)],
+                                architecture: String? = nil, hiddenLayer: Int? = nil, testAccuracy: Double? = nil,
+                                float64: Bool = false) throws {
+        let group = try rootGroup.createGroup(CanonicalPaths.classifier)
+        if let architecture { try group.setAttribute("architecture", architecture) }
+        if let hiddenLayer { try group.setAttribute("hidden_layer", Int64(hiddenLayer)) }
+        if let testAccuracy { try group.setAttribute("test_accuracy", testAccuracy) }
+        for (index, layer) in layers.enumerated() {
+            let path = CanonicalPaths.classifierLayer(index)
+            try group.writeTensor(path + "/weight", layer.weight, shape: [layer.outputs, layer.inputs], float64: float64)
+            try group.writeTensor(path + "/bias", layer.bias, shape: [layer.outputs], float64: float64)
+        }
+    }
+
+    /// Flushes and closes the file, proves it with the checker (a file
+    /// this tool writes never fails its own checks), and renames it into place.
     public func commit() throws {
         guard let file else { return }
         try file.flush()
         root = nil
         file.close()
         self.file = nil
+        let outcome = try CanonicalFile(path: output.temporaryPath).check()
+        if let problem = Violation.mostSevere(outcome.violations) {
+            output.abandon()
+            throw StoreError.output(path: output.destination, "the written file fails its own check (\(problem.path): \(problem.message))")
+        }
         try output.commit()
     }
 
@@ -98,6 +161,31 @@ public final class CanonicalWriter: @unchecked Sendable {
     }
 
     deinit { abandon() }
+}
+
+/// Blocks of labels appended to the `labels` dataset.
+public struct LabelRows: @unchecked Sendable {
+    let dataset: Dataset
+
+    public func append(_ labels: [Int64]) throws { try dataset.append(labels) }
+}
+
+extension Group {
+    /// A Float32 tensor, stored as float64 when asked.
+    func writeTensor(_ path: String, _ values: [Float], shape: [Int], float64: Bool) throws {
+        if float64 {
+            try writeDataset(path, values.map(Double.init), shape: shape)
+        } else {
+            try writeDataset(path, values, shape: shape)
+        }
+    }
+}
+
+/// Rows of images appended to the `images` dataset.
+public struct ImageRows: @unchecked Sendable {
+    let dataset: Dataset
+
+    public func append(_ pixels: [UInt8]) throws { try dataset.append(pixels) }
 }
 
 extension DatasetOptions {

@@ -18,6 +18,12 @@ public enum DebugHooks {
 
     /// Under the debug delay, a finished temporary waits before its rename,
     /// so tests can catch even small outputs mid-write.
+    /// Bytes per streamed block: small under the debug delay, so even
+    /// tiny test inputs take several blocks.
+    public static func blockBytes(default bytes: Int) -> Int {
+        blockDelay > 0 ? 64 << 10 : bytes
+    }
+
     public static func beforeCommit() {
         if blockDelay > 0 { usleep(blockDelay * 10) }
     }

@@ -51,33 +51,39 @@ public struct DenseActivations: RowBlockSource, @unchecked Sendable {
     public let width: Int
     public let rowAlignment: Int
 
-    public init(_ dataset: Dataset) throws {
-        let shape = try dataset.shape
-        guard shape.rank == 2 else {
-            throw StoreError.layout(path: dataset.path, "activations must be 2-D [N, F], shape is \(shape)")
-        }
-        let type = try dataset.datatype
-        guard type.isNumeric else {
-            throw StoreError.layout(path: dataset.path, "activations must be numeric, they are \(type.displayName)")
-        }
-        self.dataset = dataset
-        self.rowCount = shape.dims[0]
-        self.width = shape.dims[1]
-        self.rowAlignment = try dataset.rowsPerChunk
+    /// How stored values become Float32 (bfloat16 bits in exports).
+    let encoding: TensorRef.Encoding
+    let tensor: TensorRef
+
+    /// A dataset the checker proved to be [rows, width] floats.
+    init(checked tensor: TensorRef, rows: Int, width: Int) {
+        self.tensor = tensor
+        encoding = tensor.encoding
+        dataset = tensor.dataset
+        rowCount = rows
+        self.width = width
+        rowAlignment = tensor.layout.chunkDims?.first.flatMap { $0 > 0 ? $0 : nil } ?? max(1, rows)
     }
 
     public func forEachBlock(
         rows: Range<Int>, targetBytes: Int,
         _ body: (Range<Int>, UnsafeBufferPointer<Float>) throws -> Void
     ) throws {
+        guard encoding == .native else {
+            for block in blockRanges(rows: rows, targetBytes: targetBytes) {
+                try tensor.floatRows(block).withUnsafeBufferPointer { try body(block, $0) }
+            }
+            return
+        }
         try dataset.forEachRowBlock(as: Float.self, rows: rows, targetBytes: targetBytes, body)
     }
 
     public func rows(_ rows: Range<Int>) throws -> [Float] {
-        try dataset.readRows(rows, as: Float.self)
+        try tensor.floatRows(rows)
     }
 
     public func read(_ rows: Range<Int>, into buffer: inout [Float]) throws {
+        guard encoding == .native else { return buffer = try tensor.floatRows(rows) }
         let count = rows.count * width
         if buffer.count != count {
             if buffer.capacity >= count {
@@ -96,13 +102,10 @@ public struct LabelReader: @unchecked Sendable {
     public let dataset: Dataset
     public let count: Int
 
-    public init(_ dataset: Dataset) throws {
-        let shape = try dataset.shape
-        guard shape.rank == 1, try dataset.datatype.typeClass == .integer else {
-            throw StoreError.layout(path: dataset.path, "labels must be a 1-D integer dataset, found \(try dataset.datatype.displayName) \(shape)")
-        }
-        self.dataset = dataset
-        self.count = shape.dims[0]
+    /// The checker proved it a 1-D integer dataset of `count` rows.
+    init(checked tensor: TensorRef, count: Int) {
+        dataset = tensor.dataset
+        self.count = count
     }
 
     /// Labels of `rows`, checked to lie in 0…9.
@@ -115,13 +118,3 @@ public struct LabelReader: @unchecked Sendable {
     }
 }
 
-extension CanonicalFile {
-    /// The activations of a depth as a block source.
-    public func activationSource(depth: Int, under prefix: String = "") throws -> any RowBlockSource {
-        try DenseActivations(activations(depth: depth, under: prefix))
-    }
-
-    public func labelReader() throws -> LabelReader {
-        try LabelReader(root.dataset(CanonicalPaths.labels))
-    }
-}

@@ -17,28 +17,16 @@ public struct SparseActivations: RowBlockSource, @unchecked Sendable {
     public let nonZeros: Int
     public var rowAlignment: Int { 1 }
 
-    public init(_ group: Group) throws {
+    /// A form whose metadata the checker proved: indptr [rowCount + 1]
+    /// from 0 to nnz, indices and values [nnz].
+    init(checked group: Group, indptr: Dataset, indices: Dataset, values: Dataset, rowCount: Int, width: Int, nonZeros: Int) {
         self.group = group
-        guard case .integers(let dims)? = try? group.attribute("shape"), dims.count == 2, dims[0] >= 0, dims[1] >= 0 else {
-            throw StoreError.layout(path: group.path, "sparse form needs a 'shape' attribute [N, F]")
-        }
-        rowCount = Int(dims[0])
-        width = Int(dims[1])
-        indptr = try group.dataset("indptr")
-        indices = try group.dataset("indices")
-        values = try group.dataset("values")
-        let pointerShape = try indptr.shape.dims
-        guard pointerShape == [rowCount + 1] else {
-            throw StoreError.layout(path: indptr.path, "indptr has shape \(pointerShape), expected [\(rowCount + 1)] for \(rowCount) rows")
-        }
-        nonZeros = try indices.rowCount
-        guard try indices.shape.rank == 1, try values.shape.dims == [nonZeros] else {
-            throw StoreError.layout(path: group.path, "indices has \(nonZeros) entries but values has shape \(try values.shape)")
-        }
-        let ends = try indptr.readRows(0..<1, as: Int64.self) + indptr.readRows(rowCount..<(rowCount + 1), as: Int64.self)
-        guard ends[0] == 0, ends[1] == Int64(nonZeros) else {
-            throw StoreError.layout(path: indptr.path, "indptr runs from \(ends[0]) to \(ends[1]); it must run from 0 to nnz = \(nonZeros)")
-        }
+        self.indptr = indptr
+        self.indices = indices
+        self.values = values
+        self.rowCount = rowCount
+        self.width = width
+        self.nonZeros = nonZeros
     }
 
     /// Blocks of about `targetBytes` of stored entries (8 bytes each).
@@ -108,12 +96,3 @@ public struct SparseActivations: RowBlockSource, @unchecked Sendable {
     }
 }
 
-extension CanonicalFile {
-    /// The depth's activations: the sparse form when present (it is what a
-    /// writer chose for sparse latents), else the dense dataset.
-    public func preferredActivationSource(depth: Int, under prefix: String = "") throws -> any RowBlockSource {
-        let sparse = CanonicalPaths.sparse(depth, under: prefix)
-        if root.contains(sparse) { return try SparseActivations(root.group(sparse)) }
-        return try activationSource(depth: depth, under: prefix)
-    }
-}

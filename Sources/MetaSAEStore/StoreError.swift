@@ -8,6 +8,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     case nonFinite(path: String, String)
     /// An output could not be written or committed.
     case output(path: String, String)
+    /// An output would overwrite a file the command reads.
+    case outputIsInput(path: String, input: String)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
         case .data(let path, let message): return "\(path): \(message)"
         case .nonFinite(let path, let message): return "\(path): \(message)"
         case .output(let path, let message): return "cannot write \(path): \(message)"
+        case .outputIsInput(let path, let input):
+            return "\(path) is the input \(input) (or a link to it); the input is never modified, choose another output"
         }
     }
 }

@@ -73,11 +73,14 @@ struct Covariance: ParsableCommand {
     var kernel = MomentAccumulator.Kernel.auto
 
     func run() throws {
-        let canonical = try CanonicalFile(path: file)
-        let source: any RowBlockSource = form == "dense"
-            ? try canonical.activationSource(depth: depth)
-            : try canonical.preferredActivationSource(depth: depth)
-        let labels = try canonical.labelReader()
+        let experiment = try CanonicalFile(path: file).checked()
+        guard experiment.widths.indices.contains(depth), let store = experiment.trained.activations[depth] else {
+            throw ValidationError("the file has depths 0…\(experiment.depthCount)")
+        }
+        guard let source: any RowBlockSource = form == "dense" ? store.dense : store.source else {
+            throw ValidationError("depth \(depth) has no dense dataset")
+        }
+        let labels = experiment.labels
         let start = Date()
         let moments = try AtomicityAnalysis.moments(of: source, labels: labels, blockBytes: blockMegabytes << 20,
                                                     kernel: kernel)

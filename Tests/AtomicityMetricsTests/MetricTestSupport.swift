@@ -59,5 +59,5 @@ struct LooseDouble: Decodable {
 func analyze(_ path: String, configure: (inout AnalysisSettings) -> Void = { _ in }) throws -> AnalysisResults {
     var settings = AnalysisSettings()
     configure(&settings)
-    return try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path), toolVersion: "test")
+    return try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path).checked(), toolVersion: "test")
 }

@@ -70,7 +70,7 @@ final class ThreadExchange: @unchecked Sendable {
         var settings = AnalysisSettings()
         settings.nullSeeds = 1
         settings.friExamples = .all
-        let single = try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path), toolVersion: "test")
+        let single = try AtomicityAnalysis(settings: settings).run(try CanonicalFile(path: path).checked(), toolVersion: "test")
         let group = ThreadExchange(size: processes)
         let shared = settings
         let results = ResultsBox()
@@ -81,7 +81,7 @@ final class ThreadExchange: @unchecked Sendable {
                 defer { done.leave() }
                 do {
                     let analysis = AtomicityAnalysis(settings: shared, exchange: ThreadExchange.Member(group: group, rank: rank))
-                    results.set(rank, try analysis.run(try CanonicalFile(path: path), toolVersion: "test"))
+                    results.set(rank, try analysis.run(try CanonicalFile(path: path).checked(), toolVersion: "test"))
                 } catch {
                     results.fail("rank \(rank): \(error)")
                     group.abandon()

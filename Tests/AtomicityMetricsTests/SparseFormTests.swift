@@ -100,12 +100,18 @@ import Testing
         try writer.writeLabels(data.labels)
         try writer.activations(depth: 0, width: 4).append(data.activations[0])
         try writer.writeSAE(depth: 1, data.saes[0])
-        let group = try writer.rootGroup.createGroup("depths/1/sparse")
+        try writer.activations(depth: 1, width: width).append(data.activations[1])
+        try writer.commit()
+        // The malformed form is added after the writer's own check.
+        let group = try File.open(path, mode: .readWrite).root.createGroup("depths/1/sparse")
         try group.writeDataset("indptr", indptr, shape: [indptr.count])
         try group.writeDataset("indices", indices, shape: [indices.count])
         try group.writeDataset("values", values, shape: [values.count])
         try group.setAttribute("shape", [Int64(indptr.count - 1), Int64(width)])
-        try writer.commit()
+    }
+
+    static func sparse(at path: String) throws -> SparseActivations {
+        try #require(try CanonicalFile(path: path).checked().trained.activations[1]?.sparse)
     }
 
     @Test func unsortedIndicesAreSortedOnRead() throws {
@@ -113,30 +119,33 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("unsorted.h5").path
         try Self.writeRaw(path, indptr: [0, 3, 3, 5], indices: [4, 1, 2, 0, 5], values: [4, 1, 2, 10, 50], width: 6)
-        let sparse = try SparseActivations(CanonicalFile(path: path).root.group("depths/1/sparse"))
-        let block = try sparse.block(0..<3)
+        let block = try Self.sparse(at: path).block(0..<3)
         #expect(block.indices == [1, 2, 4, 0, 5])
         #expect(block.values == [1, 2, 4, 10, 50])
         #expect(block.densified() == [0, 1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 50])
     }
 
+    /// Entries out of place are found while streaming (by the reader
+    /// `analyze` uses); metadata that disagrees, by the checker.
     @Test(arguments: [
-        ([0, 3, 2, 5], [0, 1, 2, 3, 4], 5, "indptr decreases at row 1"),
-        ([0, 2, 3, 5], [0, 1, 9, 3, 4], 5, "index 9 in row 1 is outside 0..<6"),
-        ([0, 2, 3, 5], [0, 1, 2, 3, 4], 4, "indices has 5 entries but values has shape (4)"),
-        ([0, 2, 3, 7], [0, 1, 2, 3, 4], 5, "indptr runs from 0 to 7"),
-        ([0, 2, 3, 5], [1, 1, 2, 3, 4], 5, "index 1 appears twice in row 0"),
-    ] as [([Int64], [Int32], Int, String)])
-    func malformedCSRIsRefusedClearly(indptr: [Int64], indices: [Int32], valueCount: Int, message: String) throws {
+        ([0, 3, 2, 5], [0, 1, 2, 3, 4], 5, "indptr decreases at row 1", false),
+        ([0, 2, 3, 5], [0, 1, 9, 3, 4], 5, "index 9 in row 1 is outside 0..<6", false),
+        ([0, 2, 3, 5], [1, 1, 2, 3, 4], 5, "index 1 appears twice in row 0", false),
+        ([0, 2, 3, 5], [0, 1, 2, 3, 4], 4, "dimension 0 is 4, expected nnz = 5", true),
+        ([0, 2, 3, 7], [0, 1, 2, 3, 4], 5, "runs from 0 to 7; it must run from 0 to nnz = 5", true),
+    ] as [([Int64], [Int32], Int, String, Bool)])
+    func malformedCSRIsRefusedClearly(indptr: [Int64], indices: [Int32], valueCount: Int, message: String, metadata: Bool) throws {
         let folder = try Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("bad.h5").path
         try Self.writeRaw(path, indptr: indptr, indices: indices, values: [Float](repeating: 1, count: valueCount), width: 6)
-        let error = #expect(throws: StoreError.self) {
-            let sparse = try SparseActivations(CanonicalFile(path: path).root.group("depths/1/sparse"))
-            _ = try sparse.block(0..<3)
+        if metadata {
+            let error = #expect(throws: CheckFailure.self) { try CanonicalFile(path: path).checked() }
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
+        } else {
+            let error = #expect(throws: StoreError.self) { _ = try Self.sparse(at: path).block(0..<3) }
+            #expect(error?.description.contains(message) == true, "\(String(describing: error))")
         }
-        #expect(error?.description.contains(message) == true, "\(String(describing: error))")
         // validate refuses the same thing, with the same words.
         let violations = SchemaValidator().validate(try CanonicalFile(path: path)).violations
         #expect(violations.contains { $0.check == "csr_structure" && $0.message.contains(message) }, "\(violations)")

@@ -21,6 +21,8 @@ import Testing
         case (_, "lzf_filter.h5"): return [0, 69, 69, 69]
         case (_, "extlink_missing.h5"), (_, "extlink_outside.h5"): return [0, 69, 69, 69]
         case ("nonfinite", _): return [0, 71, 71, 71]
+        case (_, "dtype_vlen.h5"): return [0, 69, 69, 70]  // convert's detection sees a 1-D dataset first
+        case ("dtype", _), (_, "labels_float.h5"): return [0, 69, 69, 69]  // a dtype this tool does not read
         default: return [0, 70, 70, 70]  // structure, dtypes, labels, dangling links
         }
     }

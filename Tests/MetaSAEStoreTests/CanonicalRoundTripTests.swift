@@ -13,18 +13,20 @@ import Testing
 
         let file = try CanonicalFile(path: path)
         #expect(file.isCanonical)
-        #expect(file.schemaVersion == 1)
-        #expect(try file.depthNumbers() == [0, 1, 2])
-        #expect(try file.exampleCount() == cascade.rows)
-        #expect(try file.labels() == cascade.labels.map(Int32.init))
-        for (depth, width) in cascade.widths.enumerated() {
-            #expect(try file.width(depth: depth) == width)
-            #expect(try file.activations(depth: depth).readAll(as: Float.self) == cascade.activations[depth])
-            let chunks = try #require(try file.activations(depth: depth).storageLayout.chunkDims)
-            #expect(chunks[1] == width)  // whole-row chunks
+        let experiment = try file.checked()
+        #expect(experiment.provenance.schemaVersion == 1)
+        #expect(experiment.depthCount == 2)
+        #expect(experiment.exampleCount == cascade.rows)
+        #expect(try experiment.labels.labels(0..<cascade.rows) == cascade.labels.map(Int32.init))
+        #expect(experiment.widths == cascade.widths)
+        for depth in cascade.widths.indices {
+            let stored = try #require(experiment.trained.activations[depth]?.dense)
+            #expect(try stored.rows(0..<cascade.rows) == cascade.activations[depth])
+            let chunks = try #require(try stored.dataset.storageLayout.chunkDims)
+            #expect(chunks[1] == cascade.widths[depth])  // whole-row chunks
         }
         for depth in 1..<cascade.widths.count {
-            #expect(try file.sae(depth: depth) == cascade.saes[depth - 1])
+            #expect(try experiment.trained.sae(depth: depth).load() == cascade.saes[depth - 1])
             let group = try file.root.group(CanonicalPaths.sae(depth))
             #expect(try group.attribute("l1_coefficient") == .double(0.001))
             #expect(try group.attribute("d_in") == .integer(Int64(cascade.widths[depth - 1])))
@@ -44,9 +46,10 @@ import Testing
         let file = try CanonicalFile(path: StorePaths.example)
         let report = SchemaValidator().validate(file)
         #expect(report.conforms, "\(report.violations)")
-        #expect(try file.depthNumbers() == [0, 1, 2, 3, 4, 5])
-        #expect(try file.width(depth: 0) == 64)
-        #expect(try file.sae(depth: 1).decoderWeight.count == 128 * 64)
+        let experiment = try file.checked()
+        #expect(experiment.depthCount == 5)
+        #expect(experiment.widths[0] == 64)
+        #expect(try experiment.trained.sae(depth: 1).load().decoderWeight.count == 128 * 64)
     }
 }
 

@@ -121,7 +121,7 @@ public struct MomentAccumulator: Sendable {
         }
         centred.withUnsafeBufferPointer { source in
             gram.withUnsafeMutableBufferPointer { target in
-                BLAS.gram(source.baseAddress!, rows: rows, columns: width, into: target.baseAddress!)
+                BLAS.gram(source, rows: rows, columns: width, into: target)
             }
         }
         let blockGram = gram  // shares storage; fold mutates self, not the scratch

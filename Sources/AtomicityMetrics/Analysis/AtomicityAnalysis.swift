@@ -14,47 +14,26 @@ public struct AtomicityAnalysis: Sendable {
         self.exchange = exchange
     }
 
-    public func run(_ file: CanonicalFile, toolVersion: String, progress: any ProgressSink = SilentProgress()) throws -> AnalysisResults {
-        let allDepths = try file.depthNumbers()
-        guard let deepest = allDepths.last, deepest >= 1, allDepths == Array(0...deepest) else {
-            throw StoreError.layout(path: file.path, "depth groups must be 0…D with D ≥ 1, found \(allDepths)")
-        }
-        let selected = try selectedDepths(available: deepest)
-        let labels = try file.labelReader()
-        let base = try file.preferredActivationSource(depth: 0)
-        let total = labels.count
-        guard total > 0 else { throw StoreError.layout(path: file.path, "the file has no examples (N = 0)") }
-        guard base.rowCount == total else {
-            throw StoreError.layout(path: file.path, "labels has \(total) rows but depth 0 has \(base.rowCount)")
-        }
-        var widths = [base.width]
-        var decoders: [SAEWeights] = []
-        var sources: [any RowBlockSource] = [base]
-        for depth in 1...deepest {
-            let sae = try file.sae(depth: depth)
-            try Self.checkFinite(sae, depth: depth, path: file.path)
-            guard sae.inputWidth == widths[depth - 1] else {
-                throw StoreError.layout(path: file.path, "SAE \(depth) expects \(sae.inputWidth) inputs but depth \(depth - 1) has \(widths[depth - 1])")
-            }
-            let source = try file.preferredActivationSource(depth: depth)
-            guard source.width == sae.latentWidth, source.rowCount == total else {
-                throw StoreError.layout(path: file.path, "depth \(depth) activations are [\(source.rowCount), \(source.width)], expected [\(total), \(sae.latentWidth)]")
-            }
-            decoders.append(sae)
-            sources.append(source)
-            widths.append(sae.latentWidth)
-        }
+    /// Analyzes a checked experiment: every shape it relies on is proved,
+    /// so it only reads data (and refuses non-finite weights as it loads them).
+    public func run(_ experiment: CheckedExperiment, toolVersion: String, progress: any ProgressSink = SilentProgress()) throws -> AnalysisResults {
+        let selected = try selectedDepths(available: experiment.depthCount)
+        let labels = experiment.labels
+        let total = experiment.exampleCount
+        let sources = experiment.trained.activations.map { $0!.source }
+        let base = sources[0]
+        let decoders = try experiment.trained.saes.map { try $0.load() }
 
         var seconds: [String: Double] = [:]
         let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
                                          label: "depth", baseODM: nil, seconds: &seconds, progress: progress)
         let trends = Self.trends(trained, metrics: settings.metrics)
-        let nulls = try measureNulls(file: file, widths: widths, base: base, labels: labels, selected: selected,
+        let nulls = try measureNulls(experiment, base: base, labels: labels, selected: selected,
                                      baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
         let verdict = Verdict(depths: trained, trends: trends, nulls: nulls?.depths, metrics: settings.metrics)
         return AnalysisResults(
             tool: "\(Self.toolName) \(toolVersion)",
-            input: try provenance(file, examples: total, widths: widths),
+            input: provenance(experiment),
             settings: settings, depths: trained, trends: trends, nullModels: nulls,
             verdict: verdict, seconds: seconds)
     }
@@ -75,7 +54,7 @@ public struct AtomicityAnalysis: Sendable {
         guard let requested = settings.depths else { return Array(1...deepest) }
         let invalid = requested.filter { $0 < 1 || $0 > deepest }
         guard invalid.isEmpty else {
-            throw StoreError.layout(path: "--depths", "depths \(invalid) are not SAE depths of this file (1…\(deepest))")
+            throw SettingsError("--depths \(invalid.map(String.init).joined(separator: ",")): not SAE depths of this file, which has depths 1…\(deepest)")
         }
         return Array(Set(requested)).sorted()
     }
@@ -156,7 +135,7 @@ public struct AtomicityAnalysis: Sendable {
     }
 
     func measureNulls(
-        file: CanonicalFile, widths: [Int], base: any RowBlockSource, labels: LabelReader, selected: [Int],
+        _ experiment: CheckedExperiment, base: any RowBlockSource, labels: LabelReader, selected: [Int],
         baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink
     ) throws -> NullModelSummary? {
         var cascades: [[DepthMetrics]] = []
@@ -167,7 +146,7 @@ public struct AtomicityAnalysis: Sendable {
             origin = "generated"
             for index in 0..<count {
                 let seed = settings.nullSeedBase + UInt64(index)
-                let encoders = RandomCascade.cascade(widths: widths, seed: seed)
+                let encoders = RandomCascade.cascade(widths: experiment.widths, seed: seed)
                 let sources = try nullSources(base: base, encoders: encoders) { _ in nil }
                 seeds.append(seed)
                 cascades.append(try measureCascade(sources: sources, decoders: encoders, labels: labels, selected: selected,
@@ -175,19 +154,13 @@ public struct AtomicityAnalysis: Sendable {
                                                    seconds: &seconds, progress: progress))
             }
         } else {
-            let stored = try file.nullModelIndices()
-            guard !stored.isEmpty else { return nil }
+            guard !experiment.nullModels.isEmpty else { return nil }
             origin = "stored"
-            for index in stored {
-                let prefix = CanonicalPaths.nullModel(index)
-                let decoders = try (1..<widths.count).map { try file.sae(depth: $0, under: prefix) }
+            for cascade in experiment.nullModels {
+                guard case .null(let index, let seed) = cascade.role else { continue }
+                let decoders = try cascade.saes.map { try $0.load() }
                 // Stored latents when present, else recomputed through the stored encoders.
-                let sources = try nullSources(base: base, encoders: decoders) { depth in
-                    file.root.contains(CanonicalPaths.activations(depth, under: prefix))
-                        || file.root.contains(CanonicalPaths.sparse(depth, under: prefix))
-                        ? try file.preferredActivationSource(depth: depth, under: prefix) : nil
-                }
-                let seed = (try? file.root.group(String(prefix.dropLast())).attribute("seed").intValue).flatMap { $0 }.map { UInt64(bitPattern: $0) } ?? UInt64(index)
+                let sources = try nullSources(base: base, encoders: decoders) { cascade.activations[$0]?.source }
                 seeds.append(seed)
                 cascades.append(try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
                                                    label: "null \(index) depth", baseODM: baseODM,
@@ -237,28 +210,13 @@ public struct AtomicityAnalysis: Sendable {
         return sources
     }
 
-    static func checkFinite(_ sae: SAEWeights, depth: Int, path: String) throws {
-        for tensor in sae.tensors {
-            let bad = tensor.values.filter { !$0.isFinite }.count
-            if bad > 0 {
-                throw StoreError.nonFinite(path: "\(path): depths/\(depth)/sae/\(tensor.name.rawValue)", "\(bad) NaN or Inf weight(s)")
-            }
-        }
-    }
-
-    func provenance(_ file: CanonicalFile, examples: Int, widths: [Int]) throws -> InputProvenance {
-        let root = file.root
-        let classifier = try? root.group(CanonicalPaths.classifier)
+    func provenance(_ experiment: CheckedExperiment) -> InputProvenance {
+        let file = experiment.provenance
         return InputProvenance(
-            path: file.path,
-            bytes: try? file.file.fileSize,
-            schemaVersion: file.schemaVersion,
-            created: try? root.attribute("created").stringValue,
-            source: try? root.attribute("source").stringValue,
-            writtenBy: try? root.attribute("tool_version").stringValue,
-            examples: examples, widths: widths,
-            classifierAccuracy: classifier.flatMap { try? $0.attribute("test_accuracy").doubleValue },
-            classifierArchitecture: classifier.flatMap { try? $0.attribute("architecture").stringValue })
+            path: experiment.path, bytes: experiment.fileBytes, schemaVersion: file.schemaVersion,
+            created: file.created, source: file.source, writtenBy: file.writtenBy,
+            examples: experiment.exampleCount, widths: experiment.widths,
+            classifierAccuracy: file.classifierAccuracy, classifierArchitecture: file.classifierArchitecture)
     }
 }
 

@@ -93,12 +93,12 @@ struct AnalyzeCommand: ParsableCommand {
             // Under MPI every rank computes its share; all end with the same
             // merged results, and rank 0 alone writes and prints them.
             let exchange = DistributedContext.exchange
-            try IsolatedProbe.check(file, sharedWith: exchange)
-            let canonical = try CanonicalFile(path: file)
+            try InputFile.admit(file, sharedWith: exchange)
+            let experiment = try CanonicalFile(path: file).checked()
             let leader = exchange.rank == 0
             let progress = TerminalProgress(quiet: quiet || !leader)
             let results = try AtomicityAnalysis(settings: try settings(), exchange: exchange)
-                .run(canonical, toolVersion: MetaSAE.version, progress: progress)
+                .run(experiment, toolVersion: MetaSAE.version, progress: progress)
             guard leader else { return }
             let folder = try OutputFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
             let written = try ResultsFolder.write(results, to: folder)

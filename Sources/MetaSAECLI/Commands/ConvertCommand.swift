@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDF5
 import MetaSAEImport
 import MetaSAEReport
 import MetaSAEStore
@@ -80,31 +81,25 @@ struct ConvertCommand: ParsableCommand {
             options.square = square
             options.recomputeMissing = recomputeMissing
             options.sparse = SparseStorage(argument: sparse) ?? .never
-            try IsolatedProbe.check(input)
-            let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
-            let plan: ConversionMapping
-            do {
-                plan = try mapping.map(Self.loadMapping) ?? converter.detect(input)
-            } catch let error as ConversionError {
-                throw CommandFailure(status: .schemaViolation, description: "\(input): \(error)")
+            try InputFile.admit(input)
+            // Refused before anything is written: no output may be the input.
+            for path in [output, emitMapping].compactMap({ $0 }) {
+                if let aliased = AtomicOutput.inputs.aliased(by: path) {
+                    throw StoreError.outputIsInput(path: path, input: aliased)
+                }
             }
+            let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
+            let plan = try mapping.map(Self.loadMapping) ?? converter.detect(input)
             if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
             if let emitMapping {
                 try AtomicOutput.write(try ResultsJSON.encode(value: plan), to: emitMapping)
                 if !quiet { print("wrote mapping \(emitMapping)") }
             }
+            // The mapping as the checker sees the export: a dry run fails where convert would.
+            if dryRun { _ = try converter.check(input, mapping: plan) }
             guard !dryRun, let output else { return }
-            if URL(fileURLWithPath: output).standardizedFileURL == URL(fileURLWithPath: input).standardizedFileURL {
-                throw CommandFailure(status: .usage, description: "OUT must differ from the input, which is never modified")
-            }
             try OutputFolder.prepareParent(of: output)
-            let report: Converter.Report
-            do {
-                report = try converter.convert(input, to: output, mapping: plan)
-            } catch let error as ConversionError {
-                if case .nonFinite = error { throw CommandFailure(status: .nonFinite, description: "\(input): \(error)") }
-                throw CommandFailure(status: .schemaViolation, description: "\(input): \(error)")
-            }
+            let report = try converter.convert(input, to: output, mapping: plan)
             if !quiet {
                 for line in report.nonFinite { print("warning: \(line) (kept: --allow-nonfinite)") }
                 for depth in report.recomputedDepths { print("depth \(depth): activations not in the input; recomputed with SAE \(depth)'s encoder") }
@@ -120,7 +115,7 @@ struct ConvertCommand: ParsableCommand {
         do {
             return try JSONDecoder().decode(ConversionMapping.self, from: data)
         } catch {
-            throw CommandFailure(status: .usage, description: "\(path) is not a valid mapping file: \(error)")
+            throw CommandFailure(status: .usage, description: "\(path) is not a valid mapping file: \(Display.cut("\(error)", to: 200))")
         }
     }
 

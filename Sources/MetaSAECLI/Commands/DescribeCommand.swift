@@ -27,7 +27,7 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(naming: file) {
-            try IsolatedProbe.check(file)
+            try InputFile.admit(file)
             let description = try FileReport(path: file)
             if json {
                 print(try JSONOutput.string(description))

@@ -41,7 +41,7 @@ struct RunCommand: ParsableCommand {
             var settings = AnalysisSettings()
             examples.apply(to: &settings)
             let results = try AtomicityAnalysis(settings: settings)
-                .run(try CanonicalFile(path: file), toolVersion: MetaSAE.version, progress: TerminalProgress(quiet: quiet))
+                .run(try CanonicalFile(path: file).checked(), toolVersion: MetaSAE.version, progress: TerminalProgress(quiet: quiet))
             let analyzed = Date()
             let written = try ResultsFolder.write(results, to: folder)
             if !quiet {

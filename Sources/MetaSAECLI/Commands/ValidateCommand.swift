@@ -26,7 +26,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(naming: file) {
-            try IsolatedProbe.check(file)
+            try InputFile.admit(file)
             let canonical = try CanonicalFile(path: file)
             let report = SchemaValidator(scanData: !quick).validate(canonical)
             if json {
@@ -42,13 +42,8 @@ struct ValidateCommand: ParsableCommand {
                     print("\(file): \(errors) violation(s)" + (warnings > 0 ? ", \(warnings) warning(s)" : ""))
                 }
             }
-            if !report.conforms {
-                // Only non-finite values wrong: its own exit code.
-                let onlyNonFinite = report.errors.allSatisfy { $0.check == "finite" }
-                let damaged = report.errors.contains { $0.check == "unreadable" }
-                let unsupported = report.errors.contains { $0.check == "unsupported" }
-                let status: ExitStatus = damaged ? .corrupt : unsupported ? .unsupported : onlyNonFinite ? .nonFinite : .schemaViolation
-                throw ExitCode(status.rawValue)
+            if let worst = Violation.mostSevere(report.violations) {
+                throw ExitCode(ExitStatus.of(worst.problem).rawValue)
             }
         }
     }

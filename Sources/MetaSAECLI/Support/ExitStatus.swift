@@ -1,7 +1,10 @@
 import Foundation
 import ArgumentParser
 import HDF5
+import AtomicityMetrics
+import MetaSAEImport
 import MetaSAEStore
+import MetaSAETraining
 
 /// The documented exit codes, one per kind of failure.
 public enum ExitStatus: Int32, CaseIterable, Sendable {
@@ -47,12 +50,12 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         }
     }
 
-    /// The exit status for an error thrown by the layers below.
+    /// The exit status of any error a command can meet: the one mapping.
     static func of(_ error: any Error) -> ExitStatus {
         switch error {
         case let error as HDF5Error:
             switch error.kind {
-            case .notFound, .isDirectory, .access: return .notFound
+            case .notFound, .isDirectory, .notRegularFile, .access: return .notFound
             case .locked: return .locked
             case .notHDF5: return .notHDF5
             case .corrupt: return .corrupt
@@ -62,15 +65,39 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             }
         case let error as StoreError:
             switch error {
-            case .layout: return .schemaViolation
-            case .data: return .schemaViolation
+            case .layout, .data: return .schemaViolation
             case .nonFinite: return .nonFinite
             case .output: return .cannotWrite
+            case .outputIsInput: return .usage
             }
+        case let failure as CheckFailure:
+            return of(failure.leading.problem)
+        case let error as ConversionError:
+            switch error {
+            case .undetected, .layout, .labels: return .schemaViolation
+            case .dtype: return .unsupported
+            case .nonFinite: return .nonFinite
+            case .mapping: return .usage
+            }
+        case is SettingsError, is TrainingError:
+            return .usage
+        case let error as IDXFile.Failure:
+            if case .unreadable = error { return .notFound }
+            return .corrupt
         case let error as CommandFailure:
             return error.status
         default:
             return .failure
+        }
+    }
+
+    /// The exit status of a file's most severe problem.
+    static func of(_ problem: Violation.Problem) -> ExitStatus {
+        switch problem {
+        case .damaged: return .corrupt
+        case .unsupported: return .unsupported
+        case .layout: return .schemaViolation
+        case .nonFinite: return .nonFinite
         }
     }
 }
@@ -93,10 +120,12 @@ func reportingFailures(naming file: String? = nil, _ body: () throws -> Void) th
     }
 }
 
-/// Prints `error` as one line on stderr, naming the file, and returns its exit status.
+/// Prints `error` on stderr, naming the file, and returns its exit status.
+/// One line where it fits; never more than three, however long the names
+/// a file brought with it.
 func report(_ error: any Error, naming file: String?) -> ExitStatus {
-    var message = "\(error)"
+    var message = "\(error)".replacingOccurrences(of: "\n", with: " ")
     if let file, !message.contains(file) { message = "\(file): " + message }
-    Terminal.error("metasae: " + message.replacingOccurrences(of: "\n", with: " "))
+    Terminal.error("metasae: " + Display.cut(message, to: 400))
     return ExitStatus.of(error)
 }

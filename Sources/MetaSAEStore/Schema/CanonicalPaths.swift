@@ -25,6 +25,10 @@ public enum CanonicalPaths {
     public static func sae(_ depth: Int, under prefix: String = "") -> String {
         self.depth(depth, under: prefix) + "/sae"
     }
+    /// `layers/2`, relative to the classifier group.
+    public static func classifierLayer(_ index: Int) -> String {
+        "layers/\(index)"
+    }
     /// Prefix of null-model cascade `k`, ending in `/`.
     public static func nullModel(_ index: Int) -> String {
         "\(nullModels)/\(index)/"

@@ -19,6 +19,36 @@ public struct Violation: Sendable, Equatable, Codable, CustomStringConvertible {
     public var description: String {
         "\(severity == .error ? "error" : "warning"): \(path): \(message) [\(check)]"
     }
+
+    /// What kind of problem a check reports, most severe first: the one
+    /// mapping from checks to exit statuses goes through this.
+    public enum Problem: Int, Sendable, Comparable {
+        /// The file is damaged: unreadable objects, data it cannot hold.
+        case damaged
+        /// Something this tool does not read: a dtype, filter, external
+        /// storage, activation function, or a size beyond this machine.
+        case unsupported
+        /// The file breaks the canonical layout.
+        case layout
+        /// NaN or ±Inf where finite numbers are required.
+        case nonFinite
+
+        public static func < (lhs: Problem, rhs: Problem) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    public var problem: Problem {
+        switch check {
+        case "unreadable", "budget": return .damaged
+        case "unsupported", "dtype", "memory": return .unsupported
+        case "finite": return .nonFinite
+        default: return .layout
+        }
+    }
+
+    /// The error that decides a refusal's exit status.
+    public static func mostSevere(_ violations: [Violation]) -> Violation? {
+        violations.filter { $0.severity == .error }.min { $0.problem < $1.problem }
+    }
 }
 
 /// What validation found.

@@ -1,3 +1,4 @@
+import AtomicityMetrics
 import LinearAlgebra
 import MetaSAEStore
 
@@ -27,29 +28,19 @@ public struct SparseAutoencoder: Sendable {
         normalizeDecoder()
     }
 
-    public func preActivations(_ x: [Float], rows: Int) -> [Float] {
-        var pre = [Float](repeating: 0, count: rows * weights.latentWidth)
-        BLAS.multiply(x, weights.encoderWeight, into: &pre, m: rows, k: weights.inputWidth, n: weights.latentWidth)
-        Tensor.addRowVector(weights.encoderBias, to: &pre, rows: rows)
-        return pre
-    }
-
     public func encode(_ x: [Float], rows: Int) -> [Float] {
-        Tensor.relu(preActivations(x, rows: rows))
+        weights.encode(x, rows: rows)
     }
 
     public func decode(_ z: [Float], rows: Int) -> [Float] {
-        var output = [Float](repeating: 0, count: rows * weights.inputWidth)
-        BLAS.multiply(z, weights.decoderWeight, into: &output, m: rows, k: weights.latentWidth, n: weights.inputWidth)
-        Tensor.addRowVector(weights.decoderBias, to: &output, rows: rows)
-        return output
+        weights.decode(z, rows: rows)
     }
 
     /// The loss and gradients of W_enc, b_enc, W_dec, b_dec, in that order.
     public func lossAndGradients(_ x: [Float], rows: Int) -> (Float, [[Float]]) {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
-        let pre = preActivations(x, rows: rows)
-        let z = Tensor.relu(pre)
+        let pre = weights.preActivations(x, rows: rows)
+        let z = weights.activate(pre)
         let reconstruction = decode(z, rows: rows)
         let scale = 2 / Float(rows * inputs)
         var reconstructionLoss: Double = 0

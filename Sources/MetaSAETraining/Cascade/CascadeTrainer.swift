@@ -1,7 +1,6 @@
 import AtomicityMetrics
 import CFloatEnvironment
 import Foundation
-import HDF5
 import LinearAlgebra
 import MetaSAEStore
 
@@ -141,18 +140,11 @@ public struct CascadeTrainer: Sendable {
         let config = configuration
         let writer = try CanonicalWriter(destination: output, source: source, seed: Int(truncatingIfNeeded: config.seed),
                                          toolVersion: toolVersion)
-        let root = try writer.rootGroup
-        try root.setAttribute("training_configuration", String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self))
+        try writer.setRootAttribute("training_configuration", String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self))
         try writer.writeLabels(mnist.test.labels[0..<analysisCount].map(Int64.init))
 
-        let classifierGroup = try root.createGroup(CanonicalPaths.classifier)
-        try classifierGroup.setAttribute("architecture", config.architecture)
-        try classifierGroup.setAttribute("hidden_layer", Int64(config.hiddenLayer))
-        try classifierGroup.setAttribute("test_accuracy", accuracy)
-        for (index, layer) in classifier.layers.enumerated() {
-            try classifierGroup.writeDataset("layers/\(index)/weight", layer.weight, shape: [layer.outputs, layer.inputs])
-            try classifierGroup.writeDataset("layers/\(index)/bias", layer.bias, shape: [layer.outputs])
-        }
+        try writer.writeClassifier(classifier.layers.map { ($0.weight, $0.bias, $0.inputs, $0.outputs) },
+                                   architecture: config.architecture, hiddenLayer: config.hiddenLayer, testAccuracy: accuracy)
 
         for (index, sae) in saes.enumerated() {
             try writer.writeSAE(depth: index + 1, sae.weights, extra: [
@@ -168,9 +160,7 @@ public struct CascadeTrainer: Sendable {
         let widths = [config.classifierHidden[config.hiddenLayer - 1]] + saes.map(\.weights.latentWidth)
         let nulls = (0..<config.nullSeeds).map { RandomCascade.cascade(widths: widths, seed: config.nullSeed($0)) }
         for (index, cascade) in nulls.enumerated() {
-            let group = try root.createGroup(CanonicalPaths.nullModel(index))
-            try group.setAttribute("seed", Int64(truncatingIfNeeded: config.nullSeed(index)))
-            try group.setAttribute("init", "torch.nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))")
+            try writer.beginNullModel(index, seed: config.nullSeed(index), initialisation: "torch.nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))")
             for (depth, sae) in cascade.enumerated() {
                 try writer.writeSAE(depth: depth + 1, sae, extra: ["init": .string("torch.nn.Linear default")],
                                     under: CanonicalPaths.nullModel(index))
@@ -184,16 +174,13 @@ public struct CascadeTrainer: Sendable {
             if depth >= 1 && storage.useSparse(density: densities[depth - 1]) {
                 return .sparse(try writer.sparseActivations(depth: depth, width: widths[depth]))
             }
-            return .dense(try writer.activations(depth: depth, width: widths[depth]))
+            return try writer.denseActivations(depth: depth, width: widths[depth])
         }
         let nullDatasets = try (config.storeNullActivations ? nulls.indices : 0..<0).map { index in
-            try (1..<widths.count).map { try writer.activations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
+            try (1..<widths.count).map { try writer.denseActivations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
         }
-        let images = config.storeImages
-            ? try root.createDataset(CanonicalPaths.images, of: UInt8.self, shape: [0, MNIST.Split.pixelCount],
-                                     options: .rowChunked(width: MNIST.Split.pixelCount, elementSize: 1, gzipLevel: 4))
-            : nil
-        for block in Dataset.blocks(rows: analysisCount, blockRows: DebugHooks.writeBlockRows(default: 4_096)) {
+        let images = config.storeImages ? try writer.images(pixels: MNIST.Split.pixelCount) : nil
+        for block in CanonicalWriter.blocks(rows: analysisCount, blockRows: DebugHooks.writeBlockRows(default: 4_096)) {
             let pixels = mnist.test.pixels[(block.lowerBound * MNIST.Split.pixelCount)..<(block.upperBound * MNIST.Split.pixelCount)]
             try images?.append(Array(pixels))
             let base = classifier.hiddenActivations(MNIST.normalized(pixels), rows: block.count, layer: config.hiddenLayer)
@@ -207,7 +194,7 @@ public struct CascadeTrainer: Sendable {
             for (index, cascade) in nulls.enumerated() where index < nullDatasets.count {
                 var nullLatents = base
                 for (depth, sae) in cascade.enumerated() {
-                    nullLatents = EncodedActivations.encode(nullLatents, rows: block.count, with: sae)
+                    nullLatents = sae.encode(nullLatents, rows: block.count)
                     try nullDatasets[index][depth].append(nullLatents)
                 }
             }

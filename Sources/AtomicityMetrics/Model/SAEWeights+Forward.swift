@@ -1,0 +1,51 @@
+import LinearAlgebra
+import MetaSAEStore
+
+/// The one SAE forward pass, used by training, the metrics, the null
+/// models and import: `z = act((x − b_dec·apply) · W_enc + b_enc)`,
+/// `x̂ = z · W_dec + b_dec`, rows in row-major blocks.
+extension SAEWeights {
+    /// `(x − b_dec·apply) · W_enc + b_enc` for `rows` rows of `x`.
+    public func preActivations(_ x: [Float], rows: Int) -> [Float] {
+        var input = x
+        if subtractsDecoderBias {
+            input.withUnsafeMutableBufferPointer { values in
+                for row in 0..<rows {
+                    for column in 0..<inputWidth { values[row * inputWidth + column] -= decoderBias[column] }
+                }
+            }
+        }
+        var output = [Float](repeating: 0, count: rows * latentWidth)
+        BLAS.multiply(input, encoderWeight, into: &output, m: rows, k: inputWidth, n: latentWidth)
+        output.withUnsafeMutableBufferPointer { values in
+            for row in 0..<rows {
+                for column in 0..<latentWidth { values[row * latentWidth + column] += encoderBias[column] }
+            }
+        }
+        return output
+    }
+
+    /// The codes for pre-activations, by the SAE's activation function.
+    public func activate(_ pre: [Float]) -> [Float] {
+        switch activation {
+        case .relu: return pre.map { max(0, $0) }
+        }
+    }
+
+    /// The codes of `rows` rows of `x`.
+    public func encode(_ x: [Float], rows: Int) -> [Float] {
+        activate(preActivations(x, rows: rows))
+    }
+
+    /// `z · W_dec + b_dec` for `rows` rows of codes.
+    public func decode(_ z: [Float], rows: Int) -> [Float] {
+        var output = [Float](repeating: 0, count: rows * inputWidth)
+        BLAS.multiply(z, decoderWeight, into: &output, m: rows, k: latentWidth, n: inputWidth)
+        output.withUnsafeMutableBufferPointer { values in
+            for row in 0..<rows {
+                for column in 0..<inputWidth { values[row * inputWidth + column] += decoderBias[column] }
+            }
+        }
+        return output
+    }
+}

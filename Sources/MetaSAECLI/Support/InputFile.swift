@@ -1,0 +1,15 @@
+import AtomicityMetrics
+import HDF5
+import MetaSAEStore
+
+/// What every command does before it reads a user's file: refuse at once
+/// anything that is not a readable regular file (66; a pipe would stall),
+/// protect it from every output the command writes (64 for an alias), and
+/// probe it in an isolated child (see `IsolatedProbe`).
+enum InputFile {
+    static func admit(_ path: String, sharedWith exchange: any PartialStateExchange = SingleProcess()) throws {
+        try File.checkInput(path)
+        AtomicOutput.inputs.protect(path)
+        try IsolatedProbe.check(path, sharedWith: exchange)
+    }
+}

@@ -1,0 +1,109 @@
+import HDF5
+
+/// An experiment whose every structural fact has been proved by
+/// `ExperimentChecker`: depths 0…D numbered densely, widths chained across
+/// depths, every tensor's shape, N equal across labels, depths and sparse
+/// forms, null models with the trained cascade's widths, activation
+/// functions known, sizes within budget, no storage outside the file.
+/// Commands take this value and never read raw metadata again.
+public struct CheckedExperiment: @unchecked Sendable {
+    public let path: String
+    public let fileBytes: Int
+    /// N: examples (rows of every per-example dataset).
+    public let exampleCount: Int
+    /// F_0 … F_D.
+    public let widths: [Int]
+    public let labels: LabelReader
+    public let trained: CheckedCascade
+    public let nullModels: [CheckedCascade]
+    public let classifier: CheckedClassifier?
+    /// [N, pixels] uint8, when stored.
+    public let images: TensorRef?
+    public let provenance: FileProvenance
+    /// Findings that do not stop any command (chunking that splits rows).
+    public let warnings: [Violation]
+
+    /// D: the number of SAE depths.
+    public var depthCount: Int { widths.count - 1 }
+}
+
+/// One cascade: the trained one, or a random-init null model.
+public struct CheckedCascade: @unchecked Sendable {
+    public enum Role: Sendable, Equatable {
+        case trained
+        case null(index: Int, seed: UInt64)
+    }
+    public let role: Role
+    /// SAE of depth d at index d − 1.
+    public let saes: [CheckedSAE]
+    /// Stored activations by depth, 0…D. The trained cascade has every
+    /// depth; a null model only depths ≥ 1 whose latents were stored.
+    public let activations: [ActivationStore?]
+
+    public func sae(depth: Int) -> CheckedSAE { saes[depth - 1] }
+}
+
+/// A depth's stored activations: dense, compressed-row, or both (then the
+/// same matrix). Readers use `source`: the compressed-row form when
+/// present (the writer chose it for sparse latents), else the dense one.
+public struct ActivationStore: @unchecked Sendable {
+    public let dense: DenseActivations?
+    public let sparse: SparseActivations?
+
+    init?(dense: DenseActivations?, sparse: SparseActivations?) {
+        guard dense != nil || sparse != nil else { return nil }
+        self.dense = dense
+        self.sparse = sparse
+    }
+
+    public var source: any RowBlockSource { sparse ?? dense! }
+
+    /// Where it lives, for messages.
+    public var path: String { sparse?.group.path ?? dense!.dataset.path }
+}
+
+/// An SAE whose four tensors have the shapes its depth requires.
+public struct CheckedSAE: @unchecked Sendable {
+    public let path: String
+    public let depth: Int
+    public let inputWidth: Int
+    public let latentWidth: Int
+    public let activation: SAEActivation
+    public let subtractsDecoderBias: Bool
+    let tensors: [CanonicalPaths.SAETensor: TensorRef]
+
+    public func tensor(_ name: CanonicalPaths.SAETensor) -> TensorRef { tensors[name]! }
+
+    /// Reads the weights in canonical orientation, refusing NaN and ±Inf
+    /// unless told not to (convert counts them itself).
+    public func load(requireFinite: Bool = true) throws -> SAEWeights {
+        var values: [CanonicalPaths.SAETensor: [Float]] = [:]
+        for name in CanonicalPaths.SAETensor.allCases {
+            let tensor = tensors[name]!
+            let read = try tensor.floats()
+            let bad = requireFinite ? read.lazy.filter { !$0.isFinite }.count : 0
+            if bad > 0 {
+                throw StoreError.nonFinite(path: tensor.path, "\(bad) NaN or infinite weight(s)")
+            }
+            values[name] = read
+        }
+        return SAEWeights(
+            inputWidth: inputWidth, latentWidth: latentWidth,
+            encoderWeight: values[.encoderWeight]!, encoderBias: values[.encoderBias]!,
+            decoderWeight: values[.decoderWeight]!, decoderBias: values[.decoderBias]!,
+            activation: activation, subtractsDecoderBias: subtractsDecoderBias)
+    }
+}
+
+/// The base classifier, layers chained: layer i maps widths[i] → widths[i+1].
+public struct CheckedClassifier: @unchecked Sendable {
+    public struct Layer: @unchecked Sendable {
+        public let weight: TensorRef
+        public let bias: TensorRef
+        public let inputs: Int
+        public let outputs: Int
+    }
+    public let layers: [Layer]
+    /// 1-based hidden layer whose ReLU output is depth 0, when declared and consistent.
+    public let hiddenLayer: Int?
+}
