@@ -1,3 +1,5 @@
+import MetaSAEStore
+
 /// Which source dataset becomes which canonical object: what layout
 /// detection produces, what `--emit-mapping` writes, and what `--mapping`
 /// reads for layouts detection cannot handle. Described in
@@ -57,41 +59,59 @@ public struct ConversionMapping: Codable, Sendable, Equatable {
         entries.first { $0.target == target }
     }
 
-    /// SAE depths named by the targets, sorted.
-    public var saeDepths: [Int] {
-        Set(entries.compactMap { CanonicalTarget(parsing: $0.target)?.saeDepth }).sorted()
-    }
-
-    /// Activation depths named by the targets, sorted.
-    public var activationDepths: [Int] {
-        Set(entries.compactMap { entry -> Int? in
-            if case .activations(let depth)? = CanonicalTarget(parsing: entry.target) { return depth }
-            return nil
-        }).sorted()
+    /// The entry for a parsed target, if any.
+    public func entry(for target: CanonicalTarget) -> Entry? {
+        entry(for: target.path)
     }
 }
 
-/// A parsed canonical target path.
+/// A parsed canonical target path, spelled through `CanonicalPaths`.
 public enum CanonicalTarget: Equatable, Sendable {
     case labels
     case activations(depth: Int)
-    case sae(depth: Int, tensor: String)
-    case classifier(layer: Int, tensor: String)
+    case sae(depth: Int, tensor: CanonicalPaths.SAETensor)
+    case classifier(layer: Int, tensor: CanonicalPaths.LayerTensor)
 
     public init?(parsing path: String) {
         let parts = path.split(separator: "/").map(String.init)
+        func number(_ text: String, from first: Int, limit: Int) -> Int? {
+            Numbering.parse(text, limit: limit).flatMap { $0 >= first ? $0 : nil }
+        }
         switch parts.count {
-        case 1 where parts[0] == "labels": self = .labels
-        case 3 where parts[0] == "depths" && parts[2] == "activations":
-            guard let depth = Int(parts[1]), depth >= 0 else { return nil }
+        case 1 where parts[0] == CanonicalPaths.labels:
+            self = .labels
+        case 3 where parts[0] == CanonicalPaths.depths && parts[2] == CanonicalPaths.DepthMember.activations.rawValue:
+            guard let depth = number(parts[1], from: 0, limit: Numbering.maximumDepth) else { return nil }
             self = .activations(depth: depth)
-        case 4 where parts[0] == "depths" && parts[2] == "sae" && ["W_enc", "b_enc", "W_dec", "b_dec"].contains(parts[3]):
-            guard let depth = Int(parts[1]), depth >= 1 else { return nil }
-            self = .sae(depth: depth, tensor: parts[3])
-        case 4 where parts[0] == "classifier" && parts[1] == "layers" && ["weight", "bias"].contains(parts[3]):
-            guard let layer = Int(parts[2]), layer >= 0 else { return nil }
-            self = .classifier(layer: layer, tensor: parts[3])
-        default: return nil
+        case 4 where parts[0] == CanonicalPaths.depths && parts[2] == CanonicalPaths.DepthMember.sae.rawValue:
+            guard let depth = number(parts[1], from: 1, limit: Numbering.maximumDepth),
+                  let tensor = CanonicalPaths.SAETensor(rawValue: parts[3]) else { return nil }
+            self = .sae(depth: depth, tensor: tensor)
+        case 4 where parts[0] == CanonicalPaths.classifier && parts[1] == CanonicalPaths.layers:
+            guard let layer = number(parts[2], from: 0, limit: Numbering.maximumIndex),
+                  let tensor = CanonicalPaths.LayerTensor(rawValue: parts[3]) else { return nil }
+            self = .classifier(layer: layer, tensor: tensor)
+        default:
+            return nil
+        }
+    }
+
+    /// The target forms, for messages.
+    static var forms: String {
+        let sae = CanonicalPaths.SAETensor.allCases.map(\.rawValue).joined(separator: ",")
+        let layer = CanonicalPaths.LayerTensor.allCases.map(\.rawValue).joined(separator: ",")
+        return "\(CanonicalPaths.labels), \(CanonicalPaths.activations(0).replacingOccurrences(of: "/0/", with: "/D/")), "
+            + "\(CanonicalPaths.sae(0).replacingOccurrences(of: "/0/", with: "/D/"))/{\(sae)}, "
+            + "\(CanonicalPaths.classifier)/\(CanonicalPaths.layers)/I/{\(layer)}"
+    }
+
+    /// The canonical path this target names.
+    public var path: String {
+        switch self {
+        case .labels: return CanonicalPaths.labels
+        case .activations(let depth): return CanonicalPaths.activations(depth)
+        case .sae(let depth, let tensor): return CanonicalPaths.saeTensor(tensor, of: depth)
+        case .classifier(let layer, let tensor): return CanonicalPaths.classifierTensor(tensor, of: layer)
         }
     }
 

@@ -60,7 +60,7 @@ public struct Converter: Sendable {
         var mapping = try detector.detect()
         if options.bf16 {
             // The flag marks every 2-byte integer or opaque source in a float role.
-            for entry in mapping.entries where entry.target != "labels" {
+            for entry in mapping.entries where entry.target != CanonicalTarget.labels.path {
                 if let source = datasets.first(where: { $0.path == entry.source }), source.type.couldHoldBFloat16,
                    !(mapping.bf16 ?? []).contains(entry.source) {
                     mapping.bf16 = (mapping.bf16 ?? []) + [entry.source]

@@ -23,7 +23,7 @@ struct ExportLocator {
         var seen = Set<String>()
         for entry in mapping.entries {
             guard let target = CanonicalTarget(parsing: entry.target) else {
-                throw ConversionError.mapping("unknown target '\(Display.cut(entry.target))' (targets: labels, depths/D/activations, depths/D/sae/{W_enc,b_enc,W_dec,b_dec}, classifier/layers/I/{weight,bias})")
+                throw ConversionError.mapping("unknown target '\(Display.cut(entry.target))' (targets: \(CanonicalTarget.forms))")
             }
             guard seen.insert(entry.target).inserted else {
                 throw ConversionError.mapping("target '\(entry.target)' is mapped twice")
@@ -59,8 +59,8 @@ struct ExportLocator {
             }
             guard var sae = objects.sae else { continue }
             for tensor in CanonicalPaths.SAETensor.allCases where sae.tensors[tensor] == nil {
-                violations.append(Violation("missing", sae.path + "/" + tensor.rawValue,
-                                            "SAE \(depth) has no \(tensor.rawValue) (\(LayoutDetector.describe(tensor.rawValue)))"))
+                violations.append(Violation("missing", CanonicalPaths.saeTensor(tensor, of: depth),
+                                            "SAE \(depth) has no \(tensor.rawValue) (\(LayoutDetector.describe(tensor)))"))
             }
             let declared = mapping.sae?[String(depth)]
             sae.activationFunction = declared?.activation_fn
@@ -86,13 +86,16 @@ struct ExportLocator {
         case .sae(let number, let name):
             var objects = depth(number)
             var sae = objects.sae ?? SAEObjects(path: CanonicalPaths.sae(number))
-            sae.tensors[CanonicalPaths.SAETensor(rawValue: name)!] = tensor
+            sae.tensors[name] = tensor
             objects.sae = sae
             layout.depths[number] = objects
         case .classifier(let number, let name):
             var classifier = layout.classifier ?? ClassifierObjects(path: CanonicalPaths.classifier)
             var layer = classifier.layers[number] ?? ClassifierObjects.Layer()
-            if name == "weight" { layer.weight = tensor } else { layer.bias = tensor }
+            switch name {
+            case .weight: layer.weight = tensor
+            case .bias: layer.bias = tensor
+            }
             classifier.layers[number] = layer
             layout.classifier = classifier
         }

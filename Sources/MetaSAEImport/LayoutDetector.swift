@@ -25,8 +25,7 @@ struct LayoutDetector {
     struct Parameter {
         var dataset: SourceDataset
         var depth: Int
-        /// W_enc, b_enc, W_dec or b_dec.
-        var tensor: String
+        var tensor: CanonicalPaths.SAETensor
         /// True for nn.Linear names ([out, in] by convention).
         var linearNames: Bool
         /// dictionary_learning's lone `bias`: decoder bias, subtracted first.
@@ -57,29 +56,28 @@ struct LayoutDetector {
         let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])
         let activations = try findActivations(excluding: used)
         let byDepth = try groupByDepth(parameters, activations: activations)
-        var entries: [ConversionMapping.Entry] = [.init(source: labels.path, target: "labels")]
+        var entries: [ConversionMapping.Entry] = [.init(source: labels.path, target: CanonicalTarget.labels.path)]
         var saeAttributes: [String: ConversionMapping.SAEAttributes] = [:]
         var bf16: [String] = []
         for (depth, tensors) in byDepth.enumerated().map({ ($0.offset + 1, $0.element) }) {
-            let declared = groupAttributes[Self.parent(of: tensors["W_enc"]!.dataset.path)]
+            let declared = groupAttributes[Self.parent(of: tensors[.encoderWeight]!.dataset.path)]
             let subtracts = tensors.values.contains(where: \.subtractsBias) ? 1 : (declared?.applyDecoderBias ?? 0)
             saeAttributes[String(depth)] = .init(activationFunction: declared?.activationFunction ?? "relu", applyDecoderBias: subtracts)
-            for tensor in Self.saeTensors {
+            for tensor in CanonicalPaths.SAETensor.allCases {
                 let parameter = tensors[tensor]!
                 let (transpose, note) = try orientation(of: parameter, depth: depth, tensors: tensors, activations: activations,
                                                         subtracts: subtracts != 0)
-                entries.append(.init(source: parameter.dataset.path, target: "depths/\(depth)/sae/\(tensor)", transpose: transpose, note: note))
+                entries.append(.init(source: parameter.dataset.path, target: CanonicalTarget.sae(depth: depth, tensor: tensor).path,
+                                     transpose: transpose, note: note))
             }
         }
         for (depth, dataset) in activations.sorted(by: { $0.key < $1.key }) {
-            entries.append(.init(source: dataset.path, target: "depths/\(depth)/activations"))
+            entries.append(.init(source: dataset.path, target: CanonicalTarget.activations(depth: depth).path))
         }
         entries += classifierEntries(classifier)
-        bf16 += entries.compactMap { entry in datasets.first { $0.path == entry.source && entry.target != "labels" && needsBF16($0) }?.path }
+        bf16 += entries.dropFirst().compactMap { entry in datasets.first { $0.path == entry.source && needsBF16($0) }?.path }
         return ConversionMapping(entries: entries, sae: saeAttributes, bf16: Array(Set(bf16)).sorted())
     }
-
-    static let saeTensors = ["W_enc", "b_enc", "W_dec", "b_dec"]
 
     /// The one 1-D dataset with a label name.
     func findLabels() throws -> SourceDataset {
@@ -95,9 +93,9 @@ struct LayoutDetector {
 
     /// SAE parameters (by their state_dict, SAELens or dictionary_learning
     /// names, with the depth number nearest the name) and classifier layers.
-    func findParameters(excluding labels: String) -> ([Parameter], [(layer: Int, tensor: String, dataset: SourceDataset)]) {
+    func findParameters(excluding labels: String) -> ([Parameter], [ClassifierTensor]) {
         var parameters: [Parameter] = []
-        var classifier: [(layer: Int, tensor: String, dataset: SourceDataset)] = []
+        var classifier: [ClassifierTensor] = []
         for dataset in datasets where dataset.path != labels {
             let tokens = dataset.tokens
             guard let last = tokens.last else { continue }
@@ -105,18 +103,20 @@ struct LayoutDetector {
             func depth(before count: Int) -> Int? {
                 tokens.dropLast(count).reversed().lazy.compactMap(Self.number).first
             }
-            if isClassifier, ["weight", "bias"].contains(last), tokens.count >= 2, let layer = Self.number(in: tokens[tokens.count - 2]) {
-                classifier.append((layer, last, dataset))
-            } else if Self.saeTensors.contains(last), let depth = depth(before: 1) {
-                parameters.append(Parameter(dataset: dataset, depth: depth, tensor: last, linearNames: false, subtractsBias: false))
+            let linear = CanonicalPaths.LayerTensor(rawValue: last)
+            if isClassifier, let linear, tokens.count >= 2, let layer = Self.number(in: tokens[tokens.count - 2]) {
+                classifier.append(ClassifierTensor(layer: layer, tensor: linear, dataset: dataset))
+            } else if let tensor = CanonicalPaths.SAETensor(rawValue: last), let depth = depth(before: 1) {
+                parameters.append(Parameter(dataset: dataset, depth: depth, tensor: tensor, linearNames: false, subtractsBias: false))
             } else if tokens.count >= 2, ["encoder", "decoder"].contains(tokens[tokens.count - 2].lowercased()),
-                      ["weight", "bias"].contains(last), let depth = depth(before: 2) {
+                      let linear, let depth = depth(before: 2) {
                 let isEncoder = tokens[tokens.count - 2].lowercased() == "encoder"
-                let tensor = isEncoder ? (last == "weight" ? "W_enc" : "b_enc") : (last == "weight" ? "W_dec" : "b_dec")
+                let tensor: CanonicalPaths.SAETensor = isEncoder
+                    ? (linear == .weight ? .encoderWeight : .encoderBias) : (linear == .weight ? .decoderWeight : .decoderBias)
                 parameters.append(Parameter(dataset: dataset, depth: depth, tensor: tensor, linearNames: true, subtractsBias: false))
-            } else if last == "bias", tokens.count >= 2, !isClassifier, let depth = depth(before: 1),
+            } else if linear == .bias, tokens.count >= 2, !isClassifier, let depth = depth(before: 1),
                       Self.number(in: tokens[tokens.count - 2]) != nil {
-                parameters.append(Parameter(dataset: dataset, depth: depth, tensor: "b_dec", linearNames: true, subtractsBias: true))
+                parameters.append(Parameter(dataset: dataset, depth: depth, tensor: .decoderBias, linearNames: true, subtractsBias: true))
             }
         }
         return (parameters, classifier)
@@ -146,7 +146,7 @@ struct LayoutDetector {
     }
 
     /// The four tensors of each SAE depth 1…D, no depth missing, none twice.
-    func groupByDepth(_ parameters: [Parameter], activations: [Int: SourceDataset]) throws -> [[String: Parameter]] {
+    func groupByDepth(_ parameters: [Parameter], activations: [Int: SourceDataset]) throws -> [[CanonicalPaths.SAETensor: Parameter]] {
         for parameter in parameters { try Self.requireDepthWithinCap(parameter.depth, parameter.dataset.path) }
         let depths = Set(parameters.map(\.depth)).sorted()
         guard !depths.isEmpty else {
@@ -156,16 +156,16 @@ struct LayoutDetector {
             throw ConversionError.undetected("SAE depths must be 1…D without gaps, found \(depths.count <= 12 ? "\(depths)" : "\(depths.count) depths up to \(depths.last!)")")
         }
         return try depths.map { depth in
-            var byTensor: [String: Parameter] = [:]
+            var byTensor: [CanonicalPaths.SAETensor: Parameter] = [:]
             for parameter in parameters where parameter.depth == depth {
                 if let existing = byTensor[parameter.tensor] {
-                    throw ConversionError.undetected("depth \(depth) has two candidates for \(parameter.tensor): \(Display.cut(existing.dataset.path)) and \(Display.cut(parameter.dataset.path))")
+                    throw ConversionError.undetected("depth \(depth) has two candidates for \(parameter.tensor.rawValue): \(Display.cut(existing.dataset.path)) and \(Display.cut(parameter.dataset.path))")
                 }
                 byTensor[parameter.tensor] = parameter
             }
-            for tensor in Self.saeTensors where byTensor[tensor] == nil {
+            for tensor in CanonicalPaths.SAETensor.allCases where byTensor[tensor] == nil {
                 let known = byTensor.values.map { Display.cut($0.dataset.path) }.sorted().joined(separator: ", ")
-                throw ConversionError.undetected("SAE \(depth) has no \(tensor) (\(Self.describe(tensor))); found only \(known)")
+                throw ConversionError.undetected("SAE \(depth) has no \(tensor.rawValue) (\(Self.describe(tensor))); found only \(known)")
             }
             return byTensor
         }
@@ -181,13 +181,14 @@ struct LayoutDetector {
     /// why. Biases need none. A matrix is matched against the widths its
     /// biases give; one that fits neither way is left as stored, for the
     /// checker to report with its shape.
-    func orientation(of parameter: Parameter, depth: Int, tensors: [String: Parameter],
+    func orientation(of parameter: Parameter, depth: Int, tensors: [CanonicalPaths.SAETensor: Parameter],
                      activations: [Int: SourceDataset], subtracts: Bool) throws -> (Bool, String?) {
-        guard parameter.tensor.hasPrefix("W"), parameter.dataset.dims.count == 2,
-              let input = tensors["b_dec"]?.dataset.dims.first, let latent = tensors["b_enc"]?.dataset.dims.first,
-              tensors["b_dec"]?.dataset.dims.count == 1, tensors["b_enc"]?.dataset.dims.count == 1 else { return (false, nil) }
+        guard [.encoderWeight, .decoderWeight].contains(parameter.tensor), parameter.dataset.dims.count == 2,
+              let decoderBias = tensors[.decoderBias]?.dataset.dims, let encoderBias = tensors[.encoderBias]?.dataset.dims,
+              decoderBias.count == 1, encoderBias.count == 1 else { return (false, nil) }
+        let (input, latent) = (decoderBias[0], encoderBias[0])
         let dims = parameter.dataset.dims
-        let expected = parameter.tensor == "W_enc" ? [input, latent] : [latent, input]
+        let expected = parameter.tensor == .encoderWeight ? [input, latent] : [latent, input]
         guard dims == expected || dims == expected.reversed() else { return (false, nil) }
         if input != latent {
             let transpose = dims != expected
@@ -198,24 +199,31 @@ struct LayoutDetector {
     }
 
     /// Classifier layers, numbered in order of their module index.
-    func classifierEntries(_ classifier: [(layer: Int, tensor: String, dataset: SourceDataset)]) -> [ConversionMapping.Entry] {
+    func classifierEntries(_ classifier: [ClassifierTensor]) -> [ConversionMapping.Entry] {
         var entries: [ConversionMapping.Entry] = []
         for (position, layer) in Set(classifier.map(\.layer)).sorted().enumerated() where position <= Numbering.maximumIndex {
-            for tensor in ["weight", "bias"] {
+            for tensor in CanonicalPaths.LayerTensor.allCases {
                 if let item = classifier.first(where: { $0.layer == layer && $0.tensor == tensor }) {
-                    entries.append(.init(source: item.dataset.path, target: "classifier/layers/\(position)/\(tensor)"))
+                    entries.append(.init(source: item.dataset.path, target: CanonicalTarget.classifier(layer: position, tensor: tensor).path))
                 }
             }
         }
         return entries
     }
 
-    static func describe(_ tensor: String) -> String {
+    /// A classifier layer's weight or bias, by its module index.
+    struct ClassifierTensor {
+        var layer: Int
+        var tensor: CanonicalPaths.LayerTensor
+        var dataset: SourceDataset
+    }
+
+    static func describe(_ tensor: CanonicalPaths.SAETensor) -> String {
         switch tensor {
-        case "W_enc": return "encoder weight: encoder.weight or W_enc"
-        case "b_enc": return "encoder bias: encoder.bias or b_enc"
-        case "W_dec": return "decoder weight: decoder.weight or W_dec"
-        default: return "decoder bias: decoder.bias, bias or b_dec"
+        case .encoderWeight: return "encoder weight: encoder.weight or W_enc"
+        case .encoderBias: return "encoder bias: encoder.bias or b_enc"
+        case .decoderWeight: return "decoder weight: decoder.weight or W_dec"
+        case .decoderBias: return "decoder bias: decoder.bias, bias or b_dec"
         }
     }
 
@@ -241,7 +249,7 @@ struct LayoutDetector {
     /// forward pass reproduces the stored activations wins.
     func squareOrientation(
         _ parameter: Parameter, depth: Int, activations: [Int: SourceDataset], subtracts: Bool,
-        tensors: [String: Parameter]
+        tensors: [CanonicalPaths.SAETensor: Parameter]
     ) throws -> (Bool, String) {
         switch squareRule {
         case .linear: return (true, "treated as nn.Linear [out, in] (--square linear)")
@@ -254,7 +262,7 @@ struct LayoutDetector {
         guard let below = activations[depth - 1], let above = activations[depth],
               [below, above, parameter.dataset].allSatisfy({ !needsBF16($0) && $0.type.typeClass == .float }),
               below.dims.count == 2, above.dims.count == 2, below.dims[1] == width, above.dims[1] == width,
-              width <= Self.largestDataDecidedWidth, let encoderBias = tensors["b_enc"], let decoderBias = tensors["b_dec"] else {
+              width <= Self.largestDataDecidedWidth, let encoderBias = tensors[.encoderBias], let decoderBias = tensors[.decoderBias] else {
             return (byName, nameReason + " (no stored activations on both sides to decide from)")
         }
         let rows = min(256, below.dims[0], above.dims[0])
@@ -273,7 +281,7 @@ struct LayoutDetector {
                 for i in 0..<width { for j in 0..<width { weight[j * width + i] = matrix[i * width + j] } }
             }
             let other = [Float](repeating: 0, count: width * width)
-            let isEncoder = parameter.tensor == "W_enc"
+            let isEncoder = parameter.tensor == .encoderWeight
             let sae = SAEWeights(inputWidth: width, latentWidth: width,
                                  encoderWeight: isEncoder ? weight : other, encoderBias: biases.encoder,
                                  decoderWeight: isEncoder ? other : weight, decoderBias: biases.decoder,
@@ -289,7 +297,7 @@ struct LayoutDetector {
         }
         let asStored = error(transposed: false)
         let flipped = error(transposed: true)
-        let what = parameter.tensor == "W_enc" ? "encoding depth \(depth - 1) reproduces depth \(depth)" : "decoding depth \(depth) reconstructs depth \(depth - 1)"
+        let what = parameter.tensor == .encoderWeight ? "encoding depth \(depth - 1) reproduces depth \(depth)" : "decoding depth \(depth) reconstructs depth \(depth - 1)"
         // Trust the data only when one way fits well and clearly better than the other.
         if min(asStored, flipped) < 0.5 && min(asStored, flipped) < 0.5 * max(asStored, flipped) {
             let transpose = flipped < asStored

@@ -130,9 +130,8 @@ public final class CanonicalWriter: @unchecked Sendable {
         if let hiddenLayer { try group.setAttribute("hidden_layer", Int64(hiddenLayer)) }
         if let testAccuracy { try group.setAttribute("test_accuracy", testAccuracy) }
         for (index, layer) in layers.enumerated() {
-            let path = CanonicalPaths.classifierLayer(index)
-            try group.writeTensor(path + "/weight", layer.weight, shape: [layer.outputs, layer.inputs], float64: float64)
-            try group.writeTensor(path + "/bias", layer.bias, shape: [layer.outputs], float64: float64)
+            try root?.writeTensor(CanonicalPaths.classifierTensor(.weight, of: index), layer.weight, shape: [layer.outputs, layer.inputs], float64: float64)
+            try root?.writeTensor(CanonicalPaths.classifierTensor(.bias, of: index), layer.bias, shape: [layer.outputs], float64: float64)
         }
     }
 

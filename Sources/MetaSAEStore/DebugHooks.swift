@@ -2,7 +2,7 @@ import Foundation
 
 /// Hooks for tests that must catch a writer mid-write. Hidden: set only by
 /// the test suite, never documented as a feature.
-public enum DebugHooks {
+package enum DebugHooks {
     /// `METASAE_DEBUG_BLOCK_DELAY_MS`: sleep this long after each written
     /// block, so a test can kill the process while the temporary file grows.
     static let blockDelay: useconds_t = {
@@ -12,7 +12,7 @@ public enum DebugHooks {
 
     /// Rows per written block: small under the debug delay, so even tiny
     /// test runs write several blocks.
-    public static func writeBlockRows(default rows: Int) -> Int {
+    package static func writeBlockRows(default rows: Int) -> Int {
         blockDelay > 0 ? 16 : rows
     }
 
@@ -20,15 +20,15 @@ public enum DebugHooks {
     /// so tests can catch even small outputs mid-write.
     /// Bytes per streamed block: small under the debug delay, so even
     /// tiny test inputs take several blocks.
-    public static func blockBytes(default bytes: Int) -> Int {
+    package static func blockBytes(default bytes: Int) -> Int {
         blockDelay > 0 ? 64 << 10 : bytes
     }
 
-    public static func beforeCommit() {
+    package static func beforeCommit() {
         if blockDelay > 0 { usleep(blockDelay * 10) }
     }
 
-    public static func afterBlock() {
+    package static func afterBlock() {
         if blockDelay > 0 { usleep(blockDelay) }
     }
 }

@@ -19,9 +19,10 @@ public final class SparseActivationWriter: @unchecked Sendable {
         func options(_ size: Int) -> DatasetOptions {
             DatasetOptions(chunkDims: [chunk / size], maxDims: [nil], gzipLevel: gzipLevel, shuffle: gzipLevel != nil)
         }
-        indptr = try group.createDataset("indptr", of: Int64.self, shape: [0], options: options(8))
-        indices = try group.createDataset("indices", of: Int32.self, shape: [0], options: options(4))
-        values = try group.createDataset("values", of: Float.self, shape: [0], options: options(4))
+        typealias Member = CanonicalPaths.SparseMember
+        indptr = try group.createDataset(Member.indptr.rawValue, of: Int64.self, shape: [0], options: options(8))
+        indices = try group.createDataset(Member.indices.rawValue, of: Int32.self, shape: [0], options: options(4))
+        values = try group.createDataset(Member.values.rawValue, of: Float.self, shape: [0], options: options(4))
         try indptr.append([Int64(0)])
         try group.setAttribute("shape", [Int64(0), Int64(width)])
     }

@@ -153,7 +153,7 @@ struct MakeSparse: ParsableCommand {
 struct ReadThroughput: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "read")
     @Argument var file: String
-    @Option var dataset = "depths/0/activations"
+    @Option var dataset = CanonicalPaths.activations(0)
     @Option var blockMegabytes = 16
 
     func run() throws {

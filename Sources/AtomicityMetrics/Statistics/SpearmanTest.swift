@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 /// Spearman's rank correlation of a metric against depth, with scipy's
 /// t-approximation p-value and the exact permutation p-value.
@@ -16,9 +17,10 @@ public struct SpearmanTest: Sendable, Codable, Equatable {
 
     public static let exactLimit = 9
 
-    /// 2/n!: only the two perfectly ordered rankings reach |ρ| = 1.
+    /// 2/n!: only the two perfectly ordered rankings reach |ρ| = 1. In
+    /// logarithms, so any n works (an Int factorial overflows at n = 21).
     public static func smallestPossibleP(n: Int) -> Double {
-        n >= 2 ? min(1, 2 / Double((1...n).reduce(1, *))) : 1
+        n >= 2 ? min(1, exp(log(2) - lgamma(Double(n) + 1))) : 1
     }
 
     public init(depths: [Double], values: [Double], samples: Int = 200_000) {
@@ -57,7 +59,9 @@ public struct SpearmanTest: Sendable, Codable, Equatable {
             var generator = SeededGenerator(seed: 0x5EED)
             for _ in 0..<samples { score(y.shuffled(using: &generator)) }
         }
-        return Double(hits) / Double(max(total, 1))
+        // A sampled p counts the observed ordering too, as scipy's
+        // permutation_test does, so it is never 0.
+        return exact ? Double(hits) / Double(max(total, 1)) : Double(hits + 1) / Double(total + 1)
     }
 
     /// Heap-free recursive enumeration of all orderings, in place.

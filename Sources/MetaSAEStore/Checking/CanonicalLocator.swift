@@ -78,14 +78,16 @@ struct CanonicalLocator {
     mutating func depthObjects(_ parent: Group, _ name: String, path: String, depth: Int, sparseAllowed: Bool) -> DepthObjects {
         var objects = DepthObjects(path: path)
         guard let group = group(in: parent, name, path: path, required: true) else { return objects }
-        objects.activations = tensor(in: group, "activations", path: path + "/activations", required: false)
-        if sparseAllowed, let sparse = self.group(in: group, "sparse", path: path + "/sparse", required: false) {
-            objects.sparse = sparseObjects(sparse, path: path + "/sparse")
+        typealias Member = CanonicalPaths.DepthMember
+        objects.activations = tensor(in: group, Member.activations.rawValue, path: path + "/" + Member.activations.rawValue, required: false)
+        if sparseAllowed, let sparse = self.group(in: group, Member.sparse.rawValue, path: path + "/" + Member.sparse.rawValue, required: false) {
+            objects.sparse = sparseObjects(sparse, path: path + "/" + Member.sparse.rawValue)
         }
-        if depth >= 1, let sae = self.group(in: group, "sae", path: path + "/sae", required: true) {
-            objects.sae = saeObjects(sae, path: path + "/sae")
-        } else if depth == 0, group.hasLink("sae") {
-            report("naming", path + "/sae", "depth 0 is the base model and has no SAE")
+        let saePath = path + "/" + Member.sae.rawValue
+        if depth >= 1, let sae = self.group(in: group, Member.sae.rawValue, path: saePath, required: true) {
+            objects.sae = saeObjects(sae, path: saePath)
+        } else if depth == 0, group.hasLink(Member.sae.rawValue) {
+            report("naming", saePath, "depth 0 is the base model and has no SAE")
         }
         return objects
     }
@@ -94,9 +96,12 @@ struct CanonicalLocator {
         var objects = SparseObjects(group: group, path: path)
         checkAttributes(rule: "depths/{depth}/sparse", on: group, path: path)
         if case .integers(let dims)? = try? group.attribute("shape") { objects.shape = dims }
-        objects.indptr = tensor(in: group, "indptr", path: path + "/indptr", required: true)
-        objects.indices = tensor(in: group, "indices", path: path + "/indices", required: true)
-        objects.values = tensor(in: group, "values", path: path + "/values", required: true)
+        func member(_ name: CanonicalPaths.SparseMember) -> TensorRef? {
+            tensor(in: group, name.rawValue, path: path + "/" + name.rawValue, required: true)
+        }
+        objects.indptr = member(.indptr)
+        objects.indices = member(.indices)
+        objects.values = member(.values)
         return objects
     }
 
@@ -119,14 +124,14 @@ struct CanonicalLocator {
         objects.hiddenLayer = try? group.attribute("hidden_layer").intValue
         objects.architecture = try? group.attribute("architecture").stringValue
         objects.testAccuracy = try? group.attribute("test_accuracy").doubleValue
-        let layersPath = CanonicalPaths.classifier + "/layers"
-        guard let layers = self.group(in: group, "layers", path: layersPath, required: false) else { return objects }
+        let layersPath = CanonicalPaths.classifier + "/" + CanonicalPaths.layers
+        guard let layers = self.group(in: group, CanonicalPaths.layers, path: layersPath, required: false) else { return objects }
         for (index, name) in numbered(layers, path: layersPath, limit: Numbering.maximumIndex, check: "naming") {
-            let path = layersPath + "/\(index)"
+            let path = CanonicalPaths.classifier + "/" + CanonicalPaths.classifierLayer(index)
             guard let layer = self.group(in: layers, name, path: path, required: true) else { continue }
             var found = ClassifierObjects.Layer()
-            found.weight = tensor(in: layer, "weight", path: path + "/weight", required: true)
-            found.bias = tensor(in: layer, "bias", path: path + "/bias", required: true)
+            found.weight = tensor(in: layer, CanonicalPaths.LayerTensor.weight.rawValue, path: CanonicalPaths.classifierTensor(.weight, of: index), required: true)
+            found.bias = tensor(in: layer, CanonicalPaths.LayerTensor.bias.rawValue, path: CanonicalPaths.classifierTensor(.bias, of: index), required: true)
             objects.layers[index] = found
         }
         return objects

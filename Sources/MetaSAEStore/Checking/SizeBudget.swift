@@ -94,7 +94,7 @@ extension CheckRun {
         let numbers = classifier.layers.keys.sorted()
         guard !numbers.isEmpty else { return nil }
         guard Numbering.isDense(numbers, from: 0) else {
-            report("naming", classifier.path + "/layers", "layers must be numbered 0…L−1 without gaps, found \(Self.list(numbers))")
+            report("naming", classifier.path + "/" + CanonicalPaths.layers, "layers must be numbered 0…L−1 without gaps, found \(Self.list(numbers))")
             return nil
         }
         var layers: [CheckedClassifier.Layer] = []

@@ -12,22 +12,47 @@ public enum CanonicalPaths {
     public static let classifier = "classifier"
     public static let nullModels = "null_models"
 
+    /// Members of a depth's group.
+    public enum DepthMember: String, Sendable {
+        case activations, sparse, sae
+    }
+    /// Members of a depth's compressed-row form.
+    public enum SparseMember: String, CaseIterable, Sendable {
+        case indptr, indices, values
+    }
+    /// The classifier's layers group, and each layer's tensors (nn.Linear).
+    public static let layers = "layers"
+    public enum LayerTensor: String, CaseIterable, Sendable {
+        case weight, bias
+    }
+
     /// `depths/3` (or, under a null model, `null_models/0/depths/3`).
     public static func depth(_ depth: Int, under prefix: String = "") -> String {
         prefix + "\(depths)/\(depth)"
     }
     public static func activations(_ depth: Int, under prefix: String = "") -> String {
-        self.depth(depth, under: prefix) + "/activations"
+        member(.activations, of: depth, under: prefix)
     }
     public static func sparse(_ depth: Int, under prefix: String = "") -> String {
-        self.depth(depth, under: prefix) + "/sparse"
+        member(.sparse, of: depth, under: prefix)
     }
     public static func sae(_ depth: Int, under prefix: String = "") -> String {
-        self.depth(depth, under: prefix) + "/sae"
+        member(.sae, of: depth, under: prefix)
+    }
+    public static func member(_ member: DepthMember, of depth: Int, under prefix: String = "") -> String {
+        self.depth(depth, under: prefix) + "/" + member.rawValue
+    }
+    /// `depths/3/sae/W_enc`.
+    public static func saeTensor(_ tensor: SAETensor, of depth: Int, under prefix: String = "") -> String {
+        sae(depth, under: prefix) + "/" + tensor.rawValue
     }
     /// `layers/2`, relative to the classifier group.
     public static func classifierLayer(_ index: Int) -> String {
-        "layers/\(index)"
+        "\(layers)/\(index)"
+    }
+    /// `classifier/layers/2/weight`.
+    public static func classifierTensor(_ tensor: LayerTensor, of index: Int) -> String {
+        "\(classifier)/\(classifierLayer(index))/\(tensor.rawValue)"
     }
     /// Prefix of null-model cascade `k`, ending in `/`.
     public static func nullModel(_ index: Int) -> String {
