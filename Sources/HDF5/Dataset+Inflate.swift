@@ -49,11 +49,15 @@ extension Dataset {
         var coordinate = [hsize_t](repeating: 0, count: rank)
         for (chunkStart, wanted) in Self.chunkSlices(of: rows, chunkRows: chunkRows) {
             coordinate[0] = hsize_t(chunkStart)
-            let stored = HDF5Call.locked { () -> StoredChunkBytes? in
+            let stored = try HDF5Call.locked { () throws -> StoredChunkBytes? in
                 var size: hsize_t = 0
-                guard H5Dget_chunk_storage_size(handle.id, &coordinate, &size) >= 0, size > 0, size <= hsize_t(largestStored) else {
+                guard H5Dget_chunk_storage_size(handle.id, &coordinate, &size) >= 0, size > 0 else {
                     _ = H5Eclear2(chdf5_E_DEFAULT())
                     return nil
+                }
+                guard size <= hsize_t(largestStored) else {
+                    throw HDF5Error(.corrupt, operation: operation, file: file.path, object: path,
+                                    detail: "the compressed chunk starting at row \(chunkStart) stores \(size) bytes, more than deflate makes of a \(chunkBytes)-byte chunk")
                 }
                 var chunk = StoredChunkBytes(chunkStart: chunkStart, wanted: wanted,
                                              bytes: [UInt8](unsafeUninitializedCapacity: Int(size)) { $1 = Int(size) }, skipped: 0)

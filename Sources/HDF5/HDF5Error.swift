@@ -74,7 +74,7 @@ public struct HDF5Error: Error, CustomStringConvertible, Sendable {
         } else if let message = bottomMessage ?? topMessage {
             reasons.append("(libhdf5: \(Display.cut(message, to: 100)))")
         }
-        if !reasons.isEmpty { text += ": " + reasons.joined(separator: " ") }
+        if !reasons.isEmpty { text += ": " + reasons.joined(separator: "; ") }
         return text
     }
 

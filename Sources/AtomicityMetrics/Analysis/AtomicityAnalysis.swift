@@ -23,12 +23,16 @@ public struct AtomicityAnalysis: Sendable {
         let sources = experiment.trained.activations.map { $0!.source }
         let base = sources[0]
         let decoders = try experiment.trained.saes.map { try $0.load() }
+        // Every stored null model's weights are loaded (and refused if not
+        // finite) even when generated nulls replace them: a file validate
+        // refuses is never analyzed.
+        let storedNulls = try experiment.nullModels.map { cascade in try cascade.saes.map { try $0.load() } }
 
         var seconds: [String: Double] = [:]
         let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
                                          label: "depth", baseODM: nil, seconds: &seconds, progress: progress)
         let trends = Self.trends(trained, metrics: settings.metrics)
-        let nulls = try measureNulls(experiment, base: base, labels: labels, selected: selected,
+        let nulls = try measureNulls(experiment, storedWeights: storedNulls, base: base, labels: labels, selected: selected,
                                      baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
         let verdict = Verdict(depths: trained, trends: trends, nulls: nulls?.depths, metrics: settings.metrics)
         return AnalysisResults(
@@ -135,7 +139,7 @@ public struct AtomicityAnalysis: Sendable {
     }
 
     func measureNulls(
-        _ experiment: CheckedExperiment, base: any RowBlockSource, labels: LabelReader, selected: [Int],
+        _ experiment: CheckedExperiment, storedWeights: [[SAEWeights]], base: any RowBlockSource, labels: LabelReader, selected: [Int],
         baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink
     ) throws -> NullModelSummary? {
         var cascades: [[DepthMetrics]] = []
@@ -156,9 +160,8 @@ public struct AtomicityAnalysis: Sendable {
         } else {
             guard !experiment.nullModels.isEmpty else { return nil }
             origin = "stored"
-            for cascade in experiment.nullModels {
+            for (cascade, decoders) in zip(experiment.nullModels, storedWeights) {
                 guard case .null(let index, let seed) = cascade.role else { continue }
-                let decoders = try cascade.saes.map { try $0.load() }
                 // Stored latents when present, else recomputed through the stored encoders.
                 let sources = try nullSources(base: base, encoders: decoders) { cascade.activations[$0]?.source }
                 seeds.append(seed)

@@ -226,10 +226,14 @@ def root_heap_offset(data):
 CASES = []
 
 
-def case(file, category, description, h5dump_ok, notes=""):
-    CASES.append({"file": file, "description": description,
-                  "category": category, "h5dump_ok": h5dump_ok,
-                  "notes": notes})
+def case(file, category, description, h5dump_ok, notes="", expect=None):
+    """expect: exit codes of describe, validate, analyze and convert, for
+    cases whose category alone does not fix them (the "checked" cases)."""
+    entry = {"file": file, "description": description,
+             "category": category, "h5dump_ok": h5dump_ok, "notes": notes}
+    if expect is not None:
+        entry["expect"] = expect
+    CASES.append(entry)
 
 
 def make_valid():
@@ -547,6 +551,284 @@ def make_names():
 
 
 # --------------------------------------------------------------------------
+# Files that once got past the probe and crashed, stalled or were accepted
+# wrongly: every fact later code relies on is now proved by the checker.
+def export_file(name, depth_names, acts=None, saes=None, labels=None, extra=None):
+    """A state_dict-style export: <depth_names[d]>/encoder.weight [out, in]."""
+    acts = ACTS if acts is None else acts
+    saes = SAES if saes is None else saes
+    with new_file(name) as f:
+        dset(f, "labels", data=LABELS if labels is None else labels)
+        for d, a in enumerate(acts):
+            dset(f, f"activations/depth_{d}", data=a)
+        for d in range(1, len(WIDTHS)):
+            g = f.require_group(depth_names[d - 1])
+            dset(g, "encoder.weight", data=saes[d]["W_enc"].T)
+            dset(g, "encoder.bias", data=saes[d]["b_enc"])
+            dset(g, "decoder.weight", data=saes[d]["W_dec"].T)
+            dset(g, "decoder.bias", data=saes[d]["b_dec"])
+        if extra:
+            extra(f)
+    return path_of(name)
+
+
+def cascade_sae(f, prefix, widths, rng, values=None):
+    """SAE tensors for depths 1…D under `prefix` (a null model)."""
+    for d in range(1, len(widths)):
+        g = f.require_group(f"{prefix}depths/{d}/sae")
+        g.attrs["activation_fn"] = "relu"
+        g.attrs["d_in"] = np.int64(widths[d - 1])
+        g.attrs["d_sae"] = np.int64(widths[d])
+        g.attrs["apply_b_dec_to_input"] = np.int64(0)
+        fin, fout = widths[d - 1], widths[d]
+        tensors = {"W_enc": (fin, fout), "b_enc": (fout,), "W_dec": (fout, fin), "b_dec": (fin,)}
+        for w, shape in tensors.items():
+            data = rng.uniform(-0.3, 0.3, shape).astype(np.float32)
+            if values and (d, w) in values:
+                values[(d, w)](data)
+            dset(g, w, data=data)
+
+
+def null_model(f, index, widths, values=None, seed=5):
+    g = f.require_group(f"null_models/{index}")
+    g.attrs["seed"] = np.int64(seed)
+    cascade_sae(f, f"null_models/{index}/", widths, np.random.default_rng(seed), values)
+
+
+def make_checked():
+    # -- depth numbers taken from names
+    write_canonical("depth_name_huge.h5", extra=lambda f: f.require_group("depths/9223372036854775807"))
+    case("depth_name_huge.h5", "checked", "valid file plus an empty group depths/9223372036854775807", True,
+         "once fed Array(0...deepest); convert reads only datasets", expect=[0, 70, 70, 0])
+
+    write_canonical("depth_name_leading_zero.h5", extra=lambda f: f.require_group("depths/01"))
+    case("depth_name_leading_zero.h5", "checked", "valid file plus a group depths/01", True,
+         "depth names are plain decimals", expect=[0, 70, 70, 0])
+
+    def null_huge(f):
+        null_model(f, 0, WIDTHS)
+        f.require_group("null_models/0/depths/9223372036854775807")
+        f.require_group("null_models/9223372036854775807")
+    write_canonical("null_depth_huge.h5", extra=null_huge)
+    case("null_depth_huge.h5", "checked", "a null model with a group depths/9223372036854775807, and a null model of that index",
+         True, expect=[0, 70, 70, 70])
+
+    export_file("export_sae_huge_depth.h5", ["sae_1", "sae_9223372036854775807"])
+    case("export_sae_huge_depth.h5", "checked", "state_dict export whose second SAE is under sae_9223372036854775807",
+         True, "convert once crashed allocating 1…D", expect=[0, 70, 70, 70])
+
+    export_file("export_step_depth.h5", ["sae_1", "checkpoints/step_1700000000"])
+    case("export_step_depth.h5", "checked", "state_dict export whose second SAE sits under checkpoints/step_1700000000",
+         True, "a realistic step number read as a depth", expect=[0, 70, 70, 70])
+
+    export_file("export_step_prefix.h5", ["run/step_1700000000/sae_1", "run/step_1700000000/sae_2"])
+    case("export_step_prefix.h5", "checked", "state_dict export under run/step_1700000000/sae_1 and sae_2",
+         True, "the step number is not the nearest number: converts", expect=[0, 70, 70, 0])
+
+    # -- widths and shapes after the probe has passed the file
+    narrow = [ACTS[0], ACTS[1][:, :6], ACTS[2]]
+    export_file("export_narrow_acts.h5", ["sae_1", "sae_2"], acts=narrow)
+    case("export_narrow_acts.h5", "checked", "export whose depth-1 activations [64, 6] are narrower than SAE 1's latent width 10",
+         True, "the square-orientation test once indexed past the rows", expect=[0, 70, 70, 70])
+
+    sq = {1: {k: v for k, v in SAES[1].items()}, 2: {}}
+    rng = np.random.default_rng(7)
+    sq[1] = {"W_enc": rng.standard_normal((6, 6)).astype(np.float32), "b_enc": np.zeros(6, np.float32),
+             "W_dec": rng.standard_normal((6, 6)).astype(np.float32), "b_dec": np.zeros(6, np.float32)}
+    sq[2] = {"W_enc": rng.standard_normal((6, 8)).astype(np.float32), "b_enc": np.zeros(8, np.float32),
+             "W_dec": rng.standard_normal((8, 6)).astype(np.float32), "b_dec": np.zeros(6, np.float32)}
+    export_file("export_square_narrow.h5", ["sae_1", "sae_2"], saes=sq, acts=[ACTS[0], ACTS[1][:, :4], ACTS[2]])
+    case("export_square_narrow.h5", "checked", "export with a square 6×6 SAE 1 whose depth-1 activations are only 4 wide",
+         True, "square orientation decided from data of the wrong width", expect=[0, 70, 70, 70])
+
+    def transposed(g, n):
+        dset(g, n, data=SAES[1]["W_enc"].T)
+    write_canonical("transposed_w_enc.h5", replace={"depths/1/sae/W_enc": transposed})
+    case("transposed_w_enc.h5", "checked", "canonical file whose depths/1/sae/W_enc is stored transposed [10, 6]",
+         True, "the message must name W_enc, not b_enc; convert orients it by the chain", expect=[0, 70, 70, 0])
+
+    def sparse_overflow(f):
+        g = f.require_group("depths/1/sparse")
+        g.attrs["shape"] = np.array([2**62, 2**62], dtype=np.int64)
+        dset(g, "indptr", data=np.zeros(65, np.int64))
+        dset(g, "indices", data=np.zeros(0, np.int32))
+        dset(g, "values", data=np.zeros(0, np.float32))
+    write_canonical("sparse_shape_overflow.h5", extra=sparse_overflow)
+    case("sparse_shape_overflow.h5", "checked", "depths/1/sparse with a shape attribute [2^62, 2^62]", True,
+         "rowCount + 1 and rowCount * width once overflowed", expect=[0, 70, 70, 0])
+
+    def sparse_width(f):
+        z = ACTS[1]
+        rows, cols = np.nonzero(z)
+        g = f.require_group("depths/1/sparse")
+        g.attrs["shape"] = np.array([N, WIDTHS[1] - 1], dtype=np.int64)
+        counts = np.bincount(rows, minlength=N)
+        dset(g, "indptr", data=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+        dset(g, "indices", data=cols.astype(np.int32))
+        dset(g, "values", data=z[rows, cols].astype(np.float32))
+    write_canonical("sparse_dense_disagree.h5", extra=sparse_width)
+    case("sparse_dense_disagree.h5", "checked", "depths/1 has dense [64, 10] and a sparse form whose shape says 9 columns",
+         True, expect=[0, 70, 70, 0])
+
+    # -- null models checked like the trained cascade
+    write_canonical("null_width_mismatch.h5", extra=lambda f: null_model(f, 0, [6, 7, 8]))
+    case("null_width_mismatch.h5", "checked", "a stored null model with widths 6-7-8 while the cascade is 6-10-8",
+         True, "once a precondition trap and out-of-bounds reads in sgemm", expect=[0, 70, 70, 70])
+
+    def nan_null(f):
+        null_model(f, 0, WIDTHS, values={(2, "W_dec"): lambda a: a.__setitem__((1, 1), np.nan)})
+    write_canonical("null_nan.h5", extra=nan_null)
+    case("null_nan.h5", "checked", "a stored null model whose depth-2 W_dec holds a NaN", True,
+         "once analyzed without comment; convert cannot tell the two cascades apart", expect=[0, 71, 71, 70])
+
+    def null_short(f):
+        null_model(f, 0, WIDTHS[:2])
+    write_canonical("null_missing_depth.h5", extra=null_short)
+    case("null_missing_depth.h5", "checked", "a stored null model with depth 1 only, while the cascade has 2",
+         True, expect=[0, 70, 70, 70])
+
+    # -- sizes a file declares but does not store
+    def huge_labels(g, n):
+        dset(g, n, shape=(2**40,), dtype=np.int64, chunks=(1 << 16,), maxshape=(None,))
+    write_canonical("labels_declared_huge.h5", replace={"labels": huge_labels})
+    case("labels_declared_huge.h5", "checked", "labels declared as 2^40 int64 rows in chunks never written",
+         True, "once asked for 8 TB", expect=[0, 68, 68, 68])
+
+    def huge_acts(g, n):
+        dset(g, n, shape=(2**36, WIDTHS[1]), dtype=np.float32, chunks=(1 << 12, WIDTHS[1]), maxshape=(None, WIDTHS[1]))
+    write_canonical("activations_declared_huge.h5", replace={"depths/1/activations": huge_acts})
+    case("activations_declared_huge.h5", "checked", "depth-1 activations declared [2^36, 10], never written",
+         True, expect=[0, 68, 68, 68])
+
+    # -- storage outside the file
+    with new_file("vds_source.h5") as f:
+        dset(f, "acts", data=ACTS[0])
+
+    def vds(source):
+        def put(g, n):
+            layout = h5py.VirtualLayout(shape=ACTS[0].shape, dtype=np.float32)
+            layout[:] = h5py.VirtualSource(source, "acts", shape=ACTS[0].shape)
+            g.create_virtual_dataset(n, layout, fillvalue=0)
+        return put
+    write_canonical("vds_missing_source.h5", replace={"depths/0/activations": vds("vds_source_gone.h5")})
+    case("vds_missing_source.h5", "checked", "depth-0 activations are a virtual dataset whose source file does not exist",
+         True, "once read as zeros, validated and analyzed", expect=[0, 69, 69, 69])
+    write_canonical("vds_present_source.h5", replace={"depths/0/activations": vds("vds_source.h5")})
+    case("vds_present_source.h5", "checked", "depth-0 activations are a virtual dataset into vds_source.h5, which exists",
+         True, "never followed", expect=[0, 69, 69, 69])
+
+    with open(path_of("external_storage.bin"), "wb") as fh:
+        fh.write(ACTS[0].tobytes())
+
+    def external(g, n):
+        g.create_dataset(n, shape=ACTS[0].shape, dtype=np.float32,
+                         external=[("external_storage.bin", 0, ACTS[0].nbytes)])
+    write_canonical("external_storage.h5", replace={"depths/0/activations": external})
+    case("external_storage.h5", "checked", "depth-0 activations in external raw storage (external_storage.bin, present)",
+         True, expect=[0, 69, 69, 69])
+
+    # -- activation functions and versions
+    write_canonical("activation_gelu.h5", extra=lambda f: f["depths/1/sae"].attrs.__setitem__("activation_fn", "gelu"))
+    case("activation_gelu.h5", "checked", "depth-1 SAE declares activation_fn = gelu", True,
+         "once treated as ReLU", expect=[0, 69, 69, 69])
+    write_canonical("schema_version_9.h5", extra=lambda f: f.attrs.__setitem__("metasae_schema_version", np.int64(9)))
+    case("schema_version_9.h5", "checked", "metasae_schema_version = 9", True, expect=[0, 69, 69, 0])
+    write_canonical("d_in_mismatch.h5", extra=lambda f: f["depths/2/sae"].attrs.__setitem__("d_in", np.int64(11)))
+    case("d_in_mismatch.h5", "checked", "depth-2 SAE declares d_in = 11; the data says 10", True, expect=[0, 70, 70, 0])
+
+    # -- the classifier and images
+    def classifier(widths, hidden):
+        def put(f):
+            g = f.require_group("classifier")
+            g.attrs["hidden_layer"] = np.int64(hidden)
+            rng = np.random.default_rng(3)
+            for i in range(len(widths) - 1):
+                dset(g, f"layers/{i}/weight", data=rng.standard_normal((widths[i + 1], widths[i])).astype(np.float32))
+                dset(g, f"layers/{i}/bias", data=np.zeros(widths[i + 1], np.float32))
+        return put
+    write_canonical("classifier_valid.h5", extra=classifier([12, 6, 10], 1))
+    case("classifier_valid.h5", "checked", "valid file with a classifier 12-6-10 whose hidden layer 1 is depth 0",
+         True, expect=[0, 0, 0, 0])
+
+    def broken_chain(f):
+        classifier([12, 6, 10], 1)(f)
+        del f["classifier/layers/1/weight"]
+        dset(f, "classifier/layers/1/weight", data=np.zeros((10, 7), np.float32))
+    write_canonical("classifier_chain_broken.h5", extra=broken_chain)
+    case("classifier_chain_broken.h5", "checked", "classifier layer 1 takes 7 inputs but layer 0 gives 6", True,
+         expect=[0, 70, 70, 70])
+    write_canonical("classifier_hidden_wrong.h5", extra=classifier([12, 6, 10], 2))
+    case("classifier_hidden_wrong.h5", "checked", "classifier hidden_layer = 2, which is the output layer", True,
+         expect=[0, 70, 70, 0])
+    write_canonical("images_short.h5", extra=lambda f: dset(f, "images", data=np.zeros((N - 1, 784), np.uint8)))
+    case("images_short.h5", "checked", "images [63, 784] for 64 examples", True, expect=[0, 70, 70, 0])
+
+    # -- many depths: an exact-Spearman floor that overflowed Int
+    deep = [ACTS[0]]
+    deep_saes = {}
+    rng = np.random.default_rng(11)
+    for d in range(1, 22):
+        w_enc = (rng.standard_normal((6, 6)) / np.sqrt(6)).astype(np.float32)
+        b_enc = rng.uniform(0.0, 0.2, 6).astype(np.float32)
+        deep_saes[d] = {"W_enc": w_enc, "b_enc": b_enc,
+                        "W_dec": (rng.standard_normal((6, 6)) / np.sqrt(6)).astype(np.float32),
+                        "b_dec": np.zeros(6, np.float32)}
+        deep.append(np.maximum(deep[-1] @ w_enc + b_enc, 0).astype(np.float32))
+    with new_file("deep_21.h5") as f:
+        for k, v in ROOT_ATTRS.items():
+            f.attrs[k] = v
+        dset(f, "labels", data=LABELS)
+        for d, a in enumerate(deep):
+            act_dset(f.require_group(f"depths/{d}"), "activations", a)
+            if d == 0:
+                continue
+            g = f.require_group(f"depths/{d}/sae")
+            g.attrs["activation_fn"] = "relu"
+            g.attrs["d_in"] = np.int64(6)
+            g.attrs["d_sae"] = np.int64(6)
+            g.attrs["apply_b_dec_to_input"] = np.int64(0)
+            for w, v in deep_saes[d].items():
+                dset(g, w, data=v)
+    case("deep_21.h5", "checked", "valid file with 21 SAE depths of width 6", True,
+         "2/21! once overflowed an Int factorial after the whole analysis", expect=[0, 0, 0, 0])
+
+    # -- names and links
+    def long_link(g, n):
+        g[n] = h5py.SoftLink("/" + "x" * 5000)
+    write_canonical("long_name_dangling.h5", replace={"depths/1/sae/W_dec": long_link})
+    case("long_name_dangling.h5", "checked", "depths/1/sae/W_dec is a dangling soft link to a 5000-character name",
+         True, "messages cut long names", expect=[0, 70, 70, 70])
+
+    def alias_depth(f):
+        del f["depths/2"]
+        f["depths/2"] = h5py.SoftLink("/depths/1")
+    write_canonical("softlink_depth_alias.h5", extra=alias_depth)
+    case("softlink_depth_alias.h5", "checked", "depths/2 is a soft link to depths/1 (widths then disagree)", True,
+         "convert lists datasets once, under their first names", expect=[0, 70, 70, 0])
+
+    # -- a chunk whose filter mask skipped deflate, longer than a chunk
+    def skipped(extra_bytes):
+        def put(g, n):
+            d = dset(g, n, data=ACTS[0], chunks=(CHUNK_ROWS, WIDTHS[0]), maxshape=(None, WIDTHS[0]),
+                     compression="gzip", shuffle=True)
+            raw = ACTS[0][CHUNK_ROWS:2 * CHUNK_ROWS].tobytes()
+            shuffled = np.frombuffer(raw, np.uint8).reshape(-1, 4).T.tobytes()
+            d.id.write_direct_chunk((CHUNK_ROWS, 0), shuffled + bytes(extra_bytes), filter_mask=0b10)
+        return put
+    write_canonical("chunk_deflate_skipped.h5", replace={"depths/0/activations": skipped(0)})
+    case("chunk_deflate_skipped.h5", "checked", "depth-0 chunk 1 stored shuffled but not deflated (mask 0b10), whole",
+         True, "legal HDF5: reads the same values", expect=[0, 0, 0, 0])
+    write_canonical("chunk_deflate_skipped_long.h5", replace={"depths/0/activations": skipped(48)})
+    case("chunk_deflate_skipped_long.h5", "checked",
+         "depth-0 chunk 1 stored shuffled, not deflated, 48 bytes longer than its 384-byte chunk", True,
+         "once a heap overflow in the threaded inflate path (unshuffle wrote the stored length)", expect=[0, 68, 68, 68])
+    write_canonical("chunk_deflate_skipped_huge.h5", replace={"depths/0/activations": skipped(4096)})
+    case("chunk_deflate_skipped_huge.h5", "checked",
+         "depth-0 chunk 1 stored shuffled, not deflated, 4096 bytes longer than its chunk", True,
+         "larger than deflate could make of a chunk: damage, not data", expect=[0, 68, 68, 68])
+
+
+# --------------------------------------------------------------------------
 def h5dump_ok(name):
     r = subprocess.run(["h5dump", "-H", path_of(name)],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -614,6 +896,7 @@ def main():
     make_labels()
     make_links()
     make_names()
+    make_checked()
 
     if shutil.which("h5dump"):
         for c in CASES:
