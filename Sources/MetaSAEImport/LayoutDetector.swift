@@ -51,6 +51,13 @@ struct LayoutDetector {
     }
 
     func detect() throws -> ConversionMapping {
+        // A canonical file's null cascades are not part of the cascade an export holds.
+        let detector = LayoutDetector(datasets: datasets.filter { !$0.path.hasPrefix("/" + CanonicalPaths.nullModels + "/") },
+                                      squareRule: squareRule, sample: sample, groupAttributes: groupAttributes)
+        return try detector.detectCascade()
+    }
+
+    func detectCascade() throws -> ConversionMapping {
         let labels = try findLabels()
         let (parameters, classifier) = findParameters(excluding: labels.path)
         let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])

@@ -589,13 +589,51 @@ def cascade_sae(f, prefix, widths, rng, values=None):
             dset(g, w, data=data)
 
 
+def classifier(widths, hidden):
+    """A classifier [in, …, out] whose layer `hidden` (1-based) feeds depth 0."""
+    def put(f):
+        g = f.require_group("classifier")
+        g.attrs["hidden_layer"] = np.int64(hidden)
+        rng = np.random.default_rng(3)
+        for i in range(len(widths) - 1):
+            dset(g, f"layers/{i}/weight", data=rng.standard_normal((widths[i + 1], widths[i])).astype(np.float32))
+            dset(g, f"layers/{i}/bias", data=np.zeros(widths[i + 1], np.float32))
+    return put
+
+
 def null_model(f, index, widths, values=None, seed=5):
     g = f.require_group(f"null_models/{index}")
     g.attrs["seed"] = np.int64(seed)
     cascade_sae(f, f"null_models/{index}/", widths, np.random.default_rng(seed), values)
 
 
+def sparse_form(f, path, z):
+    """The compressed-row form of z under `path`."""
+    rows, cols = np.nonzero(z)
+    g = f.require_group(path)
+    g.attrs["shape"] = np.array(z.shape, dtype=np.int64)
+    counts = np.bincount(rows, minlength=z.shape[0])
+    dset(g, "indptr", data=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64))
+    dset(g, "indices", data=cols.astype(np.int32))
+    dset(g, "values", data=z[rows, cols].astype(np.float32))
+
+
 def make_checked():
+    # A valid file with everything optional present: the mutation fuzzer's richest seed.
+    def everything(f):
+        for d in (1, 2):
+            sparse_form(f, f"depths/{d}/sparse", ACTS[d])
+        null_model(f, 0, WIDTHS, seed=5)
+        null_model(f, 1, WIDTHS, seed=6)
+        dset(f, "null_models/1/depths/1/activations", data=np.maximum(
+            ACTS[0] @ f["null_models/1/depths/1/sae/W_enc"][()] + f["null_models/1/depths/1/sae/b_enc"][()], 0).astype(np.float32))
+        dset(f, "images", data=np.arange(N * 16, dtype=np.uint8).reshape(N, 16))
+        classifier([16, 6, 10], 1)(f)
+    write_canonical("valid_everything.h5", extra=everything)
+    case("valid_everything.h5", "checked", "valid file with sparse forms at depths 1 and 2, two null models "
+         "(one with stored latents), images and a classifier 16-6-10", True,
+         "convert takes the trained cascade, dense, and leaves the null models", expect=[0, 0, 0, 0])
+
     # -- depth numbers taken from names
     write_canonical("depth_name_huge.h5", extra=lambda f: f.require_group("depths/9223372036854775807"))
     case("depth_name_huge.h5", "checked", "valid file plus an empty group depths/9223372036854775807", True,
@@ -737,15 +775,6 @@ def make_checked():
     case("d_in_mismatch.h5", "checked", "depth-2 SAE declares d_in = 11; the data says 10", True, expect=[0, 70, 70, 0])
 
     # -- the classifier and images
-    def classifier(widths, hidden):
-        def put(f):
-            g = f.require_group("classifier")
-            g.attrs["hidden_layer"] = np.int64(hidden)
-            rng = np.random.default_rng(3)
-            for i in range(len(widths) - 1):
-                dset(g, f"layers/{i}/weight", data=rng.standard_normal((widths[i + 1], widths[i])).astype(np.float32))
-                dset(g, f"layers/{i}/bias", data=np.zeros(widths[i + 1], np.float32))
-        return put
     write_canonical("classifier_valid.h5", extra=classifier([12, 6, 10], 1))
     case("classifier_valid.h5", "checked", "valid file with a classifier 12-6-10 whose hidden layer 1 is depth 0",
          True, expect=[0, 0, 0, 0])
