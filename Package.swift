@@ -63,6 +63,10 @@ let package = Package(
         .executableTarget(
             name: "metasae-mpi",
             dependencies: ["MetaSAECLI", "AtomicityMetrics", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+        // The byte-level libFuzzer target (scripts/fuzz-bytes.sh builds it with -DFUZZING).
+        .executableTarget(
+            name: "metasae-fuzz",
+            dependencies: ["AtomicityMetrics", "HDF5", "MetaSAEImport", "MetaSAEStore"]),
         // Benchmarks (not tests): see BENCHMARKS.md and scripts/bench-*.sh.
         .executableTarget(
             name: "metasae-bench",
@@ -84,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(
-            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "AtomicityMetrics", "HDF5", "TestSupport"]),
+            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "AtomicityMetrics", "HDF5", "CHDF5", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

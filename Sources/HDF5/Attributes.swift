@@ -174,6 +174,11 @@ extension AttributeHolder {
         try setAttribute(name, [value], scalar: true)
     }
 
+    /// Deletes an attribute.
+    public func removeAttribute(_ name: String) throws {
+        try HDF5Call.status("delete attribute '\(name)' of", file: filePath, object: objectPath) { H5Adelete(objectID, name) }
+    }
+
     private func createReplacingAttribute(_ name: String, type: hid_t, space: hid_t, operation: String) throws -> Handle {
         if hasAttribute(name) {
             try HDF5Call.status(operation, file: filePath, object: objectPath) { H5Adelete(objectID, name) }

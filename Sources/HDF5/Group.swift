@@ -58,6 +58,27 @@ public final class Group: @unchecked Sendable {
         }
     }
 
+    /// A second name `name` for the object at `target` (a hard link).
+    public func createHardLink(_ name: String, target: String) throws {
+        try HDF5Call.status("create hard link", file: file.path, object: childPath(name)) {
+            H5Lcreate_hard(handle.id, target, handle.id, name, chdf5_P_DEFAULT(), chdf5_P_DEFAULT())
+        }
+    }
+
+    /// An external link `name` → `target` in file `file` (never followed by readers).
+    public func createExternalLink(_ name: String, file targetFile: String, target: String) throws {
+        try HDF5Call.status("create external link", file: file.path, object: childPath(name)) {
+            H5Lcreate_external(targetFile, target, handle.id, name, chdf5_P_DEFAULT(), chdf5_P_DEFAULT())
+        }
+    }
+
+    /// Renames a link (intermediate groups of `to` must exist).
+    public func moveLink(_ name: String, to newName: String) throws {
+        try HDF5Call.status("move link", file: file.path, object: childPath(name)) {
+            H5Lmove(handle.id, name, handle.id, newName, chdf5_P_DEFAULT(), chdf5_P_DEFAULT())
+        }
+    }
+
     /// Removes a link (the object goes when nothing else refers to it).
     public func removeLink(_ name: String) throws {
         try HDF5Call.status("delete", file: file.path, object: childPath(name)) {

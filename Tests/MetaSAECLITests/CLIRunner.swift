@@ -12,8 +12,10 @@ struct CLIRun {
 enum CLI {
     static let repository = TestSupport.repository
 
-    /// The executable sits beside the test bundle in the build folder.
+    /// The executable sits beside the test bundle in the build folder
+    /// (METASAE_EXECUTABLE points the CLI tests at another build).
     static let executable: URL = {
+        if let other = ProcessInfo.processInfo.environment["METASAE_EXECUTABLE"] { return URL(fileURLWithPath: other) }
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The test runner may live inside `metasaePackageTests.xctest/...`.
         while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("metasae").path),
@@ -52,7 +54,8 @@ enum CLI {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         let timedOut = process.isRunning
-        if timedOut { process.terminate() }
+        // SIGKILL: a runaway child must not outlive its time limit.
+        if timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         group.wait()
         return CLIRun(

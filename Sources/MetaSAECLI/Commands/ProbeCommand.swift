@@ -35,6 +35,15 @@ struct ProbeCommand: ParsableCommand {
         }
     }
 
+    /// RTLD_DEFAULT: every loaded image.
+    static var defaultSymbolScope: UnsafeMutableRawPointer? {
+        #if os(Linux)
+        return nil
+        #else
+        return UnsafeMutableRawPointer(bitPattern: -2)
+        #endif
+    }
+
     /// No core dumps, bounded memory and CPU: a runaway parse must die fast.
     static func limitResources() {
         #if canImport(Glibc)
@@ -44,8 +53,12 @@ struct ProbeCommand: ParsableCommand {
         #endif
         var none = rlimit(rlim_cur: 0, rlim_max: 0)
         setrlimit(core, &none)
-        var bytes = rlimit(rlim_cur: 8 << 30, rlim_max: 8 << 30)
-        setrlimit(memory, &bytes)
+        // AddressSanitizer reserves terabytes of address space for its shadow:
+        // under it (the CI's sanitizer build) the address-space cap would stop the child starting.
+        if dlsym(Self.defaultSymbolScope, "__asan_init") == nil {
+            var bytes = rlimit(rlim_cur: 8 << 30, rlim_max: 8 << 30)
+            setrlimit(memory, &bytes)
+        }
         let seconds = rlim_t(IsolatedProbe.timeout.rounded(.up) + 5)
         var limit = rlimit(rlim_cur: seconds, rlim_max: seconds)
         setrlimit(cpu, &limit)
