@@ -19,7 +19,8 @@ export HDF5_USE_FILE_LOCKING=FALSE
 export ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:${ASAN_OPTIONS:-}"
 
 echo "== building metasae-fuzz with -sanitize=fuzzer,address"
-swift build --product metasae-fuzz --scratch-path .build-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING
+swift build --product metasae-fuzz --scratch-path .build-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING \
+  > "${TMPDIR:-/tmp}/metasae-fuzz-build.log" 2>&1 || { tail -n 40 "${TMPDIR:-/tmp}/metasae-fuzz-build.log"; exit 1; }
 binary=.build-fuzz/debug/metasae-fuzz
 
 work=$(mktemp -d)
@@ -31,6 +32,7 @@ echo "== fuzzing for $seconds s"
 "$binary" -fork=2 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -max_total_time="$seconds" \
   -timeout=30 -rss_limit_mb=4096 -max_len=65536 -artifact_prefix="$work/artifacts/" "$work/corpus" \
   > "$work/fuzz.log" 2>&1 || true
+cp "$work/fuzz.log" "${TMPDIR:-/tmp}/metasae-fuzz.log"
 grep -E "^#[0-9]+.*(DONE|pulse|INITED)|stat::" "$work/fuzz.log" | tail -n 3 || true
 runs=$(grep -oE "stat::number_of_executed_units: *[0-9]+" "$work/fuzz.log" | grep -oE "[0-9]+$" | tail -n 1 || true)
 [ -n "$runs" ] || runs=$(grep -oE "^#[0-9]+" "$work/fuzz.log" | tail -n 1 | tr -d '#' || echo 0)

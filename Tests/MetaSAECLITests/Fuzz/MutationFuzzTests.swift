@@ -102,7 +102,7 @@ import TestSupport
         if run.timedOut { problems.append("hung") }
         if !allowed.contains(run.status) { problems.append("exit \(run.status): \(run.stderr.prefix(400))") }
         let said = run.stderr
-        for marker in ["HDF5-DIAG", "#000", "Fatal error", "Stack dump", "Backtrace", "Crash", "Current stack trace"] where said.contains(marker) {
+        for marker in ["HDF5-DIAG", "#000", "Fatal error", "Stack dump", "Backtrace", "Crash", "Current stack trace", "AddressSanitizer"] where said.contains(marker) {
             problems.append("printed '\(marker)': \(said.prefix(400))")
         }
         if let lineLimit, said.split(separator: "\n").count > lineLimit {
