@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Testing
 @testable import AtomicityMetrics
@@ -32,6 +33,25 @@ import Testing
         #expect(close(SpearmanTest(depths: [1, 2, 3, 4], values: [1, 2, 3, 4]).pExact, 1.0 / 12, relative: 1e-12))
         // A constant metric has no trend.
         #expect(SpearmanTest(depths: [1, 2, 3], values: [2, 2, 2]).rho.isNaN)
+    }
+
+    /// 2/n! for any number of depths: an Int factorial overflowed at n = 21.
+    @Test(arguments: [2, 5, 9, 20, 21, 25, 60, 170, 171, 1_000])
+    func theExactFloorHoldsForAnyNumberOfDepths(n: Int) {
+        // The same product, term by term, in Double (0 once it underflows).
+        var floor = 2.0
+        for k in 1...n { floor /= Double(k) }
+        let computed = SpearmanTest.smallestPossibleP(n: n)
+        #expect(computed.isFinite && computed >= 0)
+        #expect(close(computed, min(1, floor), relative: 1e-9, absolute: 1e-300), "n = \(n): \(computed) vs \(floor)")
+    }
+
+    @Test func manyDepthsGetASampledPThatIsNeverZero() {
+        let n = 25
+        let test = SpearmanTest(depths: (1...n).map(Double.init), values: (1...n).map { Double($0 * $0) }, samples: 2_000)
+        #expect(test.rho == 1 && !test.exact)
+        // Nothing reaches |ρ| = 1 among 2000 shuffles; scipy's permutation_test gives (0 + 1) / (2000 + 1).
+        #expect(close(test.pExact, 1.0 / 2_001, relative: 1e-12))
     }
 
     @Test func averageRanksHandleTies() {

@@ -215,6 +215,27 @@ import CZlib
         #expect(dataset.rawLayout(Float.self, shape: try dataset.shape) == .deflated(chunkRows: 16, filters: [2, 1]))
     }
 
+    /// A chunk whose mask skipped deflate but whose stored bytes outrun a
+    /// chunk: refused, and nothing written past the decoder's two scratch
+    /// chunks (unshuffle once wrote the stored length into one chunk's slot).
+    @Test func anOverlongUndeflatedChunkIsRefusedWithoutOverflow() {
+        let chunkBytes = 64
+        let decoder = ChunkDecoder(filters: [Dataset.shuffleFilter, Dataset.deflateFilter], chunkBytes: chunkBytes, elementSize: 4, rowBytes: 16)
+        let chunk = Dataset.StoredChunkBytes(chunkStart: 0, wanted: 0..<4, bytes: [UInt8](repeating: 7, count: chunkBytes + 40), skipped: 0b10)
+        // Two scratch chunks, then a sentinel region that must stay untouched.
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: 3 * chunkBytes, alignment: 64)
+        defer { scratch.deallocate() }
+        scratch.initializeMemory(as: UInt8.self, repeating: 0xAB, count: 3 * chunkBytes)
+        let target = UnsafeMutableRawPointer.allocate(byteCount: chunkBytes, alignment: 64)
+        defer { target.deallocate() }
+        let problem = decoder.decode(chunk, scratch: scratch, into: target)
+        #expect(problem?.contains("holds 104 bytes, not the chunk's 64") == true, "\(String(describing: problem))")
+        let sentinel = UnsafeBufferPointer(start: (scratch + 2 * chunkBytes).assumingMemoryBound(to: UInt8.self), count: chunkBytes)
+        #expect(sentinel.allSatisfy { $0 == 0xAB }, "the decoder wrote past its scratch")
+        let scratchTail = UnsafeBufferPointer(start: scratch.assumingMemoryBound(to: UInt8.self), count: 2 * chunkBytes)
+        #expect(scratchTail.allSatisfy { $0 == 0xAB }, "the decoder wrote before refusing")
+    }
+
     /// Damaged compressed bytes: a clear error naming the chunk.
     @Test func damagedCompressedChunkIsReported() throws {
         let folder = try TestPaths.scratch()

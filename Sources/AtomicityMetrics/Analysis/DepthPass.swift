@@ -87,31 +87,73 @@ struct DepthPass {
         var base: [Float]?
     }
 
-    func run(progress: any ProgressSink) throws -> Outcome {
-        let total = source.rowCount
-        let width = source.width
-        var moments = wantMoments ? MomentAccumulator(width: width) : nil
-        moments?.kernel = kernel
-        var fri = chain != nil && friRows > 0 ? ReconstructionIndependence() : nil
-        var ltes = chain.flatMap { ltesRows > 0 ? TraversalEffect(chain: $0) : nil }
+    /// The accumulators one pass updates.
+    struct Accumulators {
+        var moments: MomentAccumulator?
+        var fri: ReconstructionIndependence?
+        var ltes: TraversalEffect?
         var seconds: [String: Double] = [:]
         var nonFiniteValues = 0
         var nonFiniteRows = 0
-        func timed(_ key: String, _ body: () -> Void) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            seconds[key, default: 0] += Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }
+    }
+
+    /// Seconds `body` takes.
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    func run(progress: any ProgressSink) throws -> Outcome {
+        var state = Accumulators(
+            moments: wantMoments ? MomentAccumulator(width: source.width) : nil,
+            fri: chain != nil && friRows > 0 ? ReconstructionIndependence() : nil,
+            ltes: chain.flatMap { ltesRows > 0 ? TraversalEffect(chain: $0) : nil })
+        state.moments?.kernel = kernel
         // Moments need every row; the probes only their prefixes.
-        let prefix = max(fri != nil ? friRows : 0, ltes != nil ? ltesRows : 0)
-        let rowsNeeded = moments != nil ? total : prefix
-        let sparse = source as? SparseActivations
+        let prefix = max(state.fri != nil ? friRows : 0, state.ltes != nil ? ltesRows : 0)
+        let rowsNeeded = state.moments != nil ? source.rowCount : prefix
         let ranges = source.blockRanges(rows: exchange.share(of: rowsNeeded, alignment: source.rowAlignment), targetBytes: blockBytes)
-        // The I/O thread reads each block, its labels and (for FRI) its
-        // depth-0 rows, while this thread computes on the previous block.
-        let (source, base, labels, wantLabels, friRows) = (source, base, labels, moments != nil, fri != nil ? friRows : 0)
         let pool = Prefetcher.BufferPool()
-        try Prefetcher.run(count: ranges.count, read: { index -> StreamedBlock in
+        let reader = blockReader(ranges: ranges, pool: pool, labels: state.moments != nil, baseRows: state.fri != nil ? friRows : 0)
+        // The I/O thread reads each block while this thread computes on the previous one.
+        try Prefetcher.run(count: ranges.count, read: reader) { item in
+            defer {
+                progress.update(stage: stage, done: item.rows.upperBound, total: rowsNeeded)
+                if let dense = item.dense { pool.give(dense) }
+            }
+            // Rows with NaN / ±Inf: counted always; refused or left out by policy.
+            let scan = item.sparse.map(NonFiniteRows.find(sparse:)) ?? NonFiniteRows.find(dense: item.dense!.values, width: source.width)
+            state.nonFiniteValues += scan.values
+            state.nonFiniteRows += scan.rows.count
+            // Once refusing, keep counting to report the total, accumulate nothing.
+            guard nonFinitePolicy == .exclude || state.nonFiniteValues == 0 else { return }
+            let excluded = Set(scan.rows)
+            addMoments(item, excluding: excluded, to: &state)
+            if item.rows.lowerBound < prefix { addProbes(item, excluding: excluded, to: &state) }
+        }
+        state.moments?.settle()
+        if exchange.size > 1 {
+            try combine(moments: &state.moments, fri: &state.fri, ltes: &state.ltes,
+                        nonFiniteValues: &state.nonFiniteValues, nonFiniteRows: &state.nonFiniteRows)
+        }
+        if state.nonFiniteValues > 0 && nonFinitePolicy == .refuse {
+            throw StoreError.nonFinite(path: "depth \(depth)",
+                "\(state.nonFiniteValues) NaN or infinite activation value(s) in \(state.nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
+        }
+        progress.finish(stage: stage)
+        return Outcome(moments: state.moments, fri: state.fri, ltes: state.ltes, seconds: state.seconds,
+                       excludedRows: nonFinitePolicy == .exclude ? state.nonFiniteRows : 0)
+    }
+
+    /// What the I/O thread does for block `index`: its rows (dense into a
+    /// pooled buffer, or sparse), its labels when moments need them, and
+    /// the depth-0 rows FRI's residuals need.
+    func blockReader(ranges: [Range<Int>], pool: Prefetcher.BufferPool, labels wantLabels: Bool, baseRows: Int)
+        -> @Sendable (Int) throws -> StreamedBlock {
+        let (source, base, labels) = (source, base, labels)
+        let sparse = source as? SparseActivations
+        return { index in
             let rows = ranges[index]
             var item = StreamedBlock(rows: rows)
             if let sparse {
@@ -122,97 +164,85 @@ struct DepthPass {
                 item.dense = buffer
             }
             if wantLabels { item.labels = try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count) }
-            if rows.lowerBound < friRows { item.base = try base.rows(rows.lowerBound..<min(rows.upperBound, friRows)) }
+            if rows.lowerBound < baseRows { item.base = try base.rows(rows.lowerBound..<min(rows.upperBound, baseRows)) }
             return item
-        }) { item in
-            let rows = item.rows
-            // Rows with NaN / ±Inf: counted always; refused or left out by policy.
-            let scan = item.sparse.map(NonFiniteRows.find(sparse:)) ?? NonFiniteRows.find(dense: item.dense!.values, width: width)
-            nonFiniteValues += scan.values
-            nonFiniteRows += scan.rows.count
-            if nonFinitePolicy == .refuse && nonFiniteValues > 0 {
-                progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
-                if let dense = item.dense { pool.give(dense) }
-                return  // keep counting to report the total, accumulate nothing
+        }
+    }
+
+    /// Class means and co-moments over the block's rows, minus excluded ones.
+    func addMoments(_ item: StreamedBlock, excluding excluded: Set<Int>, to state: inout Accumulators) {
+        guard state.moments != nil else { return }
+        // The block itself unless rows are left out; then a copy of the others.
+        let kept = excluded.isEmpty ? nil : (0..<item.labels.count).filter { !excluded.contains($0) }
+        let labels = kept.map { $0.map { item.labels[$0] } } ?? item.labels
+        let width = source.width
+        let elapsed = Self.seconds {
+            if let block = item.sparse {
+                state.moments!.add(kept.map(block.rows) ?? block, labels: labels)
+            } else {
+                let values = kept.map { Self.gather(item.dense!.values, rows: $0, width: width) } ?? item.dense!.values
+                values.withUnsafeBufferPointer { state.moments!.add($0, labels: labels) }
             }
-            let excluded = Set(scan.rows)
-            if moments != nil {
-                // The block itself unless rows are left out; then a copy of the others.
-                let kept = excluded.isEmpty ? nil : (0..<item.labels.count).filter { !excluded.contains($0) }
-                let labels = kept.map { $0.map { item.labels[$0] } } ?? item.labels
-                timed("moments") {
-                    if let block = item.sparse {
-                        moments!.add(kept.map(block.rows) ?? block, labels: labels)
-                    } else {
-                        let values = kept.map { Self.gather(item.dense!.values, rows: $0, width: width) } ?? item.dense!.values
-                        values.withUnsafeBufferPointer { moments!.add($0, labels: labels) }
+        }
+        state.seconds["moments", default: 0] += elapsed
+    }
+
+    /// FRI and LTES over the block's share of their leading examples, minus
+    /// excluded rows (and, for FRI, rows whose depth-0 activations are not finite).
+    func addProbes(_ item: StreamedBlock, excluding excluded: Set<Int>, to state: inout Accumulators) {
+        guard let chain else { return }
+        let rows = item.rows
+        let friUsed = state.fri != nil ? max(0, min(rows.upperBound, friRows) - rows.lowerBound) : 0
+        let ltesUsed = state.ltes != nil ? max(0, min(rows.upperBound, ltesRows) - rows.lowerBound) : 0
+        let badBase = item.base.map { Set(NonFiniteRows.find(dense: $0, width: base.width).rows) } ?? []
+        let friSelection = (0..<friUsed).filter { !excluded.contains($0) && !badBase.contains($0) }
+        let ltesSelection = (0..<ltesUsed).filter { !excluded.contains($0) }
+        if let block = item.sparse {
+            if !friSelection.isEmpty {
+                let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
+                let latents = block.rows(friSelection)
+                let elapsed = Self.seconds { baseRows.withUnsafeBufferPointer { state.fri!.add(sparse: latents, base: $0, chain: chain) } }
+                state.seconds["FRI", default: 0] += elapsed
+            }
+            if !ltesSelection.isEmpty {
+                let latents = block.rows(ltesSelection)
+                let elapsed = Self.seconds { state.ltes!.add(sparse: latents, chain: chain) }
+                state.seconds["LTES", default: 0] += elapsed
+            }
+            return
+        }
+        // One product z·M for both metrics, over the union of their rows:
+        // LTES's rows lead it, and so do FRI's unless some depth-0 rows
+        // were left out (then FRI's rows are gathered).
+        let width = source.width
+        let union = (0..<max(friUsed, ltesUsed)).filter { !excluded.contains($0) }
+        let latents = excluded.isEmpty ? item.dense!.values : Self.gather(item.dense!.values, rows: union, width: width)
+        var reconstruction = [Float](repeating: 0, count: union.count * chain.outputWidth)
+        if !union.isEmpty {
+            BLAS.multiply(latents, chain.linearFloat, into: &reconstruction, m: union.count, k: width, n: chain.outputWidth)
+        }
+        if !friSelection.isEmpty {
+            let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
+            let positions = union.indices.filter { union[$0] < friUsed && !badBase.contains(union[$0]) }
+            let leading = positions.last == positions.count - 1
+            let friLatents = leading ? latents : Self.gather(latents, rows: positions, width: width)
+            let friReconstruction = leading ? reconstruction : Self.gather(reconstruction, rows: positions, width: chain.outputWidth)
+            let elapsed = Self.seconds {
+                friLatents.withUnsafeBufferPointer { latents in
+                    baseRows.withUnsafeBufferPointer {
+                        state.fri!.add(latents: latents, base: $0, reconstruction: friReconstruction, chain: chain, rows: friSelection.count)
                     }
                 }
             }
-            if let chain, rows.lowerBound < prefix {
-                // The leading examples, minus excluded rows (and, for FRI, rows
-                // whose depth-0 activations are not finite).
-                let friUsed = fri != nil ? max(0, min(rows.upperBound, friRows) - rows.lowerBound) : 0
-                let ltesUsed = ltes != nil ? max(0, min(rows.upperBound, ltesRows) - rows.lowerBound) : 0
-                let badBase = item.base.map { Set(NonFiniteRows.find(dense: $0, width: base.width).rows) } ?? []
-                let friSelection = (0..<friUsed).filter { !excluded.contains($0) && !badBase.contains($0) }
-                let ltesSelection = (0..<ltesUsed).filter { !excluded.contains($0) }
-                if let block = item.sparse {
-                    if !friSelection.isEmpty {
-                        let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
-                        let latents = block.rows(friSelection)
-                        timed("FRI") { baseRows.withUnsafeBufferPointer { fri!.add(sparse: latents, base: $0, chain: chain) } }
-                    }
-                    if !ltesSelection.isEmpty {
-                        let latents = block.rows(ltesSelection)
-                        timed("LTES") { ltes!.add(sparse: latents, chain: chain) }
-                    }
-                } else {
-                    // One product z·M for both metrics, over the union of their
-                    // rows: LTES's rows lead it, and so do FRI's unless some
-                    // depth-0 rows were left out (then FRI's rows are gathered).
-                    let union = (0..<max(friUsed, ltesUsed)).filter { !excluded.contains($0) }
-                    let latents = excluded.isEmpty ? item.dense!.values : Self.gather(item.dense!.values, rows: union, width: width)
-                    var reconstruction = [Float](repeating: 0, count: union.count * chain.outputWidth)
-                    if !union.isEmpty {
-                        BLAS.multiply(latents, chain.linearFloat, into: &reconstruction, m: union.count, k: width, n: chain.outputWidth)
-                    }
-                    if !friSelection.isEmpty {
-                        let baseRows = Self.gather(item.base!, rows: friSelection, width: base.width)
-                        let positions = union.indices.filter { union[$0] < friUsed && !badBase.contains(union[$0]) }
-                        let leading = positions.last == positions.count - 1
-                        let friLatents = leading ? latents : Self.gather(latents, rows: positions, width: width)
-                        let friReconstruction = leading ? reconstruction : Self.gather(reconstruction, rows: positions, width: chain.outputWidth)
-                        timed("FRI") {
-                            friLatents.withUnsafeBufferPointer { latents in
-                                baseRows.withUnsafeBufferPointer {
-                                    fri!.add(latents: latents, base: $0, reconstruction: friReconstruction, chain: chain, rows: friSelection.count)
-                                }
-                            }
-                        }
-                    }
-                    if !ltesSelection.isEmpty {
-                        timed("LTES") {
-                            latents.withUnsafeBufferPointer {
-                                ltes!.add(latents: $0, reconstruction: reconstruction, chain: chain, rows: ltesSelection.count)
-                            }
-                        }
-                    }
+            state.seconds["FRI", default: 0] += elapsed
+        }
+        if !ltesSelection.isEmpty {
+            let elapsed = Self.seconds {
+                latents.withUnsafeBufferPointer {
+                    state.ltes!.add(latents: $0, reconstruction: reconstruction, chain: chain, rows: ltesSelection.count)
                 }
             }
-            progress.update(stage: stage, done: rows.upperBound, total: rowsNeeded)
-            if let dense = item.dense { pool.give(dense) }
+            state.seconds["LTES", default: 0] += elapsed
         }
-        moments?.settle()
-        if exchange.size > 1 {
-            try combine(moments: &moments, fri: &fri, ltes: &ltes, nonFiniteValues: &nonFiniteValues, nonFiniteRows: &nonFiniteRows)
-        }
-        if nonFiniteValues > 0 && nonFinitePolicy == .refuse {
-            throw StoreError.nonFinite(path: "depth \(depth)",
-                "\(nonFiniteValues) NaN or infinite activation value(s) in \(nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
-        }
-        progress.finish(stage: stage)
-        return Outcome(moments: moments, fri: fri, ltes: ltes, seconds: seconds,
-                       excludedRows: nonFinitePolicy == .exclude ? nonFiniteRows : 0)
     }
 }
