@@ -95,6 +95,6 @@ import TestSupport
         #expect(report.objects.first { $0.path == "/activations/depth_0" }?.layout?.chunkDims == [250, 16])
     }
 
-    /// The repository's copy of the real PyTorch export from ../shared/fixtures.
+    /// The real PyTorch export committed with the tests.
     static let sharedFixture = CLI.repository.appendingPathComponent("Tests/Fixtures/torch-statedict-small.h5")
 }
