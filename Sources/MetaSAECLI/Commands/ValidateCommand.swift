@@ -8,11 +8,15 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a file against the canonical layout and list every violation.",
         discussion: """
-            Checks structure (required groups and datasets, dtypes, ranks, widths along the \
-            depth chain) and data (labels in 0–9, finite weights and activations, sparse \
-            structure). Exits 0 when the file conforms, 70 when it does not (71 when the only \
-            problem is NaN or Inf values, 68 when objects in it cannot be read, 69 when it \
-            uses something not supported, such as an external link).
+            Prints everything the one checker finds (required groups and datasets, dtypes, \
+            ranks and shapes, widths along the depth chain, null models and the classifier, \
+            depth numbering, storage outside the file, declared sizes against what the file \
+            stores), then scans the data (labels in 0–9, finite weights and activations, \
+            sparse entries). Exits 0 when the file conforms; otherwise with the code of its \
+            most severe problem: 68 damaged (objects that cannot be read, sizes the file \
+            cannot hold), 69 unsupported (a dtype, filter, external storage, virtual \
+            dataset, activation function or layout version this tool does not read), 70 \
+            a layout violation, 71 only NaN or Inf values.
             """)
 
     @Argument(help: "The HDF5 file to check.")

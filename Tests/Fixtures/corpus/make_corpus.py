@@ -858,6 +858,78 @@ def make_checked():
 
 
 # --------------------------------------------------------------------------
+# Borderline files: legal, if unusual; every command must handle them.
+def tiny_cascade(n, widths, seed=21, zero=False):
+    rng = np.random.default_rng(seed)
+    acts = [np.zeros((n, widths[0]), np.float32) if zero else np.maximum(rng.standard_normal((n, widths[0])), 0).astype(np.float32)]
+    saes = {}
+    for d in range(1, len(widths)):
+        fin, fout = widths[d - 1], widths[d]
+        saes[d] = {"W_enc": rng.standard_normal((fin, fout)).astype(np.float32), "b_enc": rng.uniform(0, 0.2, fout).astype(np.float32),
+                   "W_dec": rng.standard_normal((fout, fin)).astype(np.float32), "b_dec": np.zeros(fin, np.float32)}
+        acts.append(np.maximum(acts[-1] @ saes[d]["W_enc"] + saes[d]["b_enc"], 0).astype(np.float32))
+    labels = (np.arange(n) % 10).astype(np.int64)
+    return labels, acts, saes
+
+
+def write_tiny(name, n, widths, **kw):
+    labels, acts, saes = tiny_cascade(n, widths, zero=kw.pop("zero", False))
+    if "labels" in kw:
+        labels = kw.pop("labels")
+    with new_file(name) as f:
+        for k, v in ROOT_ATTRS.items():
+            f.attrs[k] = v
+        dset(f, "labels", data=labels)
+        for d, a in enumerate(acts):
+            g = f.require_group(f"depths/{d}")
+            dset(g, "activations", data=a, **kw)
+            if d == 0:
+                continue
+            s = f.require_group(f"depths/{d}/sae")
+            s.attrs["activation_fn"] = "relu"
+            s.attrs["d_in"] = np.int64(widths[d - 1])
+            s.attrs["d_sae"] = np.int64(widths[d])
+            s.attrs["apply_b_dec_to_input"] = np.int64(0)
+            for w, v in saes[d].items():
+                dset(s, w, data=v)
+
+
+def make_borderline():
+    write_tiny("one_example.h5", 1, [4, 5, 3])
+    case("one_example.h5", "borderline", "N = 1: covariances and Spearman have nothing to work with", True, expect=[0, 0, 0, 0])
+    write_tiny("two_examples.h5", 2, [4, 5, 3])
+    case("two_examples.h5", "borderline", "N = 2", True, expect=[0, 0, 0, 0])
+    write_tiny("one_depth.h5", 30, [4, 5])
+    case("one_depth.h5", "borderline", "a single SAE depth: no trend to test", True, expect=[0, 0, 0, 0])
+    write_tiny("width_one.h5", 30, [1, 1, 1])
+    case("width_one.h5", "borderline", "every depth one latent wide", True, expect=[0, 0, 0, 0])
+    write_tiny("all_zero.h5", 30, [4, 5, 3], zero=True)
+    case("all_zero.h5", "borderline", "all activations zero: every latent dead", True, expect=[0, 0, 0, 0])
+    write_tiny("one_class.h5", 30, [4, 5, 3], labels=np.zeros(30, np.int64))
+    case("one_class.h5", "borderline", "every label 0", True, expect=[0, 0, 0, 0])
+    write_tiny("float64_contiguous.h5", 30, [4, 5, 3], dtype=np.float64)
+    case("float64_contiguous.h5", "borderline", "float64 activations, contiguous (canonical allows float64)", True, expect=[0, 0, 0, 0])
+    write_tiny("bigendian.h5", 30, [4, 5, 3], dtype=">f4")
+    case("bigendian.h5", "borderline", "big-endian float32 activations", True, expect=[0, 0, 0, 0])
+    write_tiny("compact_layout.h5", 8, [2, 3, 2], chunks=None)
+    with h5py.File(path_of("compact_layout.h5"), "a") as f:
+        data = f["depths/0/activations"][()]
+        del f["depths/0/activations"]
+        dcpl = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+        dcpl.set_layout(h5py.h5d.COMPACT)
+        space = h5py.h5s.create_simple(data.shape)
+        h5py.h5d.create(f["depths/0"].id, b"activations", h5py.h5t.IEEE_F32LE, space, dcpl=dcpl).write(h5py.h5s.ALL, h5py.h5s.ALL, data)
+    case("compact_layout.h5", "borderline", "depth-0 activations in compact layout", True, expect=[0, 0, 0, 0])
+    write_canonical("attributes_unusual.h5", extra=lambda f: [
+        f["depths/1/sae"].attrs.__setitem__("apply_b_dec_to_input", np.bool_(False)),
+        f["depths/1/sae"].attrs.__setitem__("d_in", np.int32(6)),
+        f["depths/2/sae"].attrs.__setitem__("activation_fn", np.bytes_(b"ReLU")),
+        f.require_group("null_models")])
+    case("attributes_unusual.h5", "borderline", "numpy bool, int32 and fixed-length byte-string attributes; an empty null_models group",
+         True, expect=[0, 0, 0, 0])
+
+
+# --------------------------------------------------------------------------
 def h5dump_ok(name):
     r = subprocess.run(["h5dump", "-H", path_of(name)],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -926,6 +998,7 @@ def main():
     make_links()
     make_names()
     make_checked()
+    make_borderline()
 
     if shutil.which("h5dump"):
         for c in CASES:
