@@ -17,11 +17,7 @@ extension SAEWeights {
         }
         var output = [Float](repeating: 0, count: rows * latentWidth)
         BLAS.multiply(input, encoderWeight, into: &output, m: rows, k: inputWidth, n: latentWidth)
-        output.withUnsafeMutableBufferPointer { values in
-            for row in 0..<rows {
-                for column in 0..<latentWidth { values[row * latentWidth + column] += encoderBias[column] }
-            }
-        }
+        Self.add(encoderBias, toEachOf: rows, rowsOf: &output)
         return output
     }
 
@@ -41,11 +37,17 @@ extension SAEWeights {
     public func decode(_ z: [Float], rows: Int) -> [Float] {
         var output = [Float](repeating: 0, count: rows * inputWidth)
         BLAS.multiply(z, decoderWeight, into: &output, m: rows, k: latentWidth, n: inputWidth)
-        output.withUnsafeMutableBufferPointer { values in
+        Self.add(decoderBias, toEachOf: rows, rowsOf: &output)
+        return output
+    }
+
+    /// Adds `bias` to each of `rows` rows of a row-major matrix.
+    static func add(_ bias: [Float], toEachOf rows: Int, rowsOf matrix: inout [Float]) {
+        let width = bias.count
+        matrix.withUnsafeMutableBufferPointer { values in
             for row in 0..<rows {
-                for column in 0..<inputWidth { values[row * inputWidth + column] += decoderBias[column] }
+                for column in 0..<width { values[row * width + column] += bias[column] }
             }
         }
-        return output
     }
 }

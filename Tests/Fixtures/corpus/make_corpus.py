@@ -112,6 +112,14 @@ def act_dset(group, name, data, **kw):
     return dset(group, name, data=data, **kw)
 
 
+def sae_attributes(group, d_in, d_sae):
+    """The canonical SAE attributes of a ReLU SAE d_in → d_sae."""
+    group.attrs["activation_fn"] = "relu"
+    group.attrs["d_in"] = np.int64(d_in)
+    group.attrs["d_sae"] = np.int64(d_sae)
+    group.attrs["apply_b_dec_to_input"] = np.int64(0)
+
+
 def write_canonical(name, replace=None, skip=(), labels=None, acts=None,
                     saes=None, extra=None, **file_kw):
     """Write the canonical file, with hooks for the broken variants.
@@ -146,11 +154,7 @@ def write_canonical(name, replace=None, skip=(), labels=None, acts=None,
                 lambda g, n, d=d: act_dset(g, n, acts[d]))
             if d == 0:
                 continue
-            sae = f.require_group(f"depths/{d}/sae")
-            sae.attrs["activation_fn"] = "relu"
-            sae.attrs["d_in"] = np.int64(WIDTHS[d - 1])
-            sae.attrs["d_sae"] = np.int64(WIDTHS[d])
-            sae.attrs["apply_b_dec_to_input"] = np.int64(0)
+            sae_attributes(f.require_group(f"depths/{d}/sae"), WIDTHS[d - 1], WIDTHS[d])
             for w in ("W_enc", "b_enc", "W_dec", "b_dec"):
                 put(f"depths/{d}/sae/{w}",
                     lambda g, n, d=d, w=w: dset(g, n, data=saes[d][w]))
@@ -576,10 +580,7 @@ def cascade_sae(f, prefix, widths, rng, values=None):
     """SAE tensors for depths 1…D under `prefix` (a null model)."""
     for d in range(1, len(widths)):
         g = f.require_group(f"{prefix}depths/{d}/sae")
-        g.attrs["activation_fn"] = "relu"
-        g.attrs["d_in"] = np.int64(widths[d - 1])
-        g.attrs["d_sae"] = np.int64(widths[d])
-        g.attrs["apply_b_dec_to_input"] = np.int64(0)
+        sae_attributes(g, widths[d - 1], widths[d])
         fin, fout = widths[d - 1], widths[d]
         tensors = {"W_enc": (fin, fout), "b_enc": (fout,), "W_dec": (fout, fin), "b_dec": (fin,)}
         for w, shape in tensors.items():
@@ -812,10 +813,7 @@ def make_checked():
             if d == 0:
                 continue
             g = f.require_group(f"depths/{d}/sae")
-            g.attrs["activation_fn"] = "relu"
-            g.attrs["d_in"] = np.int64(6)
-            g.attrs["d_sae"] = np.int64(6)
-            g.attrs["apply_b_dec_to_input"] = np.int64(0)
+            sae_attributes(g, 6, 6)
             for w, v in deep_saes[d].items():
                 dset(g, w, data=v)
     case("deep_21.h5", "checked", "valid file with 21 SAE depths of width 6", True,
@@ -886,10 +884,7 @@ def write_tiny(name, n, widths, **kw):
             if d == 0:
                 continue
             s = f.require_group(f"depths/{d}/sae")
-            s.attrs["activation_fn"] = "relu"
-            s.attrs["d_in"] = np.int64(widths[d - 1])
-            s.attrs["d_sae"] = np.int64(widths[d])
-            s.attrs["apply_b_dec_to_input"] = np.int64(0)
+            sae_attributes(s, widths[d - 1], widths[d])
             for w, v in saes[d].items():
                 dset(s, w, data=v)
 
