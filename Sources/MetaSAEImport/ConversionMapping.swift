@@ -29,10 +29,13 @@ public struct ConversionMapping: Codable, Sendable, Equatable {
     public struct SAEAttributes: Codable, Sendable, Equatable {
         public var activation_fn: String?
         public var apply_b_dec_to_input: Int?
+        /// TopK's k.
+        public var k: Int?
 
-        public init(activationFunction: String? = nil, applyDecoderBias: Int? = nil) {
+        public init(activationFunction: String? = nil, applyDecoderBias: Int? = nil, k: Int? = nil) {
             activation_fn = activationFunction
             apply_b_dec_to_input = applyDecoderBias
+            self.k = k
         }
     }
 
@@ -70,6 +73,8 @@ public enum CanonicalTarget: Equatable, Sendable {
     case labels
     case activations(depth: Int)
     case sae(depth: Int, tensor: CanonicalPaths.SAETensor)
+    /// A JumpReLU SAE's thresholds.
+    case threshold(depth: Int)
     case classifier(layer: Int, tensor: CanonicalPaths.LayerTensor)
 
     public init?(parsing path: String) {
@@ -84,8 +89,12 @@ public enum CanonicalTarget: Equatable, Sendable {
             guard let depth = number(parts[1], from: 0, limit: Numbering.maximumDepth) else { return nil }
             self = .activations(depth: depth)
         case 4 where parts[0] == CanonicalPaths.depths && parts[2] == CanonicalPaths.DepthMember.sae.rawValue:
-            guard let depth = number(parts[1], from: 1, limit: Numbering.maximumDepth),
-                  let tensor = CanonicalPaths.SAETensor(rawValue: parts[3]) else { return nil }
+            guard let depth = number(parts[1], from: 1, limit: Numbering.maximumDepth) else { return nil }
+            if parts[3] == CanonicalPaths.threshold {
+                self = .threshold(depth: depth)
+                return
+            }
+            guard let tensor = CanonicalPaths.SAETensor(rawValue: parts[3]) else { return nil }
             self = .sae(depth: depth, tensor: tensor)
         case 4 where parts[0] == CanonicalPaths.classifier && parts[1] == CanonicalPaths.layers:
             guard let layer = number(parts[2], from: 0, limit: Numbering.maximumIndex),
@@ -101,7 +110,7 @@ public enum CanonicalTarget: Equatable, Sendable {
         let sae = CanonicalPaths.SAETensor.allCases.map(\.rawValue).joined(separator: ",")
         let layer = CanonicalPaths.LayerTensor.allCases.map(\.rawValue).joined(separator: ",")
         return "\(CanonicalPaths.labels), \(CanonicalPaths.activations(0).replacingOccurrences(of: "/0/", with: "/D/")), "
-            + "\(CanonicalPaths.sae(0).replacingOccurrences(of: "/0/", with: "/D/"))/{\(sae)}, "
+            + "\(CanonicalPaths.sae(0).replacingOccurrences(of: "/0/", with: "/D/"))/{\(sae),\(CanonicalPaths.threshold)}, "
             + "\(CanonicalPaths.classifier)/\(CanonicalPaths.layers)/I/{\(layer)}"
     }
 
@@ -111,6 +120,7 @@ public enum CanonicalTarget: Equatable, Sendable {
         case .labels: return CanonicalPaths.labels
         case .activations(let depth): return CanonicalPaths.activations(depth)
         case .sae(let depth, let tensor): return CanonicalPaths.saeTensor(tensor, of: depth)
+        case .threshold(let depth): return CanonicalPaths.saeThreshold(of: depth)
         case .classifier(let layer, let tensor): return CanonicalPaths.classifierTensor(tensor, of: layer)
         }
     }

@@ -64,6 +64,7 @@ struct ExportLocator {
             }
             let declared = mapping.sae?[String(depth)]
             sae.activationFunction = declared?.activation_fn
+            sae.k = declared?.k.map(Int64.init)
             sae.subtractsDecoderBias = (declared?.apply_b_dec_to_input ?? 0) != 0
             layout.depths[depth]?.sae = sae
         }
@@ -87,6 +88,12 @@ struct ExportLocator {
             var objects = depth(number)
             var sae = objects.sae ?? SAEObjects(path: CanonicalPaths.sae(number))
             sae.tensors[name] = tensor
+            objects.sae = sae
+            layout.depths[number] = objects
+        case .threshold(let number):
+            var objects = depth(number)
+            var sae = objects.sae ?? SAEObjects(path: CanonicalPaths.sae(number))
+            sae.threshold = tensor
             objects.sae = sae
             layout.depths[number] = objects
         case .classifier(let number, let name):

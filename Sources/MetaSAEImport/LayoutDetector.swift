@@ -60,7 +60,8 @@ struct LayoutDetector {
     func detectCascade() throws -> ConversionMapping {
         let labels = try findLabels()
         let (parameters, classifier) = findParameters(excluding: labels.path)
-        let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + [labels.path])
+        let thresholds = findThresholds()
+        let used = Set(parameters.map(\.dataset.path) + classifier.map(\.dataset.path) + thresholds.values.map(\.path) + [labels.path])
         let activations = try findActivations(excluding: used)
         let byDepth = try groupByDepth(parameters, activations: activations)
         var entries: [ConversionMapping.Entry] = [.init(source: labels.path, target: CanonicalTarget.labels.path)]
@@ -69,7 +70,8 @@ struct LayoutDetector {
         for (depth, tensors) in byDepth.enumerated().map({ ($0.offset + 1, $0.element) }) {
             let declared = groupAttributes[Self.parent(of: tensors[.encoderWeight]!.dataset.path)]
             let subtracts = tensors.values.contains(where: \.subtractsBias) ? 1 : (declared?.applyDecoderBias ?? 0)
-            saeAttributes[String(depth)] = .init(activationFunction: declared?.activationFunction ?? "relu", applyDecoderBias: subtracts)
+            saeAttributes[String(depth)] = .init(activationFunction: declared?.activationFunction ?? "relu", applyDecoderBias: subtracts,
+                                                 k: declared?.k)
             for tensor in CanonicalPaths.SAETensor.allCases {
                 let parameter = tensors[tensor]!
                 let (transpose, note) = try orientation(of: parameter, depth: depth, tensors: tensors, activations: activations,
@@ -77,6 +79,9 @@ struct LayoutDetector {
                 entries.append(.init(source: parameter.dataset.path, target: CanonicalTarget.sae(depth: depth, tensor: tensor).path,
                                      transpose: transpose, note: note))
             }
+        }
+        for (depth, dataset) in thresholds.sorted(by: { $0.key < $1.key }) where depth <= byDepth.count {
+            entries.append(.init(source: dataset.path, target: CanonicalTarget.threshold(depth: depth).path))
         }
         for (depth, dataset) in activations.sorted(by: { $0.key < $1.key }) {
             entries.append(.init(source: dataset.path, target: CanonicalTarget.activations(depth: depth).path))
@@ -127,6 +132,17 @@ struct LayoutDetector {
             }
         }
         return (parameters, classifier)
+    }
+
+    /// JumpReLU thresholds (SAELens's `threshold`), by the depth number nearest the name.
+    func findThresholds() -> [Int: SourceDataset] {
+        var found: [Int: SourceDataset] = [:]
+        for dataset in datasets where dataset.tokens.last == CanonicalPaths.threshold && dataset.dims.count == 1 {
+            if let depth = dataset.tokens.dropLast().reversed().lazy.compactMap(Self.number).first, depth <= Numbering.maximumDepth {
+                found[depth] = dataset
+            }
+        }
+        return found
     }
 
     /// Activations: an activation word and a depth number in the path, one per depth.

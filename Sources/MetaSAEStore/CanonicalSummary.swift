@@ -9,6 +9,8 @@ public struct CanonicalSummary: Sendable, Codable {
         public var inputWidth: Int?
         /// Whether this depth's SAE fits the depth below and its own data.
         public var chainConsistent: Bool
+        /// The SAE's activation function as the file declares it (`relu`, `topk k=8`, `jumprelu`).
+        public var encoder: String?
         /// Mean number of active (|z| > 1e-5) features per example, over the sample.
         public var meanL0: Double?
         /// Fraction of features never active in the sample.
@@ -59,6 +61,9 @@ public struct CanonicalSummary: Sendable, Codable {
             var summary = Depth(depth: depth, width: experiment?.widths[depth] ?? Self.declaredWidth(objects),
                                 chainConsistent: !chainErrors.contains { $0 == group || $0.hasPrefix(group + "/") }, sampledRows: 0)
             summary.inputWidth = objects.sae?.declaredInputWidth.flatMap { Int(exactly: $0) }
+            summary.encoder = objects.sae.map { sae in
+                (sae.activationFunction ?? "?") + (sae.k.map { " k=\($0)" } ?? "")
+            }
             if let store = experiment?.trained.activations[depth] {
                 if let sparse = store.sparse { Self.summarize(sparse, into: &summary) } else if let dense = store.dense { Self.estimateSparsity(dense, into: &summary) }
             }

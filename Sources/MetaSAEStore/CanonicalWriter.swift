@@ -78,6 +78,11 @@ public final class CanonicalWriter: @unchecked Sendable {
             try group.writeTensor(tensor.name.rawValue, tensor.values, shape: tensor.shape, float64: float64)
         }
         try group.setAttribute("activation_fn", weights.activation.name)
+        switch weights.activation {
+        case .relu: break
+        case .topK(let k): try group.setAttribute("k", Int64(k))
+        case .jumpReLU(let threshold): try group.writeTensor(CanonicalPaths.threshold, threshold, shape: [threshold.count], float64: float64)
+        }
         try group.setAttribute("d_in", Int64(weights.inputWidth))
         try group.setAttribute("d_sae", Int64(weights.latentWidth))
         try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))
@@ -140,11 +145,13 @@ public final class CanonicalWriter: @unchecked Sendable {
     public func commit() throws {
         guard let file else { return }
         try file.flush()
+        // Checked through the writer's own handle: reopening a file this
+        // process still holds would meet HDF5's file lock.
+        let problem = Violation.mostSevere(try CanonicalFile(file: file).check().violations)
         root = nil
         file.close()
         self.file = nil
-        let outcome = try CanonicalFile(path: output.temporaryPath).check()
-        if let problem = Violation.mostSevere(outcome.violations) {
+        if let problem {
             output.abandon()
             throw StoreError.output(path: output.destination, "the written file fails its own check (\(problem.path): \(problem.message))")
         }

@@ -21,6 +21,7 @@ public struct SAEWeights: Sendable, Equatable {
         decoderWeight: [Float], decoderBias: [Float], activation: SAEActivation = .relu,
         subtractsDecoderBias: Bool = false
     ) {
+        if case .jumpReLU(let threshold) = activation { precondition(threshold.count == latentWidth, "one threshold per latent") }
         precondition(encoderWeight.count == inputWidth * latentWidth && encoderBias.count == latentWidth
                      && decoderWeight.count == latentWidth * inputWidth && decoderBias.count == inputWidth,
                      "SAE tensors do not match their widths")

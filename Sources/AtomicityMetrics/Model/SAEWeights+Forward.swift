@@ -21,16 +21,30 @@ extension SAEWeights {
         return output
     }
 
-    /// The codes for pre-activations, by the SAE's activation function.
-    public func activate(_ pre: [Float]) -> [Float] {
+    /// The codes for `rows` rows of pre-activations, by the SAE's activation function.
+    public func activate(_ pre: [Float], rows: Int) -> [Float] {
         switch activation {
-        case .relu: return pre.map { max(0, $0) }
+        case .relu:
+            return pre.map { max(0, $0) }
+        case .topK(let k):
+            return TopK.keep(k, ofEachOf: rows, rowsOf: pre, width: latentWidth)
+        case .jumpReLU(let threshold):
+            var codes = pre
+            codes.withUnsafeMutableBufferPointer { values in
+                for row in 0..<rows {
+                    for column in 0..<latentWidth {
+                        let value = values[row * latentWidth + column]
+                        if !(value > threshold[column] && value > 0) { values[row * latentWidth + column] = 0 }
+                    }
+                }
+            }
+            return codes
         }
     }
 
     /// The codes of `rows` rows of `x`.
     public func encode(_ x: [Float], rows: Int) -> [Float] {
-        activate(preActivations(x, rows: rows))
+        activate(preActivations(x, rows: rows), rows: rows)
     }
 
     /// `z · W_dec + b_dec` for `rows` rows of codes.

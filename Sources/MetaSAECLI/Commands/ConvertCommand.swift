@@ -131,7 +131,8 @@ struct ConvertCommand: ParsableCommand {
             out += "\n"
         }
         for (depth, attributes) in (mapping.sae ?? [:]).sorted(by: { $0.key < $1.key }) {
-            out += "  SAE \(depth): activation_fn = \(attributes.activation_fn ?? "relu"), apply_b_dec_to_input = \(attributes.apply_b_dec_to_input ?? 0)\n"
+            out += "  SAE \(depth): activation_fn = \(attributes.activation_fn ?? "relu")"
+                + (attributes.k.map { ", k = \($0)" } ?? "") + ", apply_b_dec_to_input = \(attributes.apply_b_dec_to_input ?? 0)\n"
         }
         return out
     }

@@ -26,13 +26,14 @@ struct DescribeRenderer {
             out += "   per class: " + classes.enumerated().map { "\($0.offset):\($0.element)" }.joined(separator: " ")
         }
         out += "\n"
-        var table = TextTable(header: ["depth", "width", "d_in", "chain", "mean L0", "dead", "sample", "storage"])
+        var table = TextTable(header: ["depth", "width", "d_in", "chain", "encoder", "mean L0", "dead", "sample", "storage"])
         for depth in summary.depths {
             table.add([
                 "\(depth.depth)",
                 depth.width.map(String.init) ?? "?",
                 depth.depth == 0 ? "-" : (depth.inputWidth.map(String.init) ?? "?"),
                 depth.depth == 0 ? "-" : (depth.chainConsistent ? "ok" : "BROKEN"),
+                depth.encoder.map { Display.cut($0, to: 24) } ?? "-",
                 depth.meanL0.map { String(format: "%.1f", $0) } ?? "-",
                 depth.deadFraction.map { String(format: "%.1f%%", $0 * 100) } ?? "-",
                 depth.sampledRows > 0 ? "\(depth.sampledRows) rows" : "-",

@@ -112,6 +112,8 @@ struct CanonicalLocator {
             objects.tensors[name] = tensor(in: group, name.rawValue, path: path + "/" + name.rawValue, required: true)
         }
         objects.activationFunction = try? group.attribute("activation_fn").stringValue
+        objects.k = try? group.attribute("k").intValue
+        objects.threshold = tensor(in: group, CanonicalPaths.threshold, path: path + "/" + CanonicalPaths.threshold, required: false)
         objects.subtractsDecoderBias = (try? group.attribute("apply_b_dec_to_input").intValue).map { $0 != 0 }
         objects.declaredInputWidth = try? group.attribute("d_in").intValue
         objects.declaredLatentWidth = try? group.attribute("d_sae").intValue

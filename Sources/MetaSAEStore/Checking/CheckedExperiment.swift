@@ -68,9 +68,17 @@ public struct CheckedSAE: @unchecked Sendable {
     public let depth: Int
     public let inputWidth: Int
     public let latentWidth: Int
-    public let activation: SAEActivation
+    /// The activation function, its threshold still in the file.
+    public enum Activation: Sendable, Equatable {
+        case relu
+        case topK(Int)
+        case jumpReLU
+    }
+    public let activation: Activation
     public let subtractsDecoderBias: Bool
     let tensors: [CanonicalPaths.SAETensor: TensorRef]
+    /// JumpReLU's thresholds [d_sae].
+    let threshold: TensorRef?
 
     public func tensor(_ name: CanonicalPaths.SAETensor) -> TensorRef { tensors[name]! }
 
@@ -91,7 +99,20 @@ public struct CheckedSAE: @unchecked Sendable {
             inputWidth: inputWidth, latentWidth: latentWidth,
             encoderWeight: values[.encoderWeight]!, encoderBias: values[.encoderBias]!,
             decoderWeight: values[.decoderWeight]!, decoderBias: values[.decoderBias]!,
-            activation: activation, subtractsDecoderBias: subtractsDecoderBias)
+            activation: try loadActivation(requireFinite: requireFinite), subtractsDecoderBias: subtractsDecoderBias)
+    }
+
+    func loadActivation(requireFinite: Bool) throws -> SAEActivation {
+        switch activation {
+        case .relu: return .relu
+        case .topK(let k): return .topK(k)
+        case .jumpReLU:
+            let values = try threshold!.floats()
+            if requireFinite, values.contains(where: { !$0.isFinite }) {
+                throw StoreError.nonFinite(path: threshold!.path, "NaN or infinite threshold(s)")
+            }
+            return .jumpReLU(threshold: values)
+        }
     }
 }
 

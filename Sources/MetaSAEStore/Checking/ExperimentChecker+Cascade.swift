@@ -144,15 +144,46 @@ extension CheckRun {
                 report("chain", sae.path, "\(attribute) = \(declared) but the data says \(expected)")
             }
         }
-        let name = sae.activationFunction ?? SAEActivation.relu.name
-        guard let activation = SAEActivation(name: name) else {
+        let activation = checkActivation(sae, latent: latent)
+        guard violations.count == before || !violations[before...].contains(where: { $0.severity == .error }),
+              let activation, let input, let latent, sae.tensors.count == CanonicalPaths.SAETensor.allCases.count else { return nil }
+        return CheckedSAE(path: sae.path, depth: depth, inputWidth: input, latentWidth: latent, activation: activation,
+                          subtractsDecoderBias: sae.subtractsDecoderBias ?? false, tensors: sae.tensors, threshold: sae.threshold)
+    }
+
+    /// A known activation function with what it needs: TopK an integer k
+    /// in 1…d_sae, JumpReLU a float threshold [d_sae]. ReLU when undeclared
+    /// (exports); canonical files must declare it.
+    mutating func checkActivation(_ sae: SAEObjects, latent: Int?) -> CheckedSAE.Activation? {
+        let name = sae.activationFunction ?? SAEActivation.Kind.relu.rawValue
+        guard let kind = SAEActivation.Kind(name: name) else {
             report("unsupported", sae.path, "activation_fn '\(Display.cut(name, to: 40))' is not implemented (supported: \(SAEActivation.supportedNames.joined(separator: ", ")))")
             return nil
         }
-        guard violations.count == before || !violations[before...].contains(where: { $0.severity == .error }),
-              let input, let latent, sae.tensors.count == CanonicalPaths.SAETensor.allCases.count else { return nil }
-        return CheckedSAE(path: sae.path, depth: depth, inputWidth: input, latentWidth: latent, activation: activation,
-                          subtractsDecoderBias: sae.subtractsDecoderBias ?? false, tensors: sae.tensors)
+        if kind != .jumpReLU, let threshold = sae.threshold {
+            report("naming", threshold.path, "a threshold belongs to a jumprelu SAE, this one is \(kind.rawValue)")
+        }
+        switch kind {
+        case .relu:
+            return .relu
+        case .topK:
+            guard let k = sae.k else {
+                report("attribute", sae.path, "a topk SAE needs the integer attribute 'k'")
+                return nil
+            }
+            guard k >= 1, latent.map({ k <= Int64($0) }) ?? true else {
+                report("attribute", sae.path, "k = \(k) must lie in 1…d_sae = \(latent.map(String.init) ?? "?")")
+                return nil
+            }
+            return .topK(Int(k))
+        case .jumpReLU:
+            guard let threshold = sae.threshold else {
+                report("missing", sae.path + "/" + CanonicalPaths.threshold, "a jumprelu SAE needs its threshold dataset [d_sae]")
+                return nil
+            }
+            checkFloat(threshold)
+            return expect(threshold, [("F{d}", latent, "chain")], names: "[d_sae]") ? .jumpReLU : nil
+        }
     }
 
     // MARK: Tensors

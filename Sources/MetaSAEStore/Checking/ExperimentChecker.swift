@@ -180,7 +180,7 @@ extension ExperimentLayout {
         var tensors = [labels, images].compactMap { $0 }
         func add(_ depth: DepthObjects) {
             tensors += [depth.activations, depth.sparse?.indptr, depth.sparse?.indices, depth.sparse?.values].compactMap { $0 }
-            tensors += depth.sae.map { Array($0.tensors.values) } ?? []
+            tensors += depth.sae.map { Array($0.tensors.values) + [$0.threshold].compactMap { $0 } } ?? []
         }
         depths.values.forEach(add)
         nullModels.values.forEach { $0.depths.values.forEach(add) }

@@ -67,6 +67,10 @@ public struct SAEObjects: @unchecked Sendable {
     public var path: String
     public var tensors: [CanonicalPaths.SAETensor: TensorRef] = [:]
     public var activationFunction: String?
+    /// TopK's k, as declared.
+    public var k: Int64?
+    /// JumpReLU's thresholds [d_sae].
+    public var threshold: TensorRef?
     public var subtractsDecoderBias: Bool?
     /// `d_in` and `d_sae` as declared (canonical files).
     public var declaredInputWidth: Int64?

@@ -59,6 +59,13 @@ public enum CanonicalPaths {
         "\(nullModels)/\(index)/"
     }
 
+    /// A JumpReLU SAE's thresholds [d_sae], beside its four tensors.
+    public static let threshold = "threshold"
+    /// `depths/3/sae/threshold`.
+    public static func saeThreshold(of depth: Int, under prefix: String = "") -> String {
+        sae(depth, under: prefix) + "/" + threshold
+    }
+
     /// The four SAE tensors, in SAELens orientation:
     /// `z = act((x - b_dec·apply) @ W_enc + b_enc)`, `x̂ = z @ W_dec + b_dec`.
     public enum SAETensor: String, CaseIterable, Sendable {

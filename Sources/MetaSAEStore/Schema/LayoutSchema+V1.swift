@@ -3,7 +3,9 @@ extension LayoutSchema {
     public static let canonicalV1: LayoutSchema = {
         let sae = "depths/{d}/sae"
         let saeAttributes = [
-            AttributeRule("activation_fn", "string", required: true, "encoder nonlinearity; `relu` is the only one analyzed"),
+            AttributeRule("activation_fn", "string", required: true, "encoder nonlinearity: `relu`, `topk` (the k largest pre-activations of a row, ReLU'd) or `jumprelu` (pre where pre > threshold_j); BatchTopK SAEs are stored as `jumprelu` with one threshold repeated"),
+            AttributeRule("k", "integer", required: false, "TopK only, and required there: active latents per row, 1 ≤ k ≤ d_sae"),
+            AttributeRule("architecture", "string", required: false, "training: how the SAE was trained (`relu-l1`, `topk`, `batchtopk`, `jumprelu`)"),
             AttributeRule("d_in", "integer", required: true, "input width = F{d-1}"),
             AttributeRule("d_sae", "integer", required: true, "latent width = F{d}"),
             AttributeRule("apply_b_dec_to_input", "integer", required: true, "1 if the encoder sees x - b_dec (SAELens, dictionary_learning), else 0"),
@@ -43,6 +45,8 @@ extension LayoutSchema {
                        checks: ["finite"], description: "decoder weight [d_sae, d_in]"),
             ObjectRule("\(sae)/b_dec", .dataset, .required, dtype: "float", shape: ["F{d-1}"],
                        checks: ["finite"], description: "decoder bias [d_in]"),
+            ObjectRule("\(sae)/threshold", .dataset, .optional, dtype: "float", shape: ["F{d}"],
+                       checks: ["finite"], description: "JumpReLU only, and required there: threshold of each latent [d_sae]"),
             ObjectRule("classifier", .group, .optional,
                        attributes: [
                            AttributeRule("architecture", "string", required: false, "e.g. `784-256-128-10 relu`"),

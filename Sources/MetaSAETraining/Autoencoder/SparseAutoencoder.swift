@@ -40,7 +40,7 @@ public struct SparseAutoencoder: Sendable {
     public func lossAndGradients(_ x: [Float], rows: Int) -> (Float, [[Float]]) {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let pre = weights.preActivations(x, rows: rows)
-        let z = weights.activate(pre)
+        let z = weights.activate(pre, rows: rows)
         let reconstruction = decode(z, rows: rows)
         let scale = 2 / Float(rows * inputs)
         var reconstructionLoss: Double = 0
@@ -60,7 +60,7 @@ public struct SparseAutoencoder: Sendable {
         var dz = [Float](repeating: 0, count: rows * latents)
         BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
         let penalty = l1Coefficient / Float(rows)
-        for index in dz.indices { dz[index] = pre[index] > 0 ? dz[index] + penalty : 0 }
+        for index in dz.indices { dz[index] = z[index] > 0 ? dz[index] + penalty : 0 }
         var encoderGradient = [Float](repeating: 0, count: inputs * latents)
         BLAS.multiply(x, dz, into: &encoderGradient, m: inputs, k: rows, n: latents, transposeA: true)
         let encoderBiasGradient = Tensor.columnSums(dz, rows: rows, width: latents)

@@ -1,0 +1,57 @@
+/// TopK selection as SAELens's `TopK` does it: in each row the k largest
+/// pre-activations are kept and ReLU'd, the rest are 0. Among equal values
+/// the lower index wins, so codes are the same on every machine.
+public enum TopK {
+    /// The codes of `rows` rows of `width` pre-activations.
+    public static func keep(_ k: Int, ofEachOf rows: Int, rowsOf pre: [Float], width: Int) -> [Float] {
+        var codes = [Float](repeating: 0, count: rows * width)
+        guard k > 0, width > 0 else { return codes }
+        var order = [Int32](repeating: 0, count: width)
+        pre.withUnsafeBufferPointer { values in
+            codes.withUnsafeMutableBufferPointer { out in
+                for row in 0..<rows {
+                    let base = row * width
+                    for column in 0..<width { order[column] = Int32(column) }
+                    select(k, in: &order, by: UnsafeBufferPointer(rebasing: values[base..<(base + width)]))
+                    for index in order.prefix(k) {
+                        out[base + Int(index)] = max(0, values[base + Int(index)])
+                    }
+                }
+            }
+        }
+        return codes
+    }
+
+    /// Puts the `k` largest columns (ties: lower column first) at the front
+    /// of `order`, in no particular order: quickselect, O(width) on average.
+    static func select(_ k: Int, in order: inout [Int32], by values: UnsafeBufferPointer<Float>) {
+        guard k < order.count else { return }
+        /// Whether column a ranks before column b.
+        func before(_ a: Int32, _ b: Int32) -> Bool {
+            let (x, y) = (values[Int(a)], values[Int(b)])
+            return x > y || (x == y && a < b)
+        }
+        var low = 0
+        var high = order.count - 1
+        while low < high {
+            // Median of three as the pivot keeps sorted rows linear.
+            let middle = (low + high) / 2
+            if before(order[middle], order[low]) { order.swapAt(middle, low) }
+            if before(order[high], order[low]) { order.swapAt(high, low) }
+            if before(order[high], order[middle]) { order.swapAt(high, middle) }
+            let pivot = order[middle]
+            var i = low
+            var j = high
+            while i <= j {
+                while before(order[i], pivot) { i += 1 }
+                while before(pivot, order[j]) { j -= 1 }
+                if i <= j {
+                    order.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k - 1 <= j { high = j } else if k - 1 >= i { low = i } else { return }
+        }
+    }
+}
