@@ -218,3 +218,7 @@ extension AttributeHolder {
         }
     }
 }
+
+/// An attribute value as writers above the store give it (the store is
+/// their only way to the file).
+public typealias FileAttribute = AttributeValue

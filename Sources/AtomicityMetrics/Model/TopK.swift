@@ -24,7 +24,7 @@ public enum TopK {
 
     /// Puts the `k` largest columns (ties: lower column first) at the front
     /// of `order`, in no particular order: quickselect, O(width) on average.
-    static func select(_ k: Int, in order: inout [Int32], by values: UnsafeBufferPointer<Float>) {
+    public static func select(_ k: Int, in order: inout [Int32], by values: UnsafeBufferPointer<Float>) {
         guard k < order.count else { return }
         /// Whether column a ranks before column b.
         func before(_ a: Int32, _ b: Int32) -> Bool {

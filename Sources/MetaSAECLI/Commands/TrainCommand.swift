@@ -14,8 +14,23 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Latent width of every SAE.")
     var width = TrainingConfiguration().saeWidth
 
-    @Option(help: "L1 coefficient of the SAE loss.")
+    @Option(help: "How every SAE is trained: relu-l1 (the seed's design), topk, batchtopk or jumprelu.")
+    var architecture = TrainingConfiguration().architecture
+
+    @Option(help: "relu-l1: L1 coefficient of the SAE loss.")
     var l1 = TrainingConfiguration().l1Coefficient
+
+    @Option(help: "topk, batchtopk: active latents per row, one value or one per depth (16,12,8: the last repeats).")
+    var k = "8"
+
+    @Option(name: .customLong("l0-target"), help: "jumprelu: the mean L0 to train toward, one value or one per depth; the L0 coefficient adapts.")
+    var l0Target: String?
+
+    @Option(name: .customLong("l0-coefficient"), help: "jumprelu: the L0 penalty's coefficient (its start, with --l0-target).")
+    var l0Coefficient = TrainingConfiguration().l0Coefficient
+
+    @Flag(inversion: .prefixedNo, help: "topk, batchtopk: the AuxK loss that revives dead latents (Gao et al. 2024).")
+    var auxk = true
 
     @Option(name: .customLong("sae-epochs"), help: "Epochs per SAE.")
     var saeEpochs = TrainingConfiguration().saeEpochs
@@ -75,7 +90,12 @@ struct TrainingOptions: ParsableArguments {
         config.classifierLearningRate = classifierLearningRate
         config.depths = depths
         config.saeWidth = width
+        config.architecture = architecture
         config.l1Coefficient = l1
+        config.k = try Self.list(k, name: "--k") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        config.l0Target = try l0Target.map { try Self.list($0, name: "--l0-target") { Double($0).flatMap { $0 > 0 ? $0 : nil } } }
+        config.l0Coefficient = l0Coefficient
+        config.auxK = auxk
         config.saeEpochs = saeEpochs
         config.saeBatchSize = saeBatchSize
         config.saeLearningRate = saeLearningRate
@@ -88,6 +108,15 @@ struct TrainingOptions: ParsableArguments {
         guard SparseStorage(argument: sparse) != nil else { throw ValidationError("--sparse takes on, off, auto or a density in (0, 1]") }
         config.sparse = sparse
         return config
+    }
+
+    /// A value, or comma-separated values per depth.
+    static func list<T>(_ text: String, name: String, _ parse: (String) -> T?) throws -> [T] {
+        let values = text.split(separator: ",").map { parse($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("\(name) takes a positive number or one per depth, e.g. 16,12,8")
+        }
+        return values.compactMap { $0 }
     }
 
     var mnistFolder: String { mnist ?? MNIST.bundledFolder }
@@ -151,3 +180,5 @@ extension TrainingSummary {
         seconds.sorted { $0.key < $1.key }.map { String(format: "%@ %.1fs", $0.key, $0.value) }.joined(separator: ", ")
     }
 }
+
+extension SAEArchitecture: ExpressibleByArgument {}

@@ -59,7 +59,7 @@ public struct CascadeTrainer: Sendable {
             return loss
         }
         let accuracy = classifier.accuracy(mnist.test)
-        observer.log(String(format: "classifier %@: test accuracy %.4f (loss %.4f)", config.architecture, accuracy, classifierLosses.last ?? .nan))
+        observer.log(String(format: "classifier %@: test accuracy %.4f (loss %.4f)", config.classifierArchitecture, accuracy, classifierLosses.last ?? .nan))
         lap("classifier")
 
         // 2. The cascade: SAE d trains on depth d−1's activations of the training images.
@@ -70,33 +70,16 @@ public struct CascadeTrainer: Sendable {
         var fits: [AutoencoderFit] = []
         var scales: [Float] = []
         for depth in 1...config.depths {
-            // Train on x/σ (σ = RMS of the inputs) so one L1 coefficient means the
-            // same at every depth, then fold σ back in: relu(x·W + σb) = σ·relu(x/σ·W + b).
-            let scale = Self.rootMeanSquare(current)
-            let normalized = scale > 0 ? current.map { $0 / scale } : current
-            var sae = SparseAutoencoder(inputWidth: width, latentWidth: config.saeWidth,
-                                        l1Coefficient: config.l1Coefficient, seed: config.saeSeed(depth: depth))
-            var saeOptimizer = Adam(learningRate: config.saeLearningRate)
-            let losses = MinibatchLoop(
-                rows: trainCount, width: width, batchSize: config.saeBatchSize,
-                epochs: config.saeEpochs, seed: config.shuffleSeed(stage: depth)
-            ).run(stage: "SAE \(depth)/\(config.depths)", observer: observer, data: normalized) { batch, members in
-                let (loss, gradients) = sae.lossAndGradients(batch, rows: members.count)
-                sae.apply(gradients, optimizer: &saeOptimizer)
-                return loss
-            }
-            if scale > 0 { sae.rescaleInputs(by: scale) }
-            scales.append(scale)
-            let latents = sae.encode(current, rows: trainCount)
-            let fit = AutoencoderFit(sae: sae, data: current, latents: latents, rows: trainCount)
-            observer.log(String(format: "depth %d: SAE %d→%d  FVU %.4f  mean L0 %.1f  dead latents %d/%d  (loss %.5f)",
-                                depth, width, config.saeWidth, fit.fractionOfVarianceUnexplained, fit.meanL0,
-                                fit.deadLatents, config.saeWidth, losses.last ?? .nan))
-            current = latents
+            let trained = trainSAE(on: current, rows: trainCount, width: width, objective: config.objective(depth: depth),
+                                   seed: config.saeSeed(depth: depth), shuffleSeed: config.shuffleSeed(stage: depth),
+                                   stage: "SAE \(depth)/\(config.depths)", observer: observer)
+            observer.log("depth \(depth): " + trained.fit.line(input: width, losses: trained.losses, sae: trained.sae))
+            current = trained.latents
             width = config.saeWidth
-            saes.append(sae)
-            saeLosses.append(losses)
-            fits.append(fit)
+            saes.append(trained.sae)
+            saeLosses.append(trained.losses)
+            fits.append(trained.fit)
+            scales.append(trained.scale)
         }
         lap("cascade")
 
@@ -107,6 +90,37 @@ public struct CascadeTrainer: Sendable {
         lap("write")
         return TrainingSummary(output: output, testAccuracy: accuracy, classifierEpochLosses: classifierLosses,
                                saeEpochLosses: saeLosses, fits: fits, analysisExamples: analysisCount, seconds: seconds)
+    }
+
+    /// One SAE trained on `data` as the objective says.
+    struct TrainedSAE {
+        var sae: SparseAutoencoder
+        var losses: [Float]
+        var fit: AutoencoderFit
+        /// σ, the inputs' RMS, folded into the stored SAE.
+        var scale: Float
+        /// The SAE's codes of `data`.
+        var latents: [Float]
+    }
+
+    /// Trains on x/σ (σ = RMS of the inputs) so one coefficient means the
+    /// same at every depth, then folds σ back in: each activation is
+    /// positively homogeneous, so act(x·W + σb; σθ) = σ·act(x/σ·W + b; θ).
+    func trainSAE(on data: [Float], rows: Int, width: Int, objective: SAEObjective, seed: UInt64, shuffleSeed: UInt64,
+                  stage: String, observer: any TrainingObserver) -> TrainedSAE {
+        let config = configuration
+        let scale = Self.rootMeanSquare(data)
+        let normalized = scale > 0 ? data.map { $0 / scale } : data
+        var sae = SparseAutoencoder(inputWidth: width, latentWidth: config.saeWidth, objective: objective, seed: seed)
+        var optimizer = Adam(learningRate: config.saeLearningRate)
+        let losses = MinibatchLoop(rows: rows, width: width, batchSize: config.saeBatchSize, epochs: config.saeEpochs, seed: shuffleSeed)
+            .run(stage: stage, observer: observer, data: normalized) { batch, members in
+                sae.trainStep(batch, rows: members.count, optimizer: &optimizer)
+            }
+        if scale > 0 { sae.rescaleInputs(by: scale) }
+        let latents = sae.encode(data, rows: rows)
+        let fit = AutoencoderFit(sae: sae, data: data, latents: latents, rows: rows)
+        return TrainedSAE(sae: sae, losses: losses, fit: fit, scale: scale, latents: latents)
     }
 
     /// √(mean x²) over every element.
@@ -126,6 +140,10 @@ public struct CascadeTrainer: Sendable {
         try require(config.depths >= 1, "--depths must be at least 1")
         try require(config.saeWidth > 0, "--width must be positive")
         try require(config.l1Coefficient >= 0, "--l1 must be ≥ 0")
+        try require(!config.k.isEmpty && config.k.allSatisfy { $0 >= 1 && $0 <= config.saeWidth }, "--k must lie in 1…--width")
+        try require(config.l0Target.map { !$0.isEmpty && $0.allSatisfy { $0 > 0 && $0 <= Double(config.saeWidth) } } ?? true,
+                    "--l0-target must lie in (0, --width]")
+        try require(config.l0Coefficient >= 0, "--l0-coefficient must be ≥ 0")
         try require(config.classifierEpochs >= 0 && config.saeEpochs >= 0, "epochs must be ≥ 0")
         try require(config.classifierBatchSize > 0 && config.saeBatchSize > 0, "batch sizes must be positive")
         try require(config.classifierLearningRate > 0 && config.saeLearningRate > 0, "learning rates must be positive")
@@ -144,18 +162,10 @@ public struct CascadeTrainer: Sendable {
         try writer.writeLabels(mnist.test.labels[0..<analysisCount].map(Int64.init))
 
         try writer.writeClassifier(classifier.layers.map { ($0.weight, $0.bias, $0.inputs, $0.outputs) },
-                                   architecture: config.architecture, hiddenLayer: config.hiddenLayer, testAccuracy: accuracy)
+                                   architecture: config.classifierArchitecture, hiddenLayer: config.hiddenLayer, testAccuracy: accuracy)
 
         for (index, sae) in saes.enumerated() {
-            try writer.writeSAE(depth: index + 1, sae.weights, extra: [
-                "l1_coefficient": .double(Double(config.l1Coefficient)),
-                "learning_rate": .double(Double(config.saeLearningRate)),
-                "epochs": .integer(Int64(config.saeEpochs)),
-                "batch_size": .integer(Int64(config.saeBatchSize)),
-                "seed": .integer(Int64(truncatingIfNeeded: config.saeSeed(depth: index + 1))),
-                "input_scale": .double(Double(scales[index])),
-                "init": .string("encoder nn.Linear default, decoder = encoderᵀ with unit-norm rows"),
-            ])
+            try writer.writeSAE(depth: index + 1, sae.inferenceWeights, extra: sae.trainingAttributes(config, seed: config.saeSeed(depth: index + 1), scale: scales[index]))
         }
         let widths = [config.classifierHidden[config.hiddenLayer - 1]] + saes.map(\.weights.latentWidth)
         let nulls = (0..<config.nullSeeds).map { RandomCascade.cascade(widths: widths, seed: config.nullSeed($0)) }

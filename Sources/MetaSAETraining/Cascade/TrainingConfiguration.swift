@@ -12,7 +12,16 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var depths = 6
     /// Latent width of every SAE.
     public var saeWidth = 256
+    /// How every SAE of the cascade is trained.
+    public var architecture = SAEArchitecture.reluL1
     public var l1Coefficient: Float = 8e-3
+    /// topk, batchtopk: k per depth, the last value repeated for deeper depths.
+    public var k = [8]
+    /// jumprelu: target L0 per depth (the last repeated), or nil to keep the coefficient fixed.
+    public var l0Target: [Double]?
+    public var l0Coefficient: Float = 1e-3
+    /// topk, batchtopk: the AuxK loss on dead latents.
+    public var auxK = true
     public var saeEpochs = 3
     public var saeBatchSize = 256
     public var saeLearningRate: Float = 1e-3
@@ -42,7 +51,21 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     func shuffleSeed(stage: Int) -> UInt64 { seed &* 1_000_003 &+ 10_000 &+ UInt64(stage) }
     func nullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 1_000_000 &+ UInt64(index) }
 
-    public var architecture: String {
+    public var classifierArchitecture: String {
         ([MNIST.Split.pixelCount] + classifierHidden + [10]).map(String.init).joined(separator: "-") + " relu"
+    }
+
+    /// The value of a per-depth list for depth d (1-based): the last one repeated.
+    static func perDepth<T>(_ values: [T], _ depth: Int) -> T { values[min(depth, values.count) - 1] }
+
+    /// How the SAE of `depth` trains.
+    public func objective(depth: Int) -> SAEObjective {
+        var objective = SAEObjective(architecture: architecture)
+        objective.l1Coefficient = l1Coefficient
+        objective.k = Self.perDepth(k, depth)
+        objective.l0Target = l0Target.map { Self.perDepth($0, depth) }
+        objective.l0Coefficient = l0Coefficient
+        objective.auxK = auxK
+        return objective
     }
 }

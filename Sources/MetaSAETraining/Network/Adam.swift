@@ -14,8 +14,9 @@ public struct Adam: Sendable {
         self.learningRate = learningRate
     }
 
-    /// Updates every tensor in `parameters` with its gradient, in order.
-    public mutating func update(_ parameters: inout [[Float]], gradients: [[Float]]) {
+    /// Updates every tensor in `parameters` with its gradient, in order;
+    /// `scales[i]` multiplies the learning rate of tensor i.
+    public mutating func update(_ parameters: inout [[Float]], gradients: [[Float]], scales: [Float] = []) {
         if first.isEmpty {
             first = parameters.map { [Float](repeating: 0, count: $0.count) }
             second = first
@@ -23,9 +24,9 @@ public struct Adam: Sendable {
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(step)))
-        let stepSize = learningRate / correction1
         let (b1, b2, eps) = (beta1, beta2, epsilon)
         for tensor in parameters.indices {
+            let stepSize = learningRate * (tensor < scales.count ? scales[tensor] : 1) / correction1
             let gradient = gradients[tensor]
             parameters[tensor].withUnsafeMutableBufferPointer { values in
                 first[tensor].withUnsafeMutableBufferPointer { m in

@@ -75,8 +75,15 @@ struct MutantMaker {
 
     // MARK: Shapes and types
 
+    /// A dataset's values, when they are few enough to read (an earlier
+    /// edit may have declared a huge size).
     func values(_ object: ObjectDescription) throws -> [Double] {
-        try root.dataset(object.path).readAll(as: Double.self)
+        try readable(root.dataset(object.path)).readAll(as: Double.self)
+    }
+
+    func readable(_ dataset: Dataset) throws -> Dataset {
+        guard let count = try dataset.shape.elementCount, count <= 1 << 22 else { throw Skipped() }
+        return dataset
     }
 
     /// Replaces a dataset by new values of type `T`.
@@ -176,7 +183,7 @@ struct MutantMaker {
     mutating func addSparse() throws {
         let depths = try root.group("depths").linkNames()
         let depth = try choose(depths)
-        let dense = try root.dataset("depths/\(depth)/activations")
+        let dense = try readable(root.dataset("depths/\(depth)/activations"))
         let shape = try dense.shape.dims
         guard shape.count == 2 else { throw Skipped() }
         let values = try dense.readAll(as: Float.self)
@@ -259,7 +266,7 @@ struct MutantMaker {
     }
 
     mutating func breakLabels() throws {
-        let labels = try root.dataset("labels")
+        let labels = try readable(root.dataset("labels"))
         var old = try labels.readAll(as: Int64.self)
         guard !old.isEmpty else { throw Skipped() }
         old[random.below(old.count)] = random.pick([10, -1, 1_000, Int64.min])

@@ -1,0 +1,209 @@
+import AtomicityMetrics
+import Foundation
+import LinearAlgebra
+import MetaSAEStore
+
+/// One training step of a `SparseAutoencoder`: the loss of its architecture
+/// and its gradients (straight-through for JumpReLU), then the update of
+/// the state the step keeps (dead latents, batchtopk's threshold).
+extension SparseAutoencoder {
+    /// The loss and gradients of W_enc, b_enc, W_dec, b_dec, and for
+    /// jumprelu log θ, in that order.
+    public func lossAndGradients(_ x: [Float], rows: Int) -> (Float, [[Float]]) {
+        let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
+        let pre = weights.preActivations(x, rows: rows)
+        let z = trainingCodes(pre, rows: rows)
+        let reconstruction = decode(z, rows: rows)
+        let scale = 2 / Float(rows * inputs)
+        var squaredError = 0.0
+        var dOutput = [Float](repeating: 0, count: rows * inputs)
+        for index in dOutput.indices {
+            let error = reconstruction[index] - x[index]
+            squaredError += Double(error * error)
+            dOutput[index] = scale * error
+        }
+        var loss = squaredError / Double(rows * inputs)
+        // Decoder: dW_dec[F × D] = zᵀ · dOutput; db_dec = Σ rows; dz = dOutput · W_decᵀ.
+        var decoderGradient = [Float](repeating: 0, count: latents * inputs)
+        BLAS.multiply(z, dOutput, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true)
+        let decoderBiasGradient = Tensor.columnSums(dOutput, rows: rows, width: inputs)
+        var dz = [Float](repeating: 0, count: rows * latents)
+        BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
+        // Through the activation: codes that fired pass their gradient on.
+        var dPre = zip(z, dz).map { $0 > 0 ? $1 : 0 }
+        var thresholdGradient: [Float]?
+        switch objective.architecture {
+        case .reluL1:
+            loss += Double(objective.l1Coefficient) * z.reduce(0.0) { $0 + Double($1) } / Double(rows)
+            let penalty = objective.l1Coefficient / Float(rows)
+            for index in dPre.indices where z[index] > 0 { dPre[index] += penalty }
+        case .topK, .batchTopK:
+            if objective.auxK {
+                loss += auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows,
+                                      decoderGradient: &decoderGradient, preGradient: &dPre)
+            }
+        case .jumpReLU:
+            let (l0Loss, gradient) = jumpThresholdTerms(pre: pre, dz: dz, rows: rows)
+            loss += l0Loss
+            thresholdGradient = gradient
+        }
+        var encoderGradient = [Float](repeating: 0, count: inputs * latents)
+        BLAS.multiply(x, dPre, into: &encoderGradient, m: inputs, k: rows, n: latents, transposeA: true)
+        let encoderBiasGradient = Tensor.columnSums(dPre, rows: rows, width: latents)
+        let gradients = [encoderGradient, encoderBiasGradient, decoderGradient, decoderBiasGradient]
+        return (Float(loss), gradients + (thresholdGradient.map { [$0] } ?? []))
+    }
+
+    /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
+    /// as SAELens) reconstruct the residual through W_dec alone; adds its
+    /// gradients and returns its loss.
+    func auxiliaryLoss(_ x: [Float], pre: [Float], reconstruction: [Float], rows: Int,
+                       decoderGradient: inout [Float], preGradient: inout [Float]) -> Double {
+        let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
+        let dead = deadMask
+        let deadCount = dead.filter { $0 }.count
+        let half = max(1, inputs / 2)
+        guard deadCount > 0 else { return 0 }
+        let kAux = min(half, deadCount)
+        let weight = objective.auxKCoefficient * min(Float(deadCount) / Float(half), 1)
+        // Dead latents only: the live ones rank below every dead one.
+        let candidates = pre.enumerated().map { dead[$0.offset % latents] ? $0.element : -.infinity }
+        let chosen = Self.topMask(kAux, of: candidates, rows: rows, width: latents)
+        var auxCodes = [Float](repeating: 0, count: rows * latents)
+        for index in auxCodes.indices where chosen[index] { auxCodes[index] = pre[index] }
+        var estimate = [Float](repeating: 0, count: rows * inputs)
+        BLAS.multiply(auxCodes, weights.decoderWeight, into: &estimate, m: rows, k: latents, n: inputs)
+        var total = 0.0
+        var dEstimate = [Float](repeating: 0, count: rows * inputs)
+        let scale = 2 * weight / Float(rows * inputs)
+        for index in estimate.indices {
+            let difference = estimate[index] - (x[index] - reconstruction[index])
+            total += Double(difference * difference)
+            dEstimate[index] = scale * difference
+        }
+        BLAS.multiply(auxCodes, dEstimate, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true, beta: 1)
+        var dAux = [Float](repeating: 0, count: rows * latents)
+        BLAS.multiply(dEstimate, weights.decoderWeight, into: &dAux, m: rows, k: inputs, n: latents, transposeB: true)
+        for index in preGradient.indices where chosen[index] { preGradient[index] += dAux[index] }
+        return Double(weight) * total / Double(rows * inputs)
+    }
+
+    /// Which entries are the k largest of each row (ties to the lower index).
+    static func topMask(_ k: Int, of values: [Float], rows: Int, width: Int) -> [Bool] {
+        var mask = [Bool](repeating: false, count: rows * width)
+        var order = [Int32](repeating: 0, count: width)
+        values.withUnsafeBufferPointer { all in
+            for row in 0..<rows {
+                let base = row * width
+                for column in 0..<width { order[column] = Int32(column) }
+                TopK.select(k, in: &order, by: UnsafeBufferPointer(rebasing: all[base..<(base + width)]))
+                for column in order.prefix(k) where all[base + Int(column)] > -.infinity { mask[base + Int(column)] = true }
+            }
+        }
+        return mask
+    }
+
+    /// JumpReLU's L0 penalty and the straight-through gradient of log θ
+    /// (SAELens's JumpReLU and Step backward, with its rectangle kernel).
+    func jumpThresholdTerms(pre: [Float], dz: [Float], rows: Int) -> (Double, [Float]) {
+        let latents = weights.latentWidth
+        let epsilon = objective.bandwidth
+        let lambda = objective.l0Coefficient
+        var active = 0
+        var gradient = [Float](repeating: 0, count: latents)
+        for row in 0..<rows {
+            for latent in 0..<latents {
+                let index = row * latents + latent
+                let theta = exp(logThreshold[latent])
+                if pre[index] > theta { active += 1 }
+                let u = (pre[index] - theta) / epsilon
+                guard u > -0.5 && u < 0.5 else { continue }
+                gradient[latent] += -(theta / epsilon) * dz[index] - (1 / epsilon) * lambda / Float(rows)
+            }
+        }
+        // d/d log θ = θ · d/dθ.
+        for latent in 0..<latents { gradient[latent] *= exp(logThreshold[latent]) }
+        return (Double(lambda) * Double(active) / Double(rows), gradient)
+    }
+
+    /// One step: gradients, Adam, unit decoder rows, then the state the
+    /// architecture keeps. Returns the batch loss.
+    public mutating func trainStep(_ x: [Float], rows: Int, optimizer: inout Adam) -> Float {
+        if !started { start(on: x, rows: rows) }
+        let (loss, gradients) = lossAndGradients(x, rows: rows)
+        var parameters = [weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias]
+        if objective.architecture == .jumpReLU { parameters.append(logThreshold) }
+        optimizer.update(&parameters, gradients: gradients, scales: [1, 1, 1, 1, objective.thresholdLearningRateScale])
+        weights.encoderWeight = parameters[0]
+        weights.encoderBias = parameters[1]
+        weights.decoderWeight = parameters[2]
+        weights.decoderBias = parameters[3]
+        if objective.architecture == .jumpReLU { logThreshold = parameters[4] }
+        weights.activation = trainingActivation
+        normalizeDecoder()
+        observe(trainingCodes(weights.preActivations(x, rows: rows), rows: rows), rows: rows)
+        return loss
+    }
+
+    /// What the first batch sets: jumprelu's thresholds where its target L0
+    /// would be reached on that batch (a short training cannot move them
+    /// there from a fixed start), and batchtopk's threshold.
+    mutating func start(on x: [Float], rows: Int) {
+        started = true
+        let pre = weights.preActivations(x, rows: rows)
+        switch objective.architecture {
+        case .jumpReLU:
+            guard let target = objective.l0Target else { return }
+            // Each latent fires on target/F of the batch: every one alive, L0 on target.
+            let latents = weights.latentWidth
+            let rank = max(0, min(rows - 1, Int((target / Double(latents) * Double(rows)).rounded(.down))))
+            for latent in 0..<latents {
+                let column = (0..<rows).map { pre[$0 * latents + latent] }.sorted(by: >)
+                logThreshold[latent] = log(max(column[rank], Float(1e-4)))
+            }
+            weights.activation = trainingActivation
+        case .batchTopK:
+            let codes = trainingCodes(pre, rows: rows)
+            batchThreshold = Double(codes.filter { $0 > 0 }.min() ?? 0)
+        case .reluL1, .topK:
+            break
+        }
+    }
+
+    /// Dead-latent counters and batchtopk's threshold, from a batch's codes.
+    mutating func observe(_ codes: [Float], rows: Int) {
+        let latents = weights.latentWidth
+        var fired = [Bool](repeating: false, count: latents)
+        var smallest = Float.infinity
+        for (index, value) in codes.enumerated() where value > 0 {
+            fired[index % latents] = true
+            smallest = min(smallest, value)
+        }
+        for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] ? 0 : rowsSinceFired[latent] + rows }
+        if objective.architecture == .batchTopK, smallest.isFinite {
+            batchThreshold = (1 - objective.thresholdRate) * batchThreshold + objective.thresholdRate * Double(smallest)
+        }
+        if objective.architecture == .jumpReLU, let target = objective.l0Target, target > 0 {
+            // Toward the target L0: λ grows while codes are denser than asked.
+            let l0 = Double(codes.lazy.filter { $0 > 0 }.count) / Double(max(rows, 1))
+            let step = Self.l0ControllerRate * max(-1, min(1, (l0 - target) / target))
+            // Bounded: Adam is blind to a gradient's scale, so past the point
+            // where the penalty dominates the thresholds a larger λ does nothing.
+            objective.l0Coefficient = Float(min(1, max(1e-7, Double(objective.l0Coefficient) * exp(step))))
+        }
+    }
+
+    /// How fast jumprelu's L0 coefficient follows its target, per step.
+    static let l0ControllerRate = 0.01
+
+    /// Turns an SAE trained on x/σ into the same SAE on x: both biases and
+    /// every threshold scale by σ (each activation is positively
+    /// homogeneous), so codes come out σ times larger.
+    public mutating func rescaleInputs(by scale: Float) {
+        weights.encoderBias = weights.encoderBias.map { $0 * scale }
+        weights.decoderBias = weights.decoderBias.map { $0 * scale }
+        logThreshold = logThreshold.map { $0 + log(scale) }
+        batchThreshold *= Double(scale)
+        weights.activation = trainingActivation
+    }
+}
