@@ -31,7 +31,7 @@ public struct SAEObjective: Codable, Sendable, Equatable {
     public var initialThreshold: Float = 0.01
     /// jumprelu: log θ learns this many times faster than the weights, so a
     /// run of a few thousand steps can move the thresholds where L0 asks.
-    public var thresholdLearningRateScale: Float = 3
+    public var thresholdLearningRateScale: Float = 10
     /// topk, batchtopk: the AuxK loss on dead latents (Gao et al. 2024), its weight α.
     public var auxK = true
     public var auxKCoefficient: Float = 1.0 / 8

@@ -180,6 +180,13 @@ extension SparseAutoencoder {
             smallest = min(smallest, value)
         }
         for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] ? 0 : rowsSinceFired[latent] + rows }
+        if objective.architecture == .jumpReLU {
+            // A threshold above every pre-activation gets no gradient at all:
+            // a dead latent's threshold decays until it fires again.
+            for latent in 0..<latents where rowsSinceFired[latent] >= objective.deadWindowRows {
+                logThreshold[latent] += log(Self.deadThresholdDecay)
+            }
+        }
         if objective.architecture == .batchTopK, smallest.isFinite {
             batchThreshold = (1 - objective.thresholdRate) * batchThreshold + objective.thresholdRate * Double(smallest)
         }
@@ -192,6 +199,9 @@ extension SparseAutoencoder {
             objective.l0Coefficient = Float(min(1, max(1e-7, Double(objective.l0Coefficient) * exp(step))))
         }
     }
+
+    /// Per step, a dead jumprelu latent's threshold shrinks by this factor.
+    static let deadThresholdDecay: Float = 0.9
 
     /// How fast jumprelu's L0 coefficient follows its target, per step.
     static let l0ControllerRate = 0.01

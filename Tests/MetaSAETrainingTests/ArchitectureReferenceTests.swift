@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import AtomicityMetrics
+@testable import MetaSAEStore
+@testable import MetaSAETraining
+
+/// Forward passes, losses and gradients of every architecture against
+/// NumPy on fixed inputs (Tests/Fixtures/architectures/make_architecture_fixtures.py,
+/// SAELens's definitions, its straight-through estimators included).
+@Suite struct ArchitectureReferenceTests {
+    struct Reference: Decodable {
+        struct Case: Decodable {
+            var loss: Double?
+            var k: Int?
+            var codes: [Double]
+            var grad_W_enc: [Double]?
+            var grad_b_enc: [Double]?
+            var grad_W_dec: [Double]?
+            var grad_b_dec: [Double]?
+            var dead: [Int]?
+            var auxk_loss: Double?
+            var min_positive: Double?
+            var log_threshold: [Float]?
+            var bandwidth: Float?
+            var l0_coefficient: Float?
+            var grad_log_threshold: [Double]?
+        }
+        var B: Int
+        var D: Int
+        var F: Int
+        var x: [Float]
+        var W_enc: [Float]
+        var b_enc: [Float]
+        var W_dec: [Float]
+        var b_dec: [Float]
+        var topk: Case
+        var batchtopk: Case
+        var jumprelu: Case
+    }
+
+    static let reference = try! JSONDecoder().decode(
+        Reference.self, from: Data(contentsOf: TestSupport.fixtures.appendingPathComponent("architectures/architectures.json")))
+
+    static func sae(_ objective: SAEObjective) -> SparseAutoencoder {
+        let r = reference
+        var sae = SparseAutoencoder(inputWidth: r.D, latentWidth: r.F, objective: objective, seed: 1)
+        sae.weights.encoderWeight = r.W_enc
+        sae.weights.encoderBias = r.b_enc
+        sae.weights.decoderWeight = r.W_dec
+        sae.weights.decoderBias = r.b_dec
+        sae.started = true
+        return sae
+    }
+
+    static func expectClose(_ actual: [Float], _ expected: [Double], _ what: String, tolerance: Double = 2e-5) {
+        #expect(actual.count == expected.count, "\(what): \(actual.count) values, expected \(expected.count)")
+        for (index, (a, e)) in zip(actual, expected).enumerated() {
+            #expect(abs(Double(a) - e) <= tolerance * max(1, abs(e)), "\(what)[\(index)]: \(a) vs \(e)")
+        }
+    }
+
+    static func expectGradients(_ gradients: [[Float]], _ reference: Reference.Case) {
+        expectClose(gradients[0], reference.grad_W_enc!, "dW_enc")
+        expectClose(gradients[1], reference.grad_b_enc!, "db_enc")
+        expectClose(gradients[2], reference.grad_W_dec!, "dW_dec")
+        expectClose(gradients[3], reference.grad_b_dec!, "db_dec")
+    }
+
+    @Test func topKWithAuxKMatchesNumPy() {
+        let r = Self.reference
+        var objective = SAEObjective(architecture: .topK)
+        objective.k = r.topk.k!
+        objective.auxKCoefficient = 1.0 / 32
+        var sae = Self.sae(objective)
+        for latent in r.topk.dead! { sae.rowsSinceFired[latent] = objective.deadWindowRows }
+        Self.expectClose(sae.trainingCodes(sae.weights.preActivations(r.x, rows: r.B), rows: r.B), r.topk.codes, "codes")
+        let (loss, gradients) = sae.lossAndGradients(r.x, rows: r.B)
+        #expect(abs(Double(loss) - r.topk.loss!) <= 1e-5 * r.topk.loss!, "loss \(loss) vs \(r.topk.loss!)")
+        Self.expectGradients(gradients, r.topk)
+        // Without dead latents there is no auxiliary term.
+        let live = Self.sae(objective)
+        #expect(abs(Double(live.lossAndGradients(r.x, rows: r.B).0) - (r.topk.loss! - r.topk.auxk_loss!)) <= 1e-5)
+    }
+
+    @Test func batchTopKKeepsKTimesBCodesOverTheBatch() {
+        let r = Self.reference
+        var objective = SAEObjective(architecture: .batchTopK)
+        objective.k = r.batchtopk.k!
+        var sae = Self.sae(objective)
+        let codes = sae.trainingCodes(sae.weights.preActivations(r.x, rows: r.B), rows: r.B)
+        Self.expectClose(codes, r.batchtopk.codes, "codes")
+        #expect(codes.filter { $0 > 0 }.count == objective.k * r.B)
+        sae.started = false
+        sae.start(on: r.x, rows: r.B)
+        #expect(abs(sae.batchThreshold - r.batchtopk.min_positive!) <= 1e-6, "the first batch sets the threshold")
+        // Stored as JumpReLU with that threshold repeated.
+        guard case .jumpReLU(let threshold) = sae.inferenceWeights.activation else {
+            Issue.record("batchtopk is not stored as jumprelu")
+            return
+        }
+        #expect(threshold.count == r.F && Set(threshold).count == 1)
+    }
+
+    @Test func jumpReLUAndItsStraightThroughGradientsMatchNumPy() {
+        let r = Self.reference
+        let j = r.jumprelu
+        var objective = SAEObjective(architecture: .jumpReLU)
+        objective.bandwidth = j.bandwidth!
+        objective.l0Coefficient = j.l0_coefficient!
+        var sae = Self.sae(objective)
+        sae.logThreshold = j.log_threshold!
+        sae.weights.activation = sae.trainingActivation
+        Self.expectClose(sae.trainingCodes(sae.weights.preActivations(r.x, rows: r.B), rows: r.B), j.codes, "codes")
+        let (loss, gradients) = sae.lossAndGradients(r.x, rows: r.B)
+        #expect(abs(Double(loss) - j.loss!) <= 1e-5 * j.loss!, "loss \(loss) vs \(j.loss!)")
+        Self.expectGradients(Array(gradients.prefix(4)), j)
+        Self.expectClose(gradients[4], j.grad_log_threshold!, "d log θ", tolerance: 1e-4)
+        #expect(gradients[4].contains { $0 != 0 }, "the window holds some pre-activations")
+    }
+
+    @Test func topKSelectionIsTheSortedOrder() {
+        var generator = SplitMix(seed: 9)
+        for trial in 0..<200 {
+            let width = 1 + generator.below(40)
+            let k = 1 + generator.below(width)
+            // Few distinct values, so ties are common.
+            let row = (0..<width).map { _ in Float(generator.below(7)) - 3 }
+            let codes = TopK.keep(k, ofEachOf: 1, rowsOf: row, width: width)
+            let chosen = Set((0..<width).sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k))
+            let expected = (0..<width).map { chosen.contains($0) ? max(0, row[$0]) : 0 }
+            #expect(codes == expected, "trial \(trial): \(row), k \(k)")
+        }
+    }
+}
