@@ -5,7 +5,7 @@ import AtomicityMetrics
 public enum ResultsCSV {
     public static func render(_ results: AnalysisResults) -> String {
         let metrics = Metric.allCases
-        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM"]
+        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM", "mean_L0", "alive_latents"]
         let hasNulls = results.nullModels != nil
         if hasNulls {
             for name in metrics.map(\.rawValue) + ["ODM"] { header += ["null_\(name)_mean", "null_\(name)_std"] }
@@ -15,6 +15,8 @@ public enum ResultsCSV {
             var cells = ["\(row.depth)", "\(row.width)"]
             cells += metrics.map { cell(row.value($0)) }
             cells.append(cell(row.ODM))
+            cells.append(cell(row.meanL0))
+            cells.append(row.aliveLatents.map(String.init) ?? "")
             if let nulls = results.nullModels {
                 for name in metrics.map(\.rawValue) + ["ODM"] {
                     let statistic = nulls.depths.statistic(name, depth: row.depth)

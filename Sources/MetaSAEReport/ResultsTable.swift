@@ -10,7 +10,7 @@ public enum ResultsTable {
             header.append(metric.rawValue)
             if nulls != nil { header.append("null \(metric.rawValue)") }
         }
-        header.append("ODM")
+        header += ["ODM", "L0", "alive"]
         var rows: [[String]] = []
         for row in results.depths {
             var cells = ["\(row.depth)", "\(row.width)"]
@@ -22,6 +22,8 @@ public enum ResultsTable {
                 }
             }
             cells.append(row.ODM.map { format($0, digits: 4) } ?? "-")
+            cells.append(row.meanL0.map { format($0, digits: 3) } ?? "-")
+            cells.append(row.aliveLatents.map { "\($0)/\(row.width)" } ?? "-")
             rows.append(cells)
         }
         var out = align([header] + rows)

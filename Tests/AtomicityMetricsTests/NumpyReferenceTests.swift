@@ -20,6 +20,8 @@ import Testing
         var LTES_all: [String: Double]
         var fri_all_examples_used: [String: Int]
         var ltes_all_latents_used: [String: Int]
+        var mean_L0: [String: Double]
+        var alive_latents: [String: Int]
     }
 
     static let references: [String: Reference] = {
@@ -39,6 +41,8 @@ import Testing
         for row in results.depths {
             let key = String(row.depth)
             #expect(close(row.ODM, reference.ODM[key]!), "\(file) ODM \(key)")
+            #expect(close(row.meanL0, reference.mean_L0[key]!), "\(file) mean L0 \(key)")
+            #expect(row.aliveLatents == reference.alive_latents[key], "\(file) alive latents \(key)")
             guard row.depth >= 1 else { continue }
             #expect(close(row.FRI, reference.FRI[key]!.value), "\(file) FRI \(key): \(String(describing: row.FRI))")
             #expect(close(row.CSP, reference.CSP[key]!), "\(file) CSP \(key)")

@@ -31,7 +31,7 @@ import Testing
         try SeedReference.expectMatches(resultsJSON: folder.appendingPathComponent("results.json"))
         let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "depth,width,FRI,CSP,PDS,LTES,ODM")
+        #expect(lines.first == "depth,width,FRI,CSP,PDS,LTES,ODM,mean_L0,alive_latents")
         #expect(lines.count == 7)
         // The CSV's LTES at depth 3 is the JSON's.
         let depth3 = lines[4].split(separator: ",", omittingEmptySubsequences: false)
@@ -97,6 +97,6 @@ import Testing
         #expect((nulls["seeds"] as? [Int]) == [1000, 1001])
         #expect((nulls["cascades"] as? [Any])?.count == 2)
         let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
-        #expect(csv.hasPrefix("depth,width,FRI,CSP,PDS,LTES,ODM,null_FRI_mean,null_FRI_std"))
+        #expect(csv.hasPrefix("depth,width,FRI,CSP,PDS,LTES,ODM,mean_L0,alive_latents,null_FRI_mean,null_FRI_std"))
     }
 }

@@ -8,6 +8,10 @@ public struct DepthMetrics: Codable, Sendable, Equatable {
     public var LTES: Double?
     /// Off-diagonal mass of the normalised covariance (for PDS), every depth.
     public var ODM: Double?
+    /// Mean number of active latents per example, and latents active on at
+    /// least one example, over every example (the moments' rows).
+    public var meanL0: Double?
+    public var aliveLatents: Int?
     /// Examples FRI scored (those with ≥ 2 active latents) of those it saw.
     public var friExamplesUsed: Int?
     public var friExamplesSeen: Int?

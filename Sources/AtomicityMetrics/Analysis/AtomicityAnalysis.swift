@@ -95,6 +95,10 @@ public struct AtomicityAnalysis: Sendable {
             let outcome = try pass.run(progress: progress)
             seconds.merge(outcome.seconds, uniquingKeysWith: +)
             if outcome.excludedRows > 0 { row.excludedRows = outcome.excludedRows }
+            if let activity = outcome.activity {
+                row.meanL0 = activity.meanL0
+                row.aliveLatents = activity.aliveLatents
+            }
             if let moments = outcome.moments {
                 row.ODM = AtomicityFormulas.offDiagonalMass(moments)
                 if depth >= 1 && selected.contains(depth) && metrics.contains(.CSP) {

@@ -26,6 +26,8 @@ struct DepthPass {
 
     struct Outcome {
         var moments: MomentAccumulator?
+        /// Over the same rows as the moments.
+        var activity: ActivityCount?
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
         var seconds: [String: Double] = [:]
@@ -34,40 +36,41 @@ struct DepthPass {
 
     /// Exchanges this process's partial states with the others and merges
     /// all of them in rank order, so every process ends with the same totals.
-    func combine(
-        moments: inout MomentAccumulator?, fri: inout ReconstructionIndependence?, ltes: inout TraversalEffect?,
-        nonFiniteValues: inout Int, nonFiniteRows: inout Int
-    ) throws {
-        var local: [Double] = [Double(nonFiniteValues), Double(nonFiniteRows)]
-        if let moments { local += moments.encoded() }
-        if let fri { local += fri.encoded() }
-        if let ltes { local += ltes.encoded() }
-        var totals: (moments: MomentAccumulator?, fri: ReconstructionIndependence?, ltes: TraversalEffect?) = (nil, nil, nil)
-        nonFiniteValues = 0
-        nonFiniteRows = 0
+    func combine(_ state: inout Accumulators) throws {
+        var local: [Double] = [Double(state.nonFiniteValues), Double(state.nonFiniteRows)]
+        if let moments = state.moments { local += moments.encoded() }
+        if let activity = state.activity { local += activity.encoded() }
+        if let fri = state.fri { local += fri.encoded() }
+        if let ltes = state.ltes { local += ltes.encoded() }
+        var totals = Accumulators()
+        let width = source.width
         try exchange.allGather(local) { buffer in
             var cursor = 2
-            nonFiniteValues += Int(buffer[0])
-            nonFiniteRows += Int(buffer[1])
-            if let state = moments {
+            totals.nonFiniteValues += Int(buffer[0])
+            totals.nonFiniteRows += Int(buffer[1])
+            if state.moments != nil {
                 let part = MomentAccumulator(encoded: buffer[cursor...])
-                cursor += MomentAccumulator.encodedCount(width: state.width)
+                cursor += MomentAccumulator.encodedCount(width: width)
                 if totals.moments == nil { totals.moments = part } else { totals.moments!.merge(part) }
             }
-            if fri != nil {
+            if state.activity != nil {
+                let part = ActivityCount(encoded: buffer[cursor...], width: width)
+                cursor += ActivityCount.encodedCount(width: width)
+                if totals.activity == nil { totals.activity = part } else { totals.activity!.merge(part) }
+            }
+            if state.fri != nil {
                 let part = ReconstructionIndependence(encoded: buffer[cursor...])
                 cursor += ReconstructionIndependence.encodedCount
                 if totals.fri == nil { totals.fri = part } else { totals.fri!.merge(part) }
             }
-            if let chain, ltes != nil {
+            if let chain, state.ltes != nil {
                 if totals.ltes == nil { totals.ltes = TraversalEffect(chain: chain) }
                 totals.ltes!.merge(encoded: buffer[cursor...])
                 cursor += TraversalEffect.encodedCount(width: chain.latentWidth)
             }
         }
-        if moments != nil { moments = totals.moments }
-        if fri != nil { fri = totals.fri }
-        if ltes != nil { ltes = totals.ltes }
+        totals.seconds = state.seconds
+        state = totals
     }
 
     /// The given rows of a row-major block, in order.
@@ -90,6 +93,7 @@ struct DepthPass {
     /// The accumulators one pass updates.
     struct Accumulators {
         var moments: MomentAccumulator?
+        var activity: ActivityCount?
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
         var seconds: [String: Double] = [:]
@@ -107,6 +111,7 @@ struct DepthPass {
     func run(progress: any ProgressSink) throws -> Outcome {
         var state = Accumulators(
             moments: wantMoments ? MomentAccumulator(width: source.width) : nil,
+            activity: wantMoments ? ActivityCount(width: source.width) : nil,
             fri: chain != nil && friRows > 0 ? ReconstructionIndependence() : nil,
             ltes: chain.flatMap { ltesRows > 0 ? TraversalEffect(chain: $0) : nil })
         state.moments?.kernel = kernel
@@ -134,15 +139,14 @@ struct DepthPass {
         }
         state.moments?.settle()
         if exchange.size > 1 {
-            try combine(moments: &state.moments, fri: &state.fri, ltes: &state.ltes,
-                        nonFiniteValues: &state.nonFiniteValues, nonFiniteRows: &state.nonFiniteRows)
+            try combine(&state)
         }
         if state.nonFiniteValues > 0 && nonFinitePolicy == .refuse {
             throw StoreError.nonFinite(path: "depth \(depth)",
                 "\(state.nonFiniteValues) NaN or infinite activation value(s) in \(state.nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
         }
         progress.finish(stage: stage)
-        return Outcome(moments: state.moments, fri: state.fri, ltes: state.ltes, seconds: state.seconds,
+        return Outcome(moments: state.moments, activity: state.activity, fri: state.fri, ltes: state.ltes, seconds: state.seconds,
                        excludedRows: nonFinitePolicy == .exclude ? state.nonFiniteRows : 0)
     }
 
@@ -178,10 +182,15 @@ struct DepthPass {
         let width = source.width
         let elapsed = Self.seconds {
             if let block = item.sparse {
-                state.moments!.add(kept.map(block.rows) ?? block, labels: labels)
+                let rows = kept.map(block.rows) ?? block
+                state.moments!.add(rows, labels: labels)
+                state.activity?.add(rows)
             } else {
                 let values = kept.map { Self.gather(item.dense!.values, rows: $0, width: width) } ?? item.dense!.values
-                values.withUnsafeBufferPointer { state.moments!.add($0, labels: labels) }
+                values.withUnsafeBufferPointer {
+                    state.moments!.add($0, labels: labels)
+                    state.activity?.add($0, rows: labels.count)
+                }
             }
         }
         state.seconds["moments", default: 0] += elapsed

@@ -26,13 +26,15 @@ public enum MarkdownReport {
 
         out += "## Metrics per depth\n\n"
         let metrics = Metric.allCases
-        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM"]
+        var header = ["depth", "width"] + metrics.map(\.rawValue) + ["ODM", "mean L0", "alive latents"]
         if results.nullModels != nil { header += metrics.map { "null \($0.rawValue) (mean ± sd)" } }
         out += "| " + header.joined(separator: " | ") + " |\n"
         out += "|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
         for row in results.depths {
             var cells = ["\(row.depth)", "\(row.width)"] + metrics.map { row.value($0).map { format($0, digits: 4) } ?? "–" }
             cells.append(row.ODM.map { format($0, digits: 4) } ?? "–")
+            cells.append(row.meanL0.map { format($0, digits: 3) } ?? "–")
+            cells.append(row.aliveLatents.map { "\($0)/\(row.width)" } ?? "–")
             if let nulls = results.nullModels {
                 cells += metrics.map { metric in
                     nulls.depths.statistic(metric.rawValue, depth: row.depth).map { "\(format($0.mean, digits: 4)) ± \(format($0.std, digits: 4))" } ?? "–"

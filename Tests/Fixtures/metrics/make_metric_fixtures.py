@@ -564,6 +564,10 @@ def reference(path, report):
     out["fri_all_examples_used"] = {str(d): int(fri_all_used[d]) for d in depths}
     out["ltes_all_latents_used"] = {str(d): int(ltes_all_used[d]) for d in depths}
     out["ltes_all_min_active"] = ltes_all_min_active(n)
+    # Activity over every example: mean count of |z| > 1e-5 per row, and
+    # latents active on at least one row.
+    out["mean_L0"] = {str(x): float(np.mean(np.sum(np.abs(acts[x]) > ACTIVE, axis=1))) for x in range(depth_count + 1)}
+    out["alive_latents"] = {str(x): int(np.sum(np.any(np.abs(acts[x]) > ACTIVE, axis=0))) for x in range(depth_count + 1)}
 
     # diagnostics for the summary (not written)
     report.append(f"{os.path.basename(path)}: N={n} widths={[acts[x].shape[1] for x in range(depth_count + 1)]}")
