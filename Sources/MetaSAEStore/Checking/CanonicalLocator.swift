@@ -37,18 +37,11 @@ struct CanonicalLocator {
         }
         if let nulls = group(in: root, CanonicalPaths.nullModels, required: false) {
             for (index, name) in numbered(nulls, path: CanonicalPaths.nullModels, limit: Numbering.maximumIndex, check: "naming") {
-                let prefix = CanonicalPaths.nullModel(index)
-                guard let cascade = group(in: nulls, name, path: String(prefix.dropLast()), required: true) else { continue }
-                var objects = CascadeObjects(path: String(prefix.dropLast()))
-                checkAttributes(rule: "null_models/{k}", on: cascade, path: objects.path)
-                objects.seed = try? cascade.attribute("seed").intValue
-                if let depths = group(in: cascade, CanonicalPaths.depths, path: prefix + CanonicalPaths.depths, required: true) {
-                    for (depth, name) in numbered(depths, path: prefix + CanonicalPaths.depths, limit: Numbering.maximumDepth, check: "contiguous_depths") {
-                        objects.depths[depth] = depthObjects(depths, name, path: CanonicalPaths.depth(depth, under: prefix), depth: depth, sparseAllowed: false)
-                    }
-                }
-                layout.nullModels[index] = objects
+                if let cascade = cascadeObjects(nulls, name, prefix: CanonicalPaths.nullModel(index)) { layout.nullModels[index] = cascade }
             }
+        }
+        if let controls = group(in: root, CanonicalPaths.controls, required: false) {
+            locateControls(controls, into: &layout)
         }
         if let classifier = group(in: root, CanonicalPaths.classifier, required: false) {
             layout.classifier = classifierObjects(classifier)
@@ -56,6 +49,37 @@ struct CanonicalLocator {
             layout.provenance.classifierAccuracy = layout.classifier?.testAccuracy
         }
         return layout
+    }
+
+    // MARK: Controls
+
+    mutating func locateControls(_ controls: Group, into layout: inout ExperimentLayout) {
+        if let flat = group(in: controls, CanonicalPaths.Control.flat.rawValue, path: CanonicalPaths.flatControls, required: false) {
+            for (depth, name) in numbered(flat, path: CanonicalPaths.flatControls, limit: Numbering.maximumDepth, check: "naming") {
+                layout.flatControls[depth] = depthObjects(flat, name, path: CanonicalPaths.flatControl(depth), depth: max(depth, 1),
+                                                          sparseAllowed: false)
+            }
+        }
+        if let matched = group(in: controls, CanonicalPaths.Control.matchedNull.rawValue, path: CanonicalPaths.matchedNulls, required: false) {
+            for (index, name) in numbered(matched, path: CanonicalPaths.matchedNulls, limit: Numbering.maximumIndex, check: "naming") {
+                let prefix = CanonicalPaths.matchedNull(index)
+                if let cascade = cascadeObjects(matched, name, prefix: prefix) { layout.matchedNulls[index] = cascade }
+            }
+        }
+    }
+
+    /// A cascade's group: seed and depths 1…D (a null model or a matched null).
+    mutating func cascadeObjects(_ parent: Group, _ name: String, prefix: String) -> CascadeObjects? {
+        guard let cascade = group(in: parent, name, path: String(prefix.dropLast()), required: true) else { return nil }
+        var objects = CascadeObjects(path: String(prefix.dropLast()))
+        checkAttributes(rule: "null_models/{k}", on: cascade, path: objects.path)
+        objects.seed = try? cascade.attribute("seed").intValue
+        if let depths = group(in: cascade, CanonicalPaths.depths, path: prefix + CanonicalPaths.depths, required: true) {
+            for (depth, name) in numbered(depths, path: prefix + CanonicalPaths.depths, limit: Numbering.maximumDepth, check: "contiguous_depths") {
+                objects.depths[depth] = depthObjects(depths, name, path: CanonicalPaths.depth(depth, under: prefix), depth: depth, sparseAllowed: false)
+            }
+        }
+        return objects
     }
 
     // MARK: Root

@@ -16,6 +16,10 @@ public struct CheckedExperiment: @unchecked Sendable {
     public let labels: LabelReader
     public let trained: CheckedCascade
     public let nullModels: [CheckedCascade]
+    /// Flat controls, by the depth they match (sorted).
+    public let flatControls: [CheckedFlatControl]
+    /// Random-init cascades with TopK codes at the cascade's L0.
+    public let matchedNulls: [CheckedCascade]
     public let classifier: CheckedClassifier?
     /// [N, pixels] uint8, when stored.
     public let images: TensorRef?
@@ -32,6 +36,7 @@ public struct CheckedCascade: @unchecked Sendable {
     public enum Role: Sendable, Equatable {
         case trained
         case null(index: Int, seed: UInt64)
+        case matchedNull(index: Int, seed: UInt64)
     }
     public let role: Role
     /// SAE of depth d at index d − 1.
@@ -60,6 +65,15 @@ public struct ActivationStore: @unchecked Sendable {
 
     /// Where it lives, for messages.
     public var path: String { sparse?.group.path ?? dense!.dataset.path }
+}
+
+/// An SAE trained on depth 0 with depth d's width, architecture and L0:
+/// what depth d would be without the cascade above depth 0.
+public struct CheckedFlatControl: @unchecked Sendable {
+    public let depth: Int
+    /// Maps F_0 → F_d.
+    public let sae: CheckedSAE
+    public let activations: ActivationStore
 }
 
 /// An SAE whose four tensors have the shapes its depth requires.

@@ -24,7 +24,7 @@ extension CheckRun {
     }
 
     mutating func checkNullCascade(
-        _ cascade: CascadeObjects, index: Int, seed: UInt64, widths: [Int?], exampleCount: Int?
+        _ cascade: CascadeObjects, role: CheckedCascade.Role, widths: [Int?], exampleCount: Int?
     ) -> CheckedCascade? {
         let numbers = cascade.depths.keys.sorted()
         let deepest = widths.count - 1
@@ -42,7 +42,19 @@ extension CheckRun {
             saes.append(checked)
         }
         guard saes.count == deepest else { return nil }
-        return CheckedCascade(role: .null(index: index, seed: seed), saes: saes, activations: stores)
+        return CheckedCascade(role: role, saes: saes, activations: stores)
+    }
+
+    /// A flat control of depth d: an SAE F_0 → F_d and its codes [N, F_d].
+    mutating func checkFlatControl(_ objects: DepthObjects, depth: Int, widths: [Int?], exampleCount: Int?) -> CheckedFlatControl? {
+        guard depth >= 1, depth < widths.count else {
+            report("naming", objects.path, "a flat control matches a depth of the cascade, 1…\(widths.count - 1), not \(depth)")
+            return nil
+        }
+        let store = checkActivations(objects, width: widths[depth], exampleCount: exampleCount, required: true)
+        guard let sae = objects.sae, let checked = checkSAE(sae, depth: depth, input: widths[0], latent: widths[depth]),
+              let store else { return nil }
+        return CheckedFlatControl(depth: depth, sae: checked, activations: store)
     }
 
     // MARK: Activations

@@ -98,7 +98,15 @@ struct CheckRun {
             let cascade = layout.nullModels[index]!
             // A missing seed attribute is the locator's to report.
             let seed = UInt64(bitPattern: cascade.seed ?? Int64(index))
-            return checkNullCascade(cascade, index: index, seed: seed, widths: widths, exampleCount: exampleCount)
+            return checkNullCascade(cascade, role: .null(index: index, seed: seed), widths: widths, exampleCount: exampleCount)
+        }
+        let matched = layout.matchedNulls.keys.sorted().compactMap { index -> CheckedCascade? in
+            let cascade = layout.matchedNulls[index]!
+            let seed = UInt64(bitPattern: cascade.seed ?? Int64(index))
+            return checkNullCascade(cascade, role: .matchedNull(index: index, seed: seed), widths: widths, exampleCount: exampleCount)
+        }
+        let flat = layout.flatControls.keys.sorted().compactMap { depth in
+            checkFlatControl(layout.flatControls[depth]!, depth: depth, widths: widths, exampleCount: exampleCount)
         }
         let classifier = layout.classifier.flatMap { checkClassifier($0, baseWidth: widths.first ?? nil) }
         let images = checkImages(exampleCount: exampleCount)
@@ -109,6 +117,7 @@ struct CheckRun {
         return CheckedExperiment(
             path: layout.path, fileBytes: layout.fileBytes, exampleCount: exampleCount, widths: knownWidths,
             labels: LabelReader(checked: labels, count: exampleCount), trained: trained, nullModels: nulls,
+            flatControls: flat, matchedNulls: matched,
             classifier: classifier, images: images, provenance: layout.provenance, warnings: warnings)
     }
 
@@ -184,6 +193,8 @@ extension ExperimentLayout {
         }
         depths.values.forEach(add)
         nullModels.values.forEach { $0.depths.values.forEach(add) }
+        matchedNulls.values.forEach { $0.depths.values.forEach(add) }
+        flatControls.values.forEach(add)
         classifier?.layers.values.forEach { tensors += [$0.weight, $0.bias].compactMap { $0 } }
         return tensors
     }

@@ -14,6 +14,10 @@ public struct ExperimentLayout: @unchecked Sendable {
     public var depths: [Int: DepthObjects] = [:]
     /// Random-init null cascades by index; their depths start at 1.
     public var nullModels: [Int: CascadeObjects] = [:]
+    /// Flat controls by the depth they match: an SAE on depth 0 each.
+    public var flatControls: [Int: DepthObjects] = [:]
+    /// Random-init cascades with TopK codes at the cascade's L0, by index.
+    public var matchedNulls: [Int: CascadeObjects] = [:]
     public var classifier: ClassifierObjects?
     /// Exports may leave out deeper depths' activations (recomputed by convert).
     public var activationsOptional = false

@@ -54,6 +54,19 @@ public enum CanonicalPaths {
     public static func classifierTensor(_ tensor: LayerTensor, of index: Int) -> String {
         "\(classifier)/\(classifierLayer(index))/\(tensor.rawValue)"
     }
+    /// Controls stored beside the cascade.
+    public static let controls = "controls"
+    public enum Control: String, Sendable {
+        case flat
+        case matchedNull = "matched_null"
+    }
+    public static let flatControls = "\(controls)/\(Control.flat.rawValue)"
+    public static let matchedNulls = "\(controls)/\(Control.matchedNull.rawValue)"
+    /// `controls/flat/3`: the flat control matched to depth 3, an SAE on depth 0.
+    public static func flatControl(_ depth: Int) -> String { "\(flatControls)/\(depth)" }
+    /// Prefix of matched-null cascade `k`, ending in `/`.
+    public static func matchedNull(_ index: Int) -> String { "\(matchedNulls)/\(index)/" }
+
     /// Prefix of null-model cascade `k`, ending in `/`.
     public static func nullModel(_ index: Int) -> String {
         "\(nullModels)/\(index)/"

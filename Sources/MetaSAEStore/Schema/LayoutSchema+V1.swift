@@ -1,3 +1,5 @@
+import Foundation
+
 extension LayoutSchema {
     /// The canonical layout, version 1.
     public static let canonicalV1: LayoutSchema = {
@@ -74,6 +76,26 @@ extension LayoutSchema {
         objects.append(ObjectRule("null_models/{k}/depths/{d}/activations", .dataset, .optional,
                                   dtype: "float", shape: ["N", "F{d}"], chunking: "rows", checks: ["finite"],
                                   description: "latents of null SAE d on the chain fed from depth 0; when absent, readers recompute them from depths/0/activations through the stored encoders"))
+        // Controls: flat SAEs on depth 0 matched to each depth, and matched-L0 null cascades.
+        objects.append(ObjectRule("controls/flat/{f}", .group, .optional,
+                                  attributes: [AttributeRule("target_l0", "float", required: false, "the cascade depth's mean L0 this control was matched to")],
+                                  description: "flat control f: an SAE of depth f's width and architecture trained on depth 0, its L0 matched to depth f's"))
+        objects.append(ObjectRule("controls/flat/{f}/activations", .dataset, .required, dtype: "float", shape: ["N", "F{f}"],
+                                  chunking: "rows", checks: ["finite"], description: "the flat control's codes of depth 0"))
+        for rule in objects where rule.path.hasPrefix("depths/{d}/sae") {
+            var copy = rule
+            copy.path = rule.path.replacingOccurrences(of: "depths/{d}", with: "controls/flat/{f}")
+            copy.shape = rule.shape?.map { $0.replacingOccurrences(of: "F{d-1}", with: "F{0}").replacingOccurrences(of: "F{d}", with: "F{f}") }
+            objects.append(copy)
+        }
+        objects.append(ObjectRule("controls/matched_null/{m}", .group, .optional,
+                                  attributes: [AttributeRule("seed", "integer", required: true, "seed of this cascade")],
+                                  description: "matched null m: a random-init cascade with TopK codes at the trained cascade's per-depth L0 (k = its rounded mean L0)"))
+        for rule in objects where rule.path.hasPrefix("depths/{d}/sae") {
+            var copy = rule
+            copy.path = "controls/matched_null/{m}/" + rule.path
+            objects.append(copy)
+        }
         return LayoutSchema(
             schema: CanonicalPaths.schemaName,
             version: CanonicalPaths.version,
@@ -89,6 +111,8 @@ extension LayoutSchema {
                 "{d}": "1, …, D: every depth that has an SAE",
                 "{k}": "every group under null_models/",
                 "{i}": "every group under classifier/layers/",
+                "{f}": "every group under controls/flat/: a depth 1…D of the cascade",
+                "{m}": "every group under controls/matched_null/",
             ],
             symbols: [
                 "N": "number of examples: the length of labels",
