@@ -31,6 +31,9 @@ public struct CanonicalSummary: Sendable, Codable {
     public var classCounts: [Int]?
     public var depths: [Depth]
     public var nullModelCount: Int
+    /// Flat controls (by the depth they match) and matched-null cascades.
+    public var flatControlDepths: [Int]
+    public var matchedNullCount: Int
     public var classifierArchitecture: String?
     public var classifierAccuracy: Double?
 
@@ -70,6 +73,8 @@ public struct CanonicalSummary: Sendable, Codable {
             return summary
         }
         nullModelCount = layout.nullModels.count
+        flatControlDepths = layout.flatControls.keys.sorted()
+        matchedNullCount = layout.matchedNulls.count
         classifierArchitecture = layout.provenance.classifierArchitecture
         classifierAccuracy = layout.provenance.classifierAccuracy
     }

@@ -73,7 +73,28 @@ public final class CanonicalWriter: @unchecked Sendable {
     /// plus `extra`, e.g. hyper-parameters).
     public func writeSAE(depth: Int, _ weights: SAEWeights, extra: [String: AttributeValue] = [:], under prefix: String = "",
                          float64: Bool = false) throws {
-        let group = try rootGroup.createGroup(CanonicalPaths.sae(depth, under: prefix))
+        try writeSAE(weights, at: CanonicalPaths.sae(depth, under: prefix), extra: extra, float64: float64)
+    }
+
+    /// The flat control of `depth`: its SAE (F0 → Fd) and, returned, a sink for its codes.
+    public func flatControl(depth: Int, _ weights: SAEWeights, targetL0: Double, extra: [String: AttributeValue] = [:]) throws -> ActivationSink {
+        let path = CanonicalPaths.flatControl(depth)
+        try writeSAE(weights, at: path + "/" + CanonicalPaths.DepthMember.sae.rawValue, extra: extra)
+        try rootGroup.group(path).setAttribute("target_l0", targetL0)
+        return .dense(try rootGroup.createDataset(
+            path + "/" + CanonicalPaths.DepthMember.activations.rawValue, of: Float.self, shape: [0, weights.latentWidth],
+            options: .rowChunked(width: weights.latentWidth, elementSize: 4, gzipLevel: gzipLevel, shuffle: gzipLevel != nil)))
+    }
+
+    /// Starts matched-null cascade `index`: its group, seed and initialisation rule.
+    public func beginMatchedNull(_ index: Int, seed: UInt64, initialisation: String) throws {
+        let group = try rootGroup.createGroup(CanonicalPaths.matchedNull(index))
+        try group.setAttribute("seed", Int64(truncatingIfNeeded: seed))
+        try group.setAttribute("init", initialisation)
+    }
+
+    func writeSAE(_ weights: SAEWeights, at path: String, extra: [String: AttributeValue], float64: Bool = false) throws {
+        let group = try rootGroup.createGroup(path)
         for tensor in weights.tensors {
             try group.writeTensor(tensor.name.rawValue, tensor.values, shape: tensor.shape, float64: float64)
         }

@@ -14,14 +14,17 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Latent width of every SAE.")
     var width = TrainingConfiguration().saeWidth
 
+    @Option(help: "seed: the seed's ReLU-L1 cascade; controlled: a TopK cascade with k = 8 at every depth, flat controls and 4 matched nulls. Options below override a design's choices.")
+    var design = Design.seed
+
     @Option(help: "How every SAE is trained: relu-l1 (the seed's design), topk, batchtopk or jumprelu.")
-    var architecture = TrainingConfiguration().architecture
+    var architecture: SAEArchitecture?
 
     @Option(help: "relu-l1: L1 coefficient of the SAE loss.")
     var l1 = TrainingConfiguration().l1Coefficient
 
-    @Option(help: "topk, batchtopk: active latents per row, one value or one per depth (16,12,8: the last repeats).")
-    var k = "8"
+    @Option(help: "topk, batchtopk: active latents per row, one value or one per depth (16,12,8: the last repeats; default 8).")
+    var k: String?
 
     @Option(name: .customLong("l0-target"), help: "jumprelu: the mean L0 to train toward, one value or one per depth; the L0 coefficient adapts.")
     var l0Target: String?
@@ -31,6 +34,12 @@ struct TrainingOptions: ParsableArguments {
 
     @Flag(inversion: .prefixedNo, help: "topk, batchtopk: the AuxK loss that revives dead latents (Gao et al. 2024).")
     var auxk = true
+
+    @Flag(inversion: .prefixedNo, help: "Train a flat control per depth: an SAE of that depth's width and architecture on depth 0, its L0 matched to the depth's (default: on in the controlled design).")
+    var flatControls: Bool?
+
+    @Option(name: .customLong("matched-null-seeds"), help: "Random-init cascades with TopK codes at the trained cascade's L0 (default: 4 in the controlled design, else 0).")
+    var matchedNullSeeds: Int?
 
     @Option(name: .customLong("sae-epochs"), help: "Epochs per SAE.")
     var saeEpochs = TrainingConfiguration().saeEpochs
@@ -77,8 +86,12 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("store-null-activations"), help: "Store the null cascades' activations too (default: weights only; analysis recomputes them).")
     var storeNullActivations = false
 
+    enum Design: String, ExpressibleByArgument, CaseIterable {
+        case seed, controlled
+    }
+
     func configuration() throws -> TrainingConfiguration {
-        var config = TrainingConfiguration()
+        var config = design == .controlled ? TrainingConfiguration.controlled() : TrainingConfiguration()
         let hidden = classifierHidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !hidden.isEmpty, hidden.allSatisfy({ ($0 ?? 0) > 0 }) else {
             throw ValidationError("--classifier-hidden takes positive widths, e.g. 256,128")
@@ -90,9 +103,11 @@ struct TrainingOptions: ParsableArguments {
         config.classifierLearningRate = classifierLearningRate
         config.depths = depths
         config.saeWidth = width
-        config.architecture = architecture
+        if let architecture { config.architecture = architecture }
         config.l1Coefficient = l1
-        config.k = try Self.list(k, name: "--k") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
+        if let k { config.k = try Self.list(k, name: "--k") { Int($0).flatMap { $0 > 0 ? $0 : nil } } }
+        if let flatControls { config.flatControls = flatControls }
+        if let matchedNullSeeds { config.matchedNullSeeds = matchedNullSeeds }
         config.l0Target = try l0Target.map { try Self.list($0, name: "--l0-target") { Double($0).flatMap { $0 > 0 ? $0 : nil } } }
         config.l0Coefficient = l0Coefficient
         config.auxK = auxk

@@ -44,6 +44,8 @@ struct DescribeRenderer {
         }
         out += table.render(indent: "  ")
         out += "null models: \(summary.nullModelCount)"
+        if !summary.flatControlDepths.isEmpty { out += "   flat controls: depths \(summary.flatControlDepths.map(String.init).joined(separator: ", "))" }
+        if summary.matchedNullCount > 0 { out += "   matched nulls: \(summary.matchedNullCount)" }
         if let architecture = summary.classifierArchitecture { out += "   classifier: \(architecture)" }
         if let accuracy = summary.classifierAccuracy { out += String(format: ", test accuracy %.4f", accuracy) }
         out += "\n"

@@ -12,6 +12,8 @@ public struct TrainingSummary: Sendable, Codable {
     /// Per SAE depth: the loss of each epoch and the fit on its training data.
     public var saeEpochLosses: [[Float]]
     public var fits: [AutoencoderFit]
+    /// The flat controls' fits on the training images, by depth.
+    public var flatFits: [AutoencoderFit]
     public var analysisExamples: Int
     public var seconds: [String: Double]
 }
@@ -63,8 +65,10 @@ public struct CascadeTrainer: Sendable {
         lap("classifier")
 
         // 2. The cascade: SAE d trains on depth d−1's activations of the training images.
-        var current = classifier.hiddenActivations(trainX, rows: trainCount, layer: config.hiddenLayer)
-        var width = config.classifierHidden[config.hiddenLayer - 1]
+        let base = classifier.hiddenActivations(trainX, rows: trainCount, layer: config.hiddenLayer)
+        let baseWidth = config.classifierHidden[config.hiddenLayer - 1]
+        var current = base
+        var width = baseWidth
         var saes: [SparseAutoencoder] = []
         var saeLosses: [[Float]] = []
         var fits: [AutoencoderFit] = []
@@ -83,13 +87,21 @@ public struct CascadeTrainer: Sendable {
         }
         lap("cascade")
 
-        // 3. The file, written in row blocks of the analysis images.
+        // 3. The controls, matched to the cascade's L0 on the training images.
+        let targets = fits.map(\.meanL0)
+        let flat = config.flatControls
+            ? trainFlatControls(base: base, rows: trainCount, width: baseWidth, targets: targets, observer: observer) : []
+        let matched = matchedNulls(widths: [baseWidth] + saes.map(\.weights.latentWidth), targets: targets)
+        if config.flatControls || config.matchedNullSeeds > 0 { lap("controls") }
+
+        // 4. The file, written in row blocks of the analysis images.
         try write(output: output, source: source, mnist: mnist, analysisCount: analysisCount,
                   classifier: classifier, accuracy: accuracy, saes: saes, scales: scales,
-                  densities: fits.map { $0.meanL0 / Double(max($0.latentWidth, 1)) })
+                  densities: fits.map { $0.meanL0 / Double(max($0.latentWidth, 1)) }, flat: flat, matched: matched)
         lap("write")
         return TrainingSummary(output: output, testAccuracy: accuracy, classifierEpochLosses: classifierLosses,
-                               saeEpochLosses: saeLosses, fits: fits, analysisExamples: analysisCount, seconds: seconds)
+                               saeEpochLosses: saeLosses, fits: fits, flatFits: flat.map(\.trained.fit),
+                               analysisExamples: analysisCount, seconds: seconds)
     }
 
     /// One SAE trained on `data` as the objective says.
@@ -148,13 +160,14 @@ public struct CascadeTrainer: Sendable {
         try require(config.classifierBatchSize > 0 && config.saeBatchSize > 0, "batch sizes must be positive")
         try require(config.classifierLearningRate > 0 && config.saeLearningRate > 0, "learning rates must be positive")
         try require(config.nullSeeds >= 0, "--null-seeds must be ≥ 0")
+        try require(config.matchedNullSeeds >= 0, "--matched-null-seeds must be ≥ 0")
         try require((config.trainExamples ?? 1) > 0 && (config.analysisExamples ?? 1) > 0, "example counts must be positive")
         try require(SparseStorage(argument: config.sparse) != nil, "--sparse takes on, off, auto or a density in (0, 1]")
     }
 
     func write(output: String, source: String, mnist: MNIST, analysisCount: Int,
                classifier: MLPClassifier, accuracy: Double, saes: [SparseAutoencoder], scales: [Float],
-               densities: [Double]) throws {
+               densities: [Double], flat: [FlatControl], matched: [[SAEWeights]]) throws {
         let config = configuration
         let writer = try CanonicalWriter(destination: output, source: source, seed: Int(truncatingIfNeeded: config.seed),
                                          toolVersion: toolVersion)
@@ -189,6 +202,19 @@ public struct CascadeTrainer: Sendable {
         let nullDatasets = try (config.storeNullActivations ? nulls.indices : 0..<0).map { index in
             try (1..<widths.count).map { try writer.denseActivations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
         }
+        for (index, cascade) in matched.enumerated() {
+            try writer.beginMatchedNull(index, seed: config.matchedNullSeed(index),
+                                        initialisation: "torch.nn.Linear default, TopK codes at the trained cascade's rounded L0")
+            for (depth, sae) in cascade.enumerated() {
+                try writer.writeSAE(depth: depth + 1, sae, extra: ["init": .string("torch.nn.Linear default")],
+                                    under: CanonicalPaths.matchedNull(index))
+            }
+        }
+        let flatSinks = try flat.map { control in
+            try writer.flatControl(depth: control.depth, control.trained.sae.inferenceWeights, targetL0: control.targetL0,
+                                   extra: control.trained.sae.trainingAttributes(config, seed: config.flatSeed(depth: control.depth),
+                                                                                scale: control.trained.scale))
+        }
         let images = config.storeImages ? try writer.images(pixels: MNIST.Split.pixelCount) : nil
         for block in CanonicalWriter.blocks(rows: analysisCount, blockRows: DebugHooks.writeBlockRows(default: 4_096)) {
             let pixels = mnist.test.pixels[(block.lowerBound * MNIST.Split.pixelCount)..<(block.upperBound * MNIST.Split.pixelCount)]
@@ -200,6 +226,9 @@ public struct CascadeTrainer: Sendable {
             for (index, sae) in saes.enumerated() {
                 latents = sae.encode(latents, rows: block.count)
                 try sinks[index + 1].append(latents)
+            }
+            for (control, sink) in zip(flat, flatSinks) {
+                try sink.append(control.trained.sae.encode(base, rows: block.count))
             }
             for (index, cascade) in nulls.enumerated() where index < nullDatasets.count {
                 var nullLatents = base

@@ -22,6 +22,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var l0Coefficient: Float = 1e-3
     /// topk, batchtopk: the AuxK loss on dead latents.
     public var auxK = true
+    /// For each depth d, an SAE of d's width and architecture trained on
+    /// depth 0 with its L0 matched to depth d's.
+    public var flatControls = false
+    /// Random-init cascades with TopK codes at the trained cascade's L0.
+    public var matchedNullSeeds = 0
     public var saeEpochs = 3
     public var saeBatchSize = 256
     public var saeLearningRate: Float = 1e-3
@@ -50,6 +55,19 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     func saeSeed(depth: Int) -> UInt64 { seed &* 1_000_003 &+ 100 &+ UInt64(depth) }
     func shuffleSeed(stage: Int) -> UInt64 { seed &* 1_000_003 &+ 10_000 &+ UInt64(stage) }
     func nullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 1_000_000 &+ UInt64(index) }
+    func flatSeed(depth: Int) -> UInt64 { seed &* 1_000_003 &+ 200 &+ UInt64(depth) }
+    func matchedNullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 2_000_000 &+ UInt64(index) }
+
+    /// The controlled design: a TopK cascade with one k at every depth, so
+    /// L0 cannot change with depth, beside flat controls and matched nulls.
+    public static func controlled() -> TrainingConfiguration {
+        var config = TrainingConfiguration()
+        config.architecture = .topK
+        config.k = [8]
+        config.flatControls = true
+        config.matchedNullSeeds = 4
+        return config
+    }
 
     public var classifierArchitecture: String {
         ([MNIST.Split.pixelCount] + classifierHidden + [10]).map(String.init).joined(separator: "-") + " relu"
