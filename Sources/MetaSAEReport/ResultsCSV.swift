@@ -1,3 +1,4 @@
+import Foundation
 import AtomicityMetrics
 
 /// results.csv: one row per depth, one column per metric, with ODM and the
@@ -10,6 +11,11 @@ public enum ResultsCSV {
         if hasNulls {
             for name in metrics.map(\.rawValue) + ["ODM"] { header += ["null_\(name)_mean", "null_\(name)_std"] }
         }
+        let controls = results.controls ?? []
+        for control in controls {
+            let key = control.kind.rawValue.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
+            for name in metrics.map(\.rawValue) + ["ODM"] { header += ["\(key)_\(name)", "\(key)_\(name)_diff"] }
+        }
         var lines = [header.joined(separator: ",")]
         for row in results.depths {
             var cells = ["\(row.depth)", "\(row.width)"]
@@ -21,6 +27,12 @@ public enum ResultsCSV {
                 for name in metrics.map(\.rawValue) + ["ODM"] {
                     let statistic = nulls.depths.statistic(name, depth: row.depth)
                     cells += [cell(statistic?.mean), cell(statistic?.std)]
+                }
+            }
+            for control in controls {
+                for name in metrics.map(\.rawValue) + ["ODM"] {
+                    cells.append(cell(row.depth >= 1 ? control.value(name, depth: row.depth) : nil))
+                    cells.append(cell(control.differences.first { $0.depth == row.depth }?.values[name]))
                 }
             }
             lines.append(cells.joined(separator: ","))

@@ -34,6 +34,9 @@ public enum ResultsTable {
                 + "t-test p = \(format(test.pValue)), exact p = \(format(test.pExact))"
                 + (test.exact ? "" : " (sampled)") + "\n"
         }
+        for control in results.controls ?? [] {
+            out += ControlStatements.line(for: control, metrics: metrics) + "\n"
+        }
         return out
     }
 

@@ -98,6 +98,8 @@ public struct AnalysisResults: Codable, Sendable {
     /// Spearman test of each metric against depth over the SAE depths.
     public var trends: [String: SpearmanTest]
     public var nullModels: NullModelSummary?
+    /// Each control beside the cascade, with the cascade's difference from it.
+    public var controls: [ControlResults]?
     public var verdict: Verdict
     /// Wall time per phase.
     public var seconds: [String: Double]

@@ -76,6 +76,9 @@ public struct AnalysisSettings: Codable, Sendable {
     public var nullSeeds: Int?
     /// Seed of the first null cascade; cascade k uses nullSeedBase + k.
     public var nullSeedBase: UInt64 = 1_000
+    /// Matched nulls to build (TopK at the cascade's L0); nil uses those
+    /// stored in the file.
+    public var matchedNullSeeds: Int?
     /// Rows with NaN or ±Inf activations: refuse (default) or exclude.
     public var nonFinite = NonFinitePolicy.refuse
     /// Approximate bytes per streamed block.

@@ -34,12 +34,14 @@ public struct AtomicityAnalysis: Sendable {
         let trends = Self.trends(trained, metrics: settings.metrics)
         let nulls = try measureNulls(experiment, storedWeights: storedNulls, base: base, labels: labels, selected: selected,
                                      baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
+        let controls = try measureControls(experiment, trained: trained, nulls: nulls, base: base, labels: labels,
+                                           selected: selected, seconds: &seconds, progress: progress)
         let verdict = Verdict(depths: trained, trends: trends, nulls: nulls?.depths, metrics: settings.metrics)
         return AnalysisResults(
             tool: "\(Self.toolName) \(toolVersion)",
             input: provenance(experiment),
             settings: settings, depths: trained, trends: trends, nullModels: nulls,
-            verdict: verdict, seconds: seconds)
+            controls: controls.isEmpty ? nil : controls, verdict: verdict, seconds: seconds)
     }
 
     /// Class means and co-moments of one source in one streamed pass, with
@@ -174,17 +176,7 @@ public struct AtomicityAnalysis: Sendable {
                                                    seconds: &seconds, progress: progress))
             }
         }
-        let depths = selected.map { depth in
-            var statistics: [String: NullStatistic] = [:]
-            for metric in settings.metrics {
-                let values = cascades.compactMap { cascade in cascade.first { $0.depth == depth }?.value(metric) }
-                if !values.isEmpty { statistics[metric.rawValue] = NullStatistic(values) }
-            }
-            let odm = cascades.compactMap { cascade in cascade.first { $0.depth == depth }?.ODM }
-            if !odm.isEmpty { statistics["ODM"] = NullStatistic(odm) }
-            return NullDepth(depth: depth, metrics: statistics)
-        }
-        return NullModelSummary(origin: origin, seeds: seeds, depths: depths, cascades: cascades)
+        return summarize(cascades, seeds: seeds, origin: origin, selected: selected)
     }
 
     /// Null latents at most this large (all depths of one cascade) are

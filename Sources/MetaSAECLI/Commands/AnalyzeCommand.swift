@@ -17,7 +17,13 @@ struct AnalyzeCommand: ParsableCommand {
             Metrics follow the seed's reference code: FRI on the first 1000 examples, LTES on \
             the first 100 (a latent counts if active in ≥ 10% of them), CSP and ODM over all \
             examples, PDS(d) = ODM(d-1) - ODM(d) with PDS(1) = 0. Trends use Spearman's ρ with \
-            scipy's t-test p and the exact permutation p.
+            scipy's t-test p and the exact permutation p. Mean L0 and alive latents are reported \
+            per depth.
+
+            Controls in the file (flat controls and matched nulls, from `train --flat-controls \
+            --matched-null-seeds K` or `run --design controlled`) are measured like the cascade, \
+            and each metric's difference cascade − control is tested against depth; the report \
+            names the control each statement rests on.
 
             Threads: METASAE_READ_THREADS copy or decompress data from the file (default: one \
             per core, up to 4), METASAE_THREADS run the sparse kernel (default: one per core), \
@@ -38,6 +44,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("null-seed-base"), help: "Seed of the first null cascade; cascade k uses base + k.")
     var nullSeedBase: UInt64 = 1_000
 
+    @Option(name: .customLong("matched-null-seeds"), help: "Build K random-init cascades whose codes are TopK at the trained cascade's rounded L0 per depth. Default: those stored in the file, if any; 0 for none.")
+    var matchedNullSeeds: Int?
+
     @Option(help: "SAE depths to analyze, e.g. 1,3 (default: all).")
     var depths: String?
 
@@ -53,6 +62,7 @@ struct AnalyzeCommand: ParsableCommand {
     func validate() throws {
         if NonFinitePolicy(rawValue: nonfinite) == nil { throw ValidationError("--nonfinite must be refuse or exclude") }
         if let nullSeeds, nullSeeds < 0 { throw ValidationError("--null-seeds must be ≥ 0") }
+        if let matchedNullSeeds, matchedNullSeeds < 0 { throw ValidationError("--matched-null-seeds must be ≥ 0") }
         _ = try parsedDepths()
         _ = try parsedMetrics()
     }
@@ -84,6 +94,7 @@ struct AnalyzeCommand: ParsableCommand {
         settings.metrics = try parsedMetrics()
         settings.nullSeeds = nullSeeds
         settings.nullSeedBase = nullSeedBase
+        settings.matchedNullSeeds = matchedNullSeeds
         settings.nonFinite = NonFinitePolicy(rawValue: nonfinite) ?? .refuse
         return settings
     }

@@ -12,8 +12,33 @@ public enum AtomicityFigure {
                 guard let statistic = depth.metrics[metric.rawValue] else { return nil }
                 return MetricPanel.NullBand(depth: depth.depth, mean: statistic.mean, std: statistic.std)
             }
-            return MetricPanel(metric: metric.rawValue, expectation: metric.expectation, points: points,
-                               nulls: nulls, trend: results.trends[metric.rawValue])
+            var panel = MetricPanel(metric: metric.rawValue, expectation: metric.expectation, points: points,
+                                    nulls: nulls, trend: results.trends[metric.rawValue])
+            panel.controls = (results.controls ?? []).filter { $0.kind != .randomNull }.map { control in
+                MetricPanel.ControlBand(name: control.kind.rawValue, color: color(control.kind), points: control.differences.compactMap { difference in
+                    let spread = control.statistics?.statistic(metric.rawValue, depth: difference.depth)?.std ?? 0
+                    return control.value(metric.rawValue, depth: difference.depth).map {
+                        MetricPanel.NullBand(depth: difference.depth, mean: $0, std: spread)
+                    }
+                })
+            }
+            return panel
+        }
+    }
+
+    static func color(_ kind: ControlResults.Kind) -> String {
+        switch kind {
+        case .flat: return "#2ca02c"
+        case .matchedNull: return "#ff7f0e"
+        case .randomNull: return "#9e9e9e"
+        }
+    }
+
+    static func colorName(_ kind: ControlResults.Kind) -> String {
+        switch kind {
+        case .flat: return "green"
+        case .matchedNull: return "orange"
+        case .randomNull: return "grey"
         }
     }
 
@@ -26,9 +51,12 @@ public enum AtomicityFigure {
         root.append(SVG.rect(0, 0, width, height, [("fill", "#ffffff")]))
         let title = "Meta-SAE atomicity by depth — \(results.input.path.split(separator: "/").last.map(String.init) ?? results.input.path)"
         root.append(SVG.text(width / 2, 26, title, [("class", "figure-title"), ("text-anchor", "middle"), ("font-size", "17"), ("font-weight", "bold")]))
-        let legend = results.nullModels != nil
+        var legend = results.nullModels != nil
             ? "blue: trained cascade · red dashed: least-squares trend · grey band: null models (mean ± 1 sd, \(results.nullModels!.seeds.count) random-init cascades)"
             : "blue: trained cascade · red dashed: least-squares trend · no null models"
+        for control in (results.controls ?? []) where control.kind != .randomNull {
+            legend += " · \(colorName(control.kind)): \(control.kind.rawValue)" + (control.statistics != nil ? " (mean ± 1 sd)" : "")
+        }
         root.append(SVG.text(width / 2, 46, legend, [("class", "legend"), ("text-anchor", "middle"), ("font-size", "11"), ("fill", "#555555")]))
         for (index, panel) in panels(for: results).enumerated() {
             let column = Double(index % 2)

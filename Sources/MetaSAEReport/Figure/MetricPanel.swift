@@ -15,6 +15,19 @@ public struct MetricPanel: Sendable {
     /// (depth, value); values may be NaN or ±∞, which are noted, not drawn.
     public var points: [(Int, Double)]
     public var nulls: [NullBand]
+    /// Controls drawn beside the null: a band (mean ± 1 sd) or, with no
+    /// spread (a flat control), a dotted line with markers.
+    public struct ControlBand: Sendable {
+        public var name: String
+        public var color: String
+        public var points: [NullBand]
+        public init(name: String, color: String, points: [NullBand]) {
+            self.name = name
+            self.color = color
+            self.points = points
+        }
+    }
+    public var controls: [ControlBand] = []
     public var trend: SpearmanTest?
 
     /// Where the panel's plotting area sits in the figure, in pixels.
@@ -64,7 +77,7 @@ public struct MetricPanel: Sendable {
         let depths = points.map(\.0) + nulls.map(\.depth)
         let xDomain = Double((depths.min() ?? 1)) - 0.5 ... Double((depths.max() ?? 1)) + 0.5
         var yValues = finite.map(\.1)
-        for band in nulls where band.mean.isFinite && band.std.isFinite {
+        for band in nulls + controls.flatMap(\.points) where band.mean.isFinite && band.std.isFinite {
             yValues += [band.mean - band.std, band.mean + band.std]
         }
         let yDomain = LinearScale.paddedDomain(yValues)
@@ -109,6 +122,7 @@ public struct MetricPanel: Sendable {
                                           [("class", "null-mean"), ("fill", "none"), ("stroke", "#757575"), ("stroke-dasharray", "2 3")]))
             }
         }
+        for control in controls { group.append(Self.render(control, x: x, y: y)) }
         // Trend: least squares over the finite points, dashed.
         if let fit = Self.leastSquares(finite.map { (Double($0.0), $0.1) }) {
             let first = Double(finite.map(\.0).min()!)
@@ -158,6 +172,23 @@ public struct MetricPanel: Sendable {
         for (index, note) in notes.enumerated() {
             group.append(SVG.text(frame.x + 6, frame.y + frame.height + 59 + Double(index) * 14, "⚠ " + note,
                                   [("class", "note"), ("font-size", "10.5"), ("fill", "#8a4500")]))
+        }
+        return group
+    }
+
+    static func render(_ control: ControlBand, x: LinearScale, y: LinearScale) -> SVGElement {
+        var group = SVGElement("g", [("class", "control"), ("data-control", control.name)])
+        let points = control.points.filter { $0.mean.isFinite && $0.std.isFinite }.sorted { $0.depth < $1.depth }
+        guard !points.isEmpty else { return group }
+        if points.contains(where: { $0.std > 0 }) && points.count > 1 {
+            let upper = points.map { (x(Double($0.depth)), y($0.mean + $0.std)) }
+            let lower = points.reversed().map { (x(Double($0.depth)), y($0.mean - $0.std)) }
+            group.append(SVG.polygon(upper + lower, [("class", "control-band"), ("fill", control.color), ("fill-opacity", "0.18"), ("stroke", "none")]))
+        }
+        group.append(SVG.polyline(points.map { (x(Double($0.depth)), y($0.mean)) },
+                                  [("class", "control-mean"), ("fill", "none"), ("stroke", control.color), ("stroke-dasharray", "3 3")]))
+        for point in points {
+            group.append(SVG.circle(x(Double(point.depth)), y(point.mean), 3, [("class", "control-point"), ("fill", control.color)]))
         }
         return group
     }

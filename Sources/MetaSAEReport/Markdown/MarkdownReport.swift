@@ -61,8 +61,43 @@ public enum MarkdownReport {
         }
         out += "\n**Conclusion: \(results.verdict.conclusion)** — \(results.verdict.supporting) of \(results.verdict.evaluated) metrics show the expected pattern significantly; \(results.verdict.expectedPatternCount) of \(results.verdict.evaluated) point in the expected direction.\n\n"
 
+        out += controlsSection(results)
+
         out += "## Caveats\n\n"
         for caveat in Caveats.list(for: results) { out += "- \(caveat)\n" }
+        return out
+    }
+
+    /// Each control beside the cascade: its values, the cascade's
+    /// difference, and what the trend of that difference says.
+    static func controlsSection(_ results: AnalysisResults) -> String {
+        guard let controls = results.controls, !controls.isEmpty else { return "" }
+        let metrics = results.settings.metrics.sorted()
+        var out = "## Controls\n\n"
+        out += "Each statement below rests on the control it names: the cascade's value minus the control's, tested against depth "
+            + "(Spearman's ρ, exact permutation p).\n\n"
+        for control in controls {
+            out += "### Against the \(control.kind.rawValue)\n\n\(control.description.prefix(1).uppercased() + control.description.dropFirst()).\n\n"
+            let header = ["depth"] + metrics.flatMap { ["\($0.rawValue) control", "\($0.rawValue) Δ"] } + (control.depths != nil ? ["control L0", "control alive"] : [])
+            out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
+            for difference in control.differences {
+                var cells = ["\(difference.depth)"]
+                for metric in metrics {
+                    cells.append(control.value(metric.rawValue, depth: difference.depth).map { format($0, digits: 4) } ?? "–")
+                    cells.append(difference.values[metric.rawValue].map { format($0, digits: 4) } ?? "–")
+                }
+                if let row = control.depths?.first(where: { $0.depth == difference.depth }) {
+                    cells.append(row.meanL0.map { format($0, digits: 3) } ?? "–")
+                    cells.append(row.aliveLatents.map { "\($0)/\(row.width)" } ?? "–")
+                } else if control.depths != nil {
+                    cells += ["–", "–"]
+                }
+                out += "| " + cells.joined(separator: " | ") + " |\n"
+            }
+            out += "\n"
+            for finding in ControlStatements.findings(for: control, metrics: metrics) { out += "- \(finding)\n" }
+            out += "\n"
+        }
         return out
     }
 }

@@ -1,0 +1,111 @@
+import MetaSAEStore
+
+/// The controls measured like the cascade: each flat control as the one
+/// depth of a cascade on depth 0, matched nulls like the null models.
+extension AtomicityAnalysis {
+    func measureControls(
+        _ experiment: CheckedExperiment, trained: [DepthMetrics], nulls: NullModelSummary?, base: any RowBlockSource,
+        labels: LabelReader, selected: [Int], seconds: inout [String: Double], progress: any ProgressSink
+    ) throws -> [ControlResults] {
+        var controls: [ControlResults] = []
+        let baseODM = trained.first { $0.depth == 0 }?.ODM
+        let flat = experiment.flatControls.filter { selected.contains($0.depth) }
+        if !flat.isEmpty {
+            var rows: [DepthMetrics] = []
+            for control in flat {
+                let decoder = try control.sae.load()
+                let measured = try measureCascade(
+                    sources: [base, control.activations.source], decoders: [decoder], labels: labels, selected: [1],
+                    label: "flat control \(control.depth)", baseODM: baseODM, seconds: &seconds, progress: progress)
+                guard var row = measured.first(where: { $0.depth == 1 }) else { continue }
+                row.depth = control.depth
+                rows.append(row)
+            }
+            Self.chainPDS(&rows, baseODM: baseODM)
+            controls.append(ControlResults.comparing(
+                trained, kind: .flat,
+                description: "for each depth, an SAE of its width and architecture trained on depth 0 with its L0: what depth alone does, without the cascade",
+                depths: rows, metrics: settings.metrics))
+        }
+        if let matched = try measureMatchedNulls(experiment, trained: trained, base: base, labels: labels, selected: selected,
+                                                 seconds: &seconds, progress: progress) {
+            controls.append(ControlResults.comparing(
+                trained, kind: .matchedNull,
+                description: "random-init cascades whose codes are TopK at the trained cascade's L0 per depth: firing frequency matched, nothing learned",
+                statistics: matched.depths, seeds: matched.seeds, metrics: settings.metrics))
+        }
+        if let nulls {
+            controls.append(ControlResults.comparing(
+                trained, kind: .randomNull, description: "random-init cascades with ReLU codes (the seed's null): nothing learned, nothing matched",
+                statistics: nulls.depths, seeds: nulls.seeds, metrics: settings.metrics))
+        }
+        return controls
+    }
+
+    /// PDS across flat controls as across depths: ODM(d − 1) − ODM(d), with
+    /// depth 0's ODM before the first, and PDS(1) = 0 as the seed defines it.
+    static func chainPDS(_ rows: inout [DepthMetrics], baseODM: Double?) {
+        for index in rows.indices {
+            let depth = rows[index].depth
+            if depth == 1 { rows[index].PDS = 0; continue }
+            let previous = depth == 1 ? baseODM : rows.first { $0.depth == depth - 1 }?.ODM
+            rows[index].PDS = previous.flatMap { previous in rows[index].ODM.map { previous - $0 } }
+        }
+    }
+
+    /// Matched nulls: the file's, or `settings.matchedNullSeeds` generated
+    /// with TopK at the trained cascade's rounded mean L0 per depth.
+    func measureMatchedNulls(
+        _ experiment: CheckedExperiment, trained: [DepthMetrics], base: any RowBlockSource, labels: LabelReader, selected: [Int],
+        seconds: inout [String: Double], progress: any ProgressSink
+    ) throws -> NullModelSummary? {
+        var cascades: [(seed: UInt64, weights: [SAEWeights], stored: CheckedCascade?)] = []
+        if let count = settings.matchedNullSeeds {
+            let ks = (1...experiment.depthCount).map { depth -> Int in
+                let l0 = trained.first { $0.depth == depth }?.meanL0 ?? 1
+                return min(experiment.widths[depth], max(1, Int(l0.rounded())))
+            }
+            for index in 0..<count {
+                let seed = settings.nullSeedBase + 500 + UInt64(index)
+                let weights = RandomCascade.cascade(widths: experiment.widths, seed: seed).enumerated().map { depth, sae -> SAEWeights in
+                    var matched = sae
+                    matched.activation = .topK(ks[depth])
+                    return matched
+                }
+                cascades.append((seed, weights, nil))
+            }
+        } else {
+            for cascade in experiment.matchedNulls {
+                guard case .matchedNull(_, let seed) = cascade.role else { continue }
+                cascades.append((seed, try cascade.saes.map { try $0.load() }, cascade))
+            }
+        }
+        guard !cascades.isEmpty else { return nil }
+        let baseODM = trained.first { $0.depth == 0 }?.ODM
+        var measured: [[DepthMetrics]] = []
+        for (index, cascade) in cascades.enumerated() {
+            let sources = try nullSources(base: base, encoders: cascade.weights) { cascade.stored?.activations[$0]?.source }
+            measured.append(try measureCascade(sources: sources, decoders: cascade.weights, labels: labels, selected: selected,
+                                               label: "matched null \(index + 1)/\(cascades.count) depth", baseODM: baseODM,
+                                               seconds: &seconds, progress: progress))
+        }
+        return summarize(measured, seeds: cascades.map(\.seed), origin: settings.matchedNullSeeds == nil ? "stored" : "generated",
+                         selected: selected)
+    }
+
+    /// Mean ± sd of each metric (and ODM) over cascades, per selected depth.
+    func summarize(_ cascades: [[DepthMetrics]], seeds: [UInt64], origin: String, selected: [Int]) -> NullModelSummary {
+        let depths = selected.map { depth in
+            var statistics: [String: NullStatistic] = [:]
+            for name in settings.metrics.map(\.rawValue) + ["ODM"] {
+                let values = cascades.compactMap { cascade -> Double? in
+                    guard let row = cascade.first(where: { $0.depth == depth }) else { return nil }
+                    return name == "ODM" ? row.ODM : Metric(rawValue: name).flatMap(row.value)
+                }
+                if !values.isEmpty { statistics[name] = NullStatistic(values) }
+            }
+            return NullDepth(depth: depth, metrics: statistics)
+        }
+        return NullModelSummary(origin: origin, seeds: seeds, depths: depths, cascades: cascades)
+    }
+}
