@@ -10,6 +10,13 @@ extension SparseAutoencoder {
     /// The loss and gradients of W_enc, b_enc, W_dec, b_dec, and for
     /// jumprelu log θ, in that order.
     public func lossAndGradients(_ x: [Float], rows: Int) -> (Float, [[Float]]) {
+        let (loss, gradients, _) = lossGradientsAndCodes(x, rows: rows)
+        return (loss, gradients)
+    }
+
+    /// The loss, the gradients, and the batch's codes (which the step's
+    /// bookkeeping reads, so the forward pass runs once).
+    func lossGradientsAndCodes(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let pre = weights.preActivations(x, rows: rows)
         let z = trainingCodes(pre, rows: rows)
@@ -51,7 +58,7 @@ extension SparseAutoencoder {
         BLAS.multiply(x, dPre, into: &encoderGradient, m: inputs, k: rows, n: latents, transposeA: true)
         let encoderBiasGradient = Tensor.columnSums(dPre, rows: rows, width: latents)
         let gradients = [encoderGradient, encoderBiasGradient, decoderGradient, decoderBiasGradient]
-        return (Float(loss), gradients + (thresholdGradient.map { [$0] } ?? []))
+        return (Float(loss), gradients + (thresholdGradient.map { [$0] } ?? []), z)
     }
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
@@ -130,7 +137,7 @@ extension SparseAutoencoder {
     /// architecture keeps. Returns the batch loss.
     public mutating func trainStep(_ x: [Float], rows: Int, optimizer: inout Adam) -> Float {
         if !started { start(on: x, rows: rows) }
-        let (loss, gradients) = lossAndGradients(x, rows: rows)
+        let (loss, gradients, codes) = lossGradientsAndCodes(x, rows: rows)
         var parameters = [weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias]
         if objective.architecture == .jumpReLU { parameters.append(logThreshold) }
         optimizer.update(&parameters, gradients: gradients, scales: [1, 1, 1, 1, objective.thresholdLearningRateScale])
@@ -141,7 +148,7 @@ extension SparseAutoencoder {
         if objective.architecture == .jumpReLU { logThreshold = parameters[4] }
         weights.activation = trainingActivation
         normalizeDecoder()
-        observe(trainingCodes(weights.preActivations(x, rows: rows), rows: rows), rows: rows)
+        observe(codes, rows: rows)
         return loss
     }
 
