@@ -10,6 +10,38 @@ public enum StudentT {
         return regularizedIncompleteBeta(x, a: degrees / 2, b: 0.5)
     }
 
+    /// P(T ≤ t).
+    public static func cdf(_ t: Double, degrees: Double) -> Double {
+        let tail = twoSidedP(t: t, degrees: degrees) / 2
+        return t < 0 ? tail : 1 - tail
+    }
+
+    /// The quantile t with P(T ≤ t) = q (scipy's `t.ppf`), by bisection on the CDF.
+    public static func quantile(_ q: Double, degrees: Double) -> Double {
+        guard q > 0, q < 1, degrees > 0 else { return q == 0.5 ? 0 : .nan }
+        var low = -1.0
+        var high = 1.0
+        while cdf(low, degrees: degrees) > q { low *= 2 }
+        while cdf(high, degrees: degrees) < q { high *= 2 }
+        for _ in 0..<200 {
+            let middle = (low + high) / 2
+            if cdf(middle, degrees: degrees) < q { low = middle } else { high = middle }
+            if high - low <= 1e-14 * max(1, abs(middle)) { break }
+        }
+        return (low + high) / 2
+    }
+
+    /// The two-sided interval for a mean: mean ± t(1 − α/2, n − 1) · sd / √n
+    /// (scipy's `t.interval(level, n − 1, loc=mean, scale=sem)`); nil below 2 values.
+    public static func meanInterval(_ values: [Double], level: Double = 0.95) -> ClosedRange<Double>? {
+        let n = Double(values.count)
+        guard values.count >= 2, values.allSatisfy(\.isFinite) else { return nil }
+        let mean = values.reduce(0, +) / n
+        let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        let half = quantile(1 - (1 - level) / 2, degrees: n - 1) * (variance / n).squareRoot()
+        return (mean - half)...(mean + half)
+    }
+
     /// I_x(a, b), by the continued fraction of Numerical Recipes (Lentz),
     /// accurate to ~1e-14 here.
     public static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
