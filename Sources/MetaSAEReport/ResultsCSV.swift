@@ -40,6 +40,12 @@ public enum ResultsCSV {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A field quoted as RFC 4180 asks when it holds a comma, quote or newline.
+    static func escape(_ field: String) -> String {
+        guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
     /// Full precision; empty for absent, and nan / inf / -inf spelled out.
     static func cell(_ value: Double?) -> String {
         guard let value else { return "" }

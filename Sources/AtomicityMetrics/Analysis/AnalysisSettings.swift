@@ -61,7 +61,7 @@ public enum ExampleLimit: Codable, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Everything that changes what `analyze` computes.
-public struct AnalysisSettings: Codable, Sendable {
+public struct AnalysisSettings: Codable, Sendable, Equatable {
     /// Examples FRI evaluates (the seed: the first 1000).
     public var friExamples: ExampleLimit = .first(1000)
     /// Examples LTES evaluates (the seed: the first 100).

@@ -69,17 +69,20 @@ public struct Verdict: Codable, Sendable, Equatable {
         evaluated = findings.count
         basis = "exact permutation p < \(Self.alpha) for rising metrics; the t-test p is reported beside it"
         let sizes = depths.filter { $0.depth >= 1 }.count
-        if sizes < 3 {
-            conclusion = "inconclusive"
-        } else if evaluated > 0 && supporting == evaluated || supporting >= 3 {
-            conclusion = "supported"
-        } else if supporting >= 1 {
-            conclusion = "partially supported"
-        } else {
-            conclusion = "not supported"
-        }
+        conclusion = Self.conclusion(supporting: supporting, evaluated: evaluated, informative: sizes >= 3)
         line = "verdict: atomicity rising with depth is \(conclusion.uppercased()) — \(supporting) of \(evaluated) metrics significant, "
             + "\(expectedPatternCount) of \(evaluated) in the expected direction (\(sizes) SAE depths)"
+    }
+}
+
+extension Verdict {
+    /// The seed's rule: supported when every metric evaluated (or at least
+    /// three) is significant, partially with one or two, and inconclusive
+    /// when the design cannot show a trend (fewer than 3 depths).
+    public static func conclusion(supporting: Int, evaluated: Int, informative: Bool) -> String {
+        if !informative { return "inconclusive" }
+        if evaluated > 0 && supporting == evaluated || supporting >= 3 { return "supported" }
+        return supporting >= 1 ? "partially supported" : "not supported"
     }
 }
 

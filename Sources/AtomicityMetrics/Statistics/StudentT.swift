@@ -32,12 +32,14 @@ public enum StudentT {
     }
 
     /// The two-sided interval for a mean: mean ± t(1 − α/2, n − 1) · sd / √n
-    /// (scipy's `t.interval(level, n − 1, loc=mean, scale=sem)`); nil below 2 values.
+    /// (scipy's `t.interval(level, n − 1, loc=mean, scale=sem)`); nil below
+    /// 2 values, and when they do not vary (scipy's nan: ±∞ × a zero scale).
     public static func meanInterval(_ values: [Double], level: Double = 0.95) -> ClosedRange<Double>? {
         let n = Double(values.count)
         guard values.count >= 2, values.allSatisfy(\.isFinite) else { return nil }
         let mean = values.reduce(0, +) / n
         let variance = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        guard variance > 0 else { return nil }
         let half = quantile(1 - (1 - level) / 2, degrees: n - 1) * (variance / n).squareRoot()
         return (mean - half)...(mean + half)
     }

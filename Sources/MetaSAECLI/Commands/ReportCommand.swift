@@ -26,18 +26,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(naming: results) {
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: results))
-            } catch {
-                throw CommandFailure(status: .notFound, description: "cannot read \(results): no such file or not readable")
-            }
-            let decoded: AnalysisResults
-            do {
-                decoded = try ResultsJSON.decode(data)
-            } catch {
-                throw CommandFailure(status: .schemaViolation, description: "\(results) is not a metasae results.json: \(error)")
-            }
+            let decoded = try ResultsFile.read(results)
             let folder = try OutputFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
             let written = try ResultsFolder.writeReport(decoded, to: folder)
             if !quiet {

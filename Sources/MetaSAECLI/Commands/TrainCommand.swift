@@ -5,7 +5,7 @@ import MetaSAETraining
 
 /// Options shared by `train` and `run`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Folder with the MNIST IDX files (gzipped or raw). Default: the bundled data/mnist.")
+    @Option(help: "Folder with the MNIST IDX files (gzipped or raw). Default: $METASAE_MNIST, else the bundled data/mnist found from the working folder or the executable's.")
     var mnist: String?
 
     @Option(help: "Number of SAE depths D (≥ 5 lets an exact Spearman test reach p < 0.05).")
@@ -134,16 +134,15 @@ struct TrainingOptions: ParsableArguments {
         return values.compactMap { $0 }
     }
 
-    var mnistFolder: String { mnist ?? MNIST.bundledFolder }
-
-    func loadMNIST() throws -> MNIST {
+    /// --mnist, or the bundled copy wherever the command runs from.
+    func loadMNIST() throws -> (data: MNIST, folder: String) {
+        let folder = try mnist ?? BundledMNIST.locate()
         do {
-            return try MNIST(folder: mnistFolder)
+            return (try MNIST(folder: folder), folder)
         } catch let error as IDXFile.Failure {
             let status: ExitStatus
             if case .unreadable = error { status = .notFound } else { status = .corrupt }
-            throw CommandFailure(status: status, description: error.description
-                                    + (mnist == nil ? " (run from the repository root, or pass --mnist DIR)" : ""))
+            throw CommandFailure(status: status, description: error.description)
         }
     }
 }
@@ -179,13 +178,14 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    static func train(_ options: TrainingOptions, output: String, quiet: Bool) throws -> TrainingSummary {
+    static func train(_ options: TrainingOptions, output: String, quiet: Bool,
+                      observer: TerminalTraining? = nil) throws -> TrainingSummary {
         let config = try options.configuration()
         let mnist = try options.loadMNIST()
         try OutputFolder.prepareParent(of: output)
-        let observer = TerminalTraining(quiet: quiet)
+        let observer = observer ?? TerminalTraining(quiet: quiet)
         return try CascadeTrainer(configuration: config, toolVersion: "metasae \(MetaSAE.version)")
-            .run(mnist: mnist, output: output, source: "metasae train on MNIST (\(options.mnistFolder))", observer: observer)
+            .run(mnist: mnist.data, output: output, source: "metasae train on MNIST (\(mnist.folder))", observer: observer)
     }
 }
 

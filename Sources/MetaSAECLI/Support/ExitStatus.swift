@@ -13,6 +13,9 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
     case failure = 1
     /// Bad command-line usage (ArgumentParser's own code).
     case usage = 64
+    /// A results.json that is not metasae's, or results that cannot be
+    /// pooled (other depths or settings, the same file twice, one seed).
+    case unusableResults = 65
     /// The input path does not exist, is a directory, or is not readable.
     case notFound = 66
     /// The input is not an HDF5 file.
@@ -39,6 +42,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
         case .success: return "success"
         case .failure: return "other failure"
         case .usage: return "usage"
+        case .unusableResults: return "results unusable or not poolable"
         case .notFound: return "input not found"
         case .notHDF5: return "not HDF5"
         case .corrupt: return "corrupt HDF5"
@@ -81,6 +85,8 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             }
         case is SettingsError, is TrainingError:
             return .usage
+        case is ReplicationError:
+            return .unusableResults
         case let error as IDXFile.Failure:
             if case .unreadable = error { return .notFound }
             return .corrupt

@@ -8,9 +8,12 @@ final class TerminalProgress: ProgressSink, @unchecked Sendable {
     private let lock = NSLock()
     private var stageStart: [String: Date] = [:]
     private var lastDraw = Date.distantPast
+    /// Leads every line: where in a longer job this stage sits.
+    private let prefix: String
 
-    init(quiet: Bool) {
+    init(quiet: Bool, prefix: String = "") {
         enabled = !quiet && Terminal.stderrIsTerminal
+        self.prefix = prefix
     }
 
     func update(stage: String, done: Int, total: Int) {
@@ -26,7 +29,7 @@ final class TerminalProgress: ProgressSink, @unchecked Sendable {
         let rate = Double(done) / elapsed
         let remaining = rate > 0 ? Double(total - done) / rate : 0
         let percent = total > 0 ? 100 * Double(done) / Double(total) : 100
-        let line = String(format: "%@: %d/%d rows (%.0f%%)  %@ rows/s  ETA %@",
+        let line = prefix + String(format: "%@: %d/%d rows (%.0f%%)  %@ rows/s  ETA %@",
                           stage, done, total, percent, Self.compact(rate), Self.duration(remaining))
         Terminal.put("\r\u{1B}[2K" + line, to: 2)
     }

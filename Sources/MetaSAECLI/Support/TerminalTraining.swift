@@ -8,9 +8,13 @@ final class TerminalTraining: TrainingObserver, @unchecked Sendable {
     private let quiet: Bool
     private let lock = NSLock()
     private var lastDraw = Date.distantPast
+    /// Leads every line: where in a longer job this training sits.
+    private let prefix: String
 
-    init(quiet: Bool) {
-        self.quiet = quiet
+    /// `logLines` false keeps stdout for the caller's own summary lines.
+    init(quiet: Bool, prefix: String = "", logLines: Bool = true) {
+        self.quiet = quiet || !logLines
+        self.prefix = prefix
         showProgress = !quiet && Terminal.stderrIsTerminal
     }
 
@@ -21,13 +25,13 @@ final class TerminalTraining: TrainingObserver, @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(lastDraw) > 0.1 || done == total else { return }
         lastDraw = now
-        Terminal.put(String(format: "\r\u{1B}[2K%@: batch %d/%d  loss %.5f", stage, done, total, loss), to: 2)
+        Terminal.put(String(format: "\r\u{1B}[2K%@%@: batch %d/%d  loss %.5f", prefix, stage, done, total, loss), to: 2)
     }
 
     func log(_ line: String) {
         lock.lock()
         defer { lock.unlock() }
         if showProgress { Terminal.put("\r\u{1B}[2K", to: 2) }
-        if !quiet { print(line) }
+        if !quiet { print(prefix + line) }
     }
 }

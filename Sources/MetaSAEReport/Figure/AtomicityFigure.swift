@@ -43,22 +43,27 @@ public enum AtomicityFigure {
     }
 
     public static func svg(for results: AnalysisResults) -> String {
-        var root = SVGElement("svg", [
-            ("xmlns", "http://www.w3.org/2000/svg"), ("width", SVG.number(width)), ("height", SVG.number(height)),
-            ("viewBox", "0 0 \(SVG.number(width)) \(SVG.number(height))"),
-            ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
-        ])
-        root.append(SVG.rect(0, 0, width, height, [("fill", "#ffffff")]))
         let title = "Meta-SAE atomicity by depth — \(results.input.path.split(separator: "/").last.map(String.init) ?? results.input.path)"
-        root.append(SVG.text(width / 2, 26, title, [("class", "figure-title"), ("text-anchor", "middle"), ("font-size", "17"), ("font-weight", "bold")]))
         var legend = results.nullModels != nil
             ? "blue: trained cascade · red dashed: least-squares trend · grey band: null models (mean ± 1 sd, \(results.nullModels!.seeds.count) random-init cascades)"
             : "blue: trained cascade · red dashed: least-squares trend · no null models"
         for control in (results.controls ?? []) where control.kind != .randomNull {
             legend += " · \(colorName(control.kind)): \(control.kind.rawValue)" + (control.statistics != nil ? " (mean ± 1 sd)" : "")
         }
+        return document(title: title, legend: legend, panels: panels(for: results))
+    }
+
+    /// The 2×2 page: title, legend and four panels.
+    static func document(title: String, legend: String, panels: [MetricPanel]) -> String {
+        var root = SVGElement("svg", [
+            ("xmlns", "http://www.w3.org/2000/svg"), ("width", SVG.number(width)), ("height", SVG.number(height)),
+            ("viewBox", "0 0 \(SVG.number(width)) \(SVG.number(height))"),
+            ("font-family", "DejaVu Sans, Helvetica, Arial, sans-serif"),
+        ])
+        root.append(SVG.rect(0, 0, width, height, [("fill", "#ffffff")]))
+        root.append(SVG.text(width / 2, 26, title, [("class", "figure-title"), ("text-anchor", "middle"), ("font-size", "17"), ("font-weight", "bold")]))
         root.append(SVG.text(width / 2, 46, legend, [("class", "legend"), ("text-anchor", "middle"), ("font-size", "11"), ("fill", "#555555")]))
-        for (index, panel) in panels(for: results).enumerated() {
+        for (index, panel) in panels.enumerated() {
             let column = Double(index % 2)
             let row = Double(index / 2)
             let frame = MetricPanel.Frame(x: 90 + column * 500, y: 124 + row * 420, width: 380, height: 270)

@@ -29,6 +29,12 @@ public struct MetricPanel: Sendable {
     }
     public var controls: [ControlBand] = []
     public var trend: SpearmanTest?
+    /// Replicated experiments: one thin line per seed, and the band of the
+    /// mean (its 95% interval, as `mean ± std` with std the half-width).
+    public var seedLines: [[(Int, Double)]] = []
+    public var meanBand: [NullBand] = []
+    /// The statistics box's text, when not the single trend's.
+    public var statisticsText: String?
 
     /// Where the panel's plotting area sits in the figure, in pixels.
     public struct Frame: Sendable { public var x, y, width, height: Double }
@@ -76,8 +82,8 @@ public struct MetricPanel: Sendable {
         let finite = points.filter { $0.1.isFinite }
         let depths = points.map(\.0) + nulls.map(\.depth)
         let xDomain = Double((depths.min() ?? 1)) - 0.5 ... Double((depths.max() ?? 1)) + 0.5
-        var yValues = finite.map(\.1)
-        for band in nulls + controls.flatMap(\.points) where band.mean.isFinite && band.std.isFinite {
+        var yValues = finite.map(\.1) + seedLines.joined().map(\.1).filter(\.isFinite)
+        for band in nulls + controls.flatMap(\.points) + meanBand where band.mean.isFinite && band.std.isFinite {
             yValues += [band.mean - band.std, band.mean + band.std]
         }
         let yDomain = LinearScale.paddedDomain(yValues)
@@ -123,6 +129,7 @@ public struct MetricPanel: Sendable {
             }
         }
         for control in controls { group.append(Self.render(control, x: x, y: y)) }
+        group.append(Self.render(seedLines: seedLines, band: meanBand, x: x, y: y))
         // Trend: least squares over the finite points, dashed.
         if let fit = Self.leastSquares(finite.map { (Double($0.0), $0.1) }) {
             let first = Double(finite.map(\.0).min()!)
@@ -153,7 +160,9 @@ public struct MetricPanel: Sendable {
                                ("transform", "rotate(-90 \(SVG.number(labelX)) \(SVG.number(labelY)))")]))
         // ρ / p box, between the title and the plot, so it never hides data.
         let statistics: String
-        if let trend, !trend.rho.isNaN {
+        if let statisticsText {
+            statistics = statisticsText
+        } else if let trend, !trend.rho.isNaN {
             statistics = "ρ = \(format(trend.rho))  ·  t-test p = \(format(trend.pValue))  ·  exact p = \(format(trend.pExact))"
                 + (trend.exact ? "" : " (sampled)")
         } else {
@@ -172,6 +181,24 @@ public struct MetricPanel: Sendable {
         for (index, note) in notes.enumerated() {
             group.append(SVG.text(frame.x + 6, frame.y + frame.height + 59 + Double(index) * 14, "⚠ " + note,
                                   [("class", "note"), ("font-size", "10.5"), ("fill", "#8a4500")]))
+        }
+        return group
+    }
+
+    /// Per-seed lines, thin and pale, under the mean's 95% band.
+    static func render(seedLines: [[(Int, Double)]], band: [NullBand], x: LinearScale, y: LinearScale) -> SVGElement {
+        var group = SVGElement("g", [("class", "replicates")])
+        let points = band.filter { $0.mean.isFinite && $0.std.isFinite }.sorted { $0.depth < $1.depth }
+        if points.count > 1 {
+            let upper = points.map { (x(Double($0.depth)), y($0.mean + $0.std)) }
+            let lower = points.reversed().map { (x(Double($0.depth)), y($0.mean - $0.std)) }
+            group.append(SVG.polygon(upper + lower, [("class", "mean-band"), ("fill", "#1f77b4"), ("fill-opacity", "0.2"), ("stroke", "none")]))
+        }
+        for line in seedLines {
+            let finite = line.filter { $0.1.isFinite }
+            guard finite.count > 1 else { continue }
+            group.append(SVG.polyline(finite.map { (x(Double($0.0)), y($0.1)) },
+                                      [("class", "seed-line"), ("fill", "none"), ("stroke", "#1f77b4"), ("stroke-width", "0.8"), ("stroke-opacity", "0.35")]))
         }
         return group
     }

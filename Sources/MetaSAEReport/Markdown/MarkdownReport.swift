@@ -60,6 +60,9 @@ public enum MarkdownReport {
             out += "- \(mark) **\(finding.metric.rawValue)**: \(finding.explanation)\n"
         }
         out += "\n**Conclusion: \(results.verdict.conclusion)** — \(results.verdict.supporting) of \(results.verdict.evaluated) metrics show the expected pattern significantly; \(results.verdict.expectedPatternCount) of \(results.verdict.evaluated) point in the expected direction.\n\n"
+        out += "This conclusion rests on one training seed, which is not a replication: the same seed on another machine can move ρ "
+            + "across the significance threshold. `metasae run --seeds 0-9` trains ten independent experiments and "
+            + "`metasae aggregate` pools them (Page's trend test over seeds, intervals, Holm over metrics).\n\n"
 
         out += controlsSection(results)
 

@@ -159,8 +159,9 @@ public struct CascadeTrainer: Sendable {
         try require(config.classifierEpochs >= 0 && config.saeEpochs >= 0, "epochs must be ≥ 0")
         try require(config.classifierBatchSize > 0 && config.saeBatchSize > 0, "batch sizes must be positive")
         try require(config.classifierLearningRate > 0 && config.saeLearningRate > 0, "learning rates must be positive")
-        try require(config.nullSeeds >= 0, "--null-seeds must be ≥ 0")
-        try require(config.matchedNullSeeds >= 0, "--matched-null-seeds must be ≥ 0")
+        try require(config.seed <= TrainingConfiguration.largestSeed, "--seed must be below 2^32 (4294967296)")
+        try require(config.nullSeeds >= 0 && config.nullSeeds < 1_000_000, "--null-seeds must lie in 0…999999")
+        try require(config.matchedNullSeeds >= 0 && config.matchedNullSeeds < 1_000_000, "--matched-null-seeds must lie in 0…999999")
         try require((config.trainExamples ?? 1) > 0 && (config.analysisExamples ?? 1) > 0, "example counts must be positive")
         try require(SparseStorage(argument: config.sparse) != nil, "--sparse takes on, off, auto or a density in (0, 1]")
     }

@@ -50,13 +50,18 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     /// Seed of the classifier, SAE d, and null cascade k, derived so that
-    /// changing one count does not reshuffle the others.
-    var classifierSeed: UInt64 { seed &* 1_000_003 &+ 1 }
-    func saeSeed(depth: Int) -> UInt64 { seed &* 1_000_003 &+ 100 &+ UInt64(depth) }
-    func shuffleSeed(stage: Int) -> UInt64 { seed &* 1_000_003 &+ 10_000 &+ UInt64(stage) }
-    func nullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 1_000_000 &+ UInt64(index) }
-    func flatSeed(depth: Int) -> UInt64 { seed &* 1_000_003 &+ 200 &+ UInt64(depth) }
-    func matchedNullSeed(_ index: Int) -> UInt64 { seed &* 1_000_003 &+ 2_000_000 &+ UInt64(index) }
+    /// changing one count does not reshuffle the others. Each master seed
+    /// owns the streams in [seed·2³², (seed+1)·2³²), so no two master seeds
+    /// below 2³² share one (seed 0's streams are its offsets).
+    static let seedStride: UInt64 = 1 << 32
+    public static let largestSeed = seedStride - 1
+    var streamBase: UInt64 { seed &* Self.seedStride }
+    var classifierSeed: UInt64 { streamBase &+ 1 }
+    func saeSeed(depth: Int) -> UInt64 { streamBase &+ 100 &+ UInt64(depth) }
+    func shuffleSeed(stage: Int) -> UInt64 { streamBase &+ 10_000 &+ UInt64(stage) }
+    func nullSeed(_ index: Int) -> UInt64 { streamBase &+ 1_000_000 &+ UInt64(index) }
+    func flatSeed(depth: Int) -> UInt64 { streamBase &+ 200 &+ UInt64(depth) }
+    func matchedNullSeed(_ index: Int) -> UInt64 { streamBase &+ 2_000_000 &+ UInt64(index) }
 
     /// The controlled design: a TopK cascade with one k at every depth, so
     /// L0 cannot change with depth, beside flat controls and matched nulls.

@@ -13,8 +13,15 @@ public struct MNIST: Sendable {
     public var train: Split
     public var test: Split
 
-    /// The folder bundled with the repository, relative to the working directory.
+    /// The folder bundled with the repository, relative to its root.
     public static let bundledFolder = "data/mnist"
+
+    /// Whether `folder` holds the four files, gzipped or raw.
+    public static func isComplete(_ folder: String) -> Bool {
+        files.allSatisfy { name in
+            [name + ".gz", name].contains { FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent($0)) }
+        }
+    }
 
     static let files = [
         "train-images-idx3-ubyte", "train-labels-idx1-ubyte",

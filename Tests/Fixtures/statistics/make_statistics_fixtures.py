@@ -68,6 +68,12 @@ def main():
         low, high = stats.t.interval(0.95, n - 1, loc=x.mean(), scale=stats.sem(x))
         out["t_interval"].append({"x": x.tolist(), "low": float(low), "high": float(high),
                                   "ppf": float(stats.t.ppf(0.975, n - 1))})
+    # Every seed alike: scipy's interval is (nan, nan), from ±inf × a zero scale.
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = np.full(4, 0.25)
+        low, high = stats.t.interval(0.95, 3, loc=x.mean(), scale=stats.sem(x))
+    out["t_interval"].append({"x": x.tolist(), "low": clean(low), "high": clean(high), "ppf": float(stats.t.ppf(0.975, 3))})
 
     out["holm"] = []
     for p in ([0.01, 0.04, 0.03, 0.2], [0.5, 0.001, 0.02], [0.04, 0.04, 0.04], [0.9], [0.003, 0.6, 0.011, 0.02, 0.3]):

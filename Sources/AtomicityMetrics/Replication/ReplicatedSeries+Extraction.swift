@@ -1,0 +1,34 @@
+extension ReplicatedSeries {
+    /// The seed's metrics, the diagnostics and each control's differences
+    /// present in every seed. PDS is tested from depth 2 (PDS(1) = 0 by
+    /// definition); everything else over every SAE depth.
+    static func extract(from seeds: [SeedResults]) -> [ReplicatedSeries] {
+        let labels = seeds.map(\.label)
+        let depths = seeds[0].results.saeDepths.map(\.depth)
+        var series: [ReplicatedSeries] = []
+        func add(_ name: String, _ family: Family, control: String? = nil, direction: Direction,
+                 _ value: (SeedResults, Int) -> Double?) {
+            let used = direction == .positive ? depths.filter { $0 >= 2 } : depths
+            let rows = seeds.map { seed in used.map { value(seed, $0) } }
+            guard !used.isEmpty, rows.allSatisfy({ $0.allSatisfy { $0 != nil } }) else { return }
+            series.append(ReplicatedSeries(name: name, family: family, control: control, direction: direction, depths: used,
+                                           seeds: labels, values: rows.map { $0.map { $0! } }))
+        }
+        func row(_ seed: SeedResults, _ depth: Int) -> DepthMetrics? { seed.results.depths.first { $0.depth == depth } }
+        for metric in Metric.allCases {
+            add(metric.rawValue, .metric, direction: metric == .PDS ? .positive : .rising) { row($0, $1)?.value(metric) }
+        }
+        add("ODM", .diagnostic, direction: .falling) { row($0, $1)?.ODM }
+        add("mean L0", .diagnostic, direction: .falling) { row($0, $1)?.meanL0 }
+        add("alive latents", .diagnostic, direction: .falling) { row($0, $1)?.aliveLatents.map(Double.init) }
+        for kind in ControlResults.Kind.allCases {
+            for name in Metric.allCases.map(\.rawValue) + ["ODM"] {
+                let direction: Direction = name == "PDS" ? .positive : (name == "ODM" ? .falling : .rising)
+                add("\(name) − \(kind.rawValue)", .controlDifference, control: kind.rawValue, direction: direction) { seed, depth in
+                    seed.results.controls?.first { $0.kind == kind }?.differences.first { $0.depth == depth }?.values[name]
+                }
+            }
+        }
+        return series
+    }
+}

@@ -1,0 +1,26 @@
+import AtomicityMetrics
+import Foundation
+import MetaSAEReport
+import MetaSAEStore
+
+/// Writing an aggregate: aggregate.json, aggregate.csv, aggregate-depths.csv,
+/// aggregate.svg and aggregate.md (and aggregate.png with rsvg-convert).
+enum AggregateFolder {
+    static func write(_ results: AggregateResults, to folder: String) throws -> [String] {
+        func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+        let outputs: [(String, Data)] = [
+            ("aggregate.json", try ResultsJSON.encode(value: results)),
+            ("aggregate.csv", Data(AggregateCSV.summary(results).utf8)),
+            ("aggregate-depths.csv", Data(AggregateCSV.depths(results).utf8)),
+            ("aggregate.svg", Data(AggregateFigure.svg(for: results).utf8)),
+            ("aggregate.md", Data(AggregateReport.render(results).utf8)),
+        ]
+        var written: [String] = []
+        for (name, data) in outputs {
+            try AtomicOutput.write(data, to: path(name))
+            written.append(path(name))
+        }
+        if let png = PNGConversion.convert(svg: path("aggregate.svg")) { written.append(png) }
+        return written
+    }
+}
