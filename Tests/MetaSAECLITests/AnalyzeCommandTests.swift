@@ -84,7 +84,7 @@ import Testing
         let svg = try String(contentsOf: redrawn.appendingPathComponent("atomicity.svg"), encoding: .utf8)
         #expect(svg == (try String(contentsOf: folder.appendingPathComponent("atomicity.svg"), encoding: .utf8)))
         let bad = try CLI.run(["report", CLI.repository.appendingPathComponent("Tests/Fixtures/h5py/expected.json").path, "--out", redrawn.path])
-        #expect(bad.status == 70 && bad.stderr.contains("not a metasae results.json"))
+        #expect(bad.status == 65 && bad.stderr.contains("not a metasae results.json"))
     }
 
     @Test func nullModelsAreReported() throws {

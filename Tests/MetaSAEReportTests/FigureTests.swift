@@ -18,10 +18,14 @@ final class SVGReader: NSObject, XMLParserDelegate {
         var trend: [Double]?
         var notes: [String] = []
         var texts: [String] = []
+        /// Elements inside the panel by class (seed lines, bands, controls).
+        var classes: [String: Int] = [:]
     }
     var panels: [Panel] = []
     var allNumbers: [String] = []
     private var inPanel = false
+    /// Open groups inside the current panel (controls, replicates).
+    private var nesting = 0
     private var currentText: String?
     private var currentClass: String?
 
@@ -42,8 +46,12 @@ final class SVGReader: NSObject, XMLParserDelegate {
             panels.append(Panel(metric: attributes["data-metric"] ?? "?", plot: numbers("data-plot"),
                                 xDomain: numbers("data-x-domain"), yDomain: numbers("data-y-domain")))
             inPanel = true
+            nesting = 0
+        } else if name == "g", inPanel {
+            nesting += 1
         }
         guard inPanel, !panels.isEmpty else { return }
+        if let kind = attributes["class"] { panels[panels.count - 1].classes[kind, default: 0] += 1 }
         if name == "circle", attributes["class"] == "point" {
             panels[panels.count - 1].points.append((Double(attributes["cx"]!)!, Double(attributes["cy"]!)!, Int(attributes["data-depth"]!)!))
         }
@@ -66,7 +74,9 @@ final class SVGReader: NSObject, XMLParserDelegate {
             if currentClass == "note" { panels[panels.count - 1].notes.append(text) }
             currentText = nil
         }
-        if name == "g" { inPanel = false }
+        if name == "g" {
+            if nesting == 0 { inPanel = false } else { nesting -= 1 }
+        }
     }
 
     /// Pixel → data, inverting the panel's axis mapping (y grows downwards).
@@ -199,5 +209,43 @@ final class SVGReader: NSObject, XMLParserDelegate {
         let results = HandMade.results([.FRI: [0.1, 0.2], .CSP: [0.1, 0.2], .PDS: [0, 0.1], .LTES: [0.1, 0.2]])
         #expect(results.verdict.conclusion == "inconclusive")
         #expect(Caveats.list(for: results).contains { $0.contains("can never reach 0.05") })
+    }
+}
+
+/// aggregate.svg read back: each panel's points are the seeds' means, one
+/// thin line per seed, the mean's band, and the pooled test in the box.
+@Suite struct AggregateFigureTests {
+    static let offsets = [0.0, 0.02, -0.015]
+
+    static func aggregate() throws -> AggregateResults {
+        let seeds = offsets.enumerated().map { index, offset in
+            var results = HandMade.results(FigureTests.typical.saeDepths.reduce(into: [Metric: [Double]]()) { values, row in
+                for metric in Metric.allCases { values[metric, default: []].append(row.value(metric)! + offset * Double(row.depth)) }
+            })
+            results.input.path = "seed-\(index).h5"
+            return SeedResults(label: "seed-\(index)", path: "seed-\(index)/results.json", results: results)
+        }
+        return try ReplicationAnalysis.run(seeds, toolVersion: "test")
+    }
+
+    @Test func panelsShowEverySeedAndTheirMean() throws {
+        let reader = try SVGReader.read(AggregateFigure.svg(for: try Self.aggregate()))
+        #expect(reader.panels.map(\.metric) == ["FRI", "CSP", "PDS", "LTES"])
+        for panel in reader.panels {
+            let metric = Metric(rawValue: panel.metric)!
+            let depths = FigureTests.typical.saeDepths.filter { metric != .PDS || $0.depth >= 2 }
+            #expect(panel.classes["seed-line"] == Self.offsets.count, "\(panel.metric) \(panel.classes)")
+            #expect(panel.classes["mean-band"] == 1, "\(panel.metric)")
+            #expect(panel.texts.contains { $0.hasPrefix("ρ̄ = ") && $0.contains("Holm p = ") })
+            #expect(panel.points.count == depths.count)
+            for point in panel.points {
+                let row = try #require(depths.first { $0.depth == point.depth })
+                // The mean of the three seeds, computed here.
+                let truth = Self.offsets.map { row.value(metric)! + $0 * Double(row.depth) }.reduce(0, +) / Double(Self.offsets.count)
+                let (_, y) = SVGReader.data(panel, x: point.cx, y: point.cy)
+                let tolerance = 0.01 / panel.plot[3] * (panel.yDomain[1] - panel.yDomain[0]) * 1.01
+                #expect(abs(y - truth) <= tolerance, "\(panel.metric) depth \(point.depth): \(y) vs \(truth)")
+            }
+        }
     }
 }

@@ -129,7 +129,7 @@ public struct MetricPanel: Sendable {
             }
         }
         for control in controls { group.append(Self.render(control, x: x, y: y)) }
-        group.append(Self.render(seedLines: seedLines, band: meanBand, x: x, y: y))
+        if !seedLines.isEmpty || !meanBand.isEmpty { group.append(Self.render(seedLines: seedLines, band: meanBand, x: x, y: y)) }
         // Trend: least squares over the finite points, dashed.
         if let fit = Self.leastSquares(finite.map { (Double($0.0), $0.1) }) {
             let first = Double(finite.map(\.0).min()!)
