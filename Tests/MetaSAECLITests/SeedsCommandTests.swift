@@ -86,6 +86,15 @@ import Testing
         }
         #expect((fri["seeds"] as? [String]) == ["seed-0", "seed-1", "seed-2"])
 
+        // An uninterrupted run of the same seeds gives the same numbers.
+        let straight = scratch.appendingPathComponent("straight")
+        let uninterrupted = try CLI.run(Self.arguments + ["--out", straight.path, "--quiet"], timeout: 600, in: scratch)
+        #expect(uninterrupted.status == 0, "\(uninterrupted.stderr)")
+        let reference = try JSONSerialization.jsonObject(with: Data(contentsOf: straight.appendingPathComponent("aggregate.json"))) as! [String: Any]
+        for key in ["series", "references", "verdict", "notes"] {
+            #expect(NSArray(array: [aggregate[key] as Any]) == NSArray(array: [reference[key] as Any]), "aggregate.json \(key) differs from an uninterrupted run's")
+        }
+
         // Analysis lost, file kept: the rerun analyzes without retraining.
         let seed2 = out.appendingPathComponent("seed-2")
         let trained = try Data(contentsOf: seed2.appendingPathComponent("metasae.h5"))
