@@ -18,6 +18,7 @@ benchmark (scripts/bench-train.sh). It writes nothing but its timings.
 All losses are means over B*D elements, as metasae's.
 
     python3 scripts/torch_train.py --mnist data/mnist --architecture topk
+    python3 scripts/torch_train.py --seeds 5      # five independent seeds, one process
 """
 import argparse
 import gzip
@@ -174,6 +175,7 @@ def main():
     parser.add_argument("--l0-target", type=float, default=8)
     parser.add_argument("--depths", type=int, default=6)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seeds", type=int, default=1, help="train this many independent seeds, one after another")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.set_flush_denormal(True)
@@ -182,26 +184,30 @@ def main():
     labels = idx(find(args.mnist, "train-labels-idx1-ubyte"))
     x = torch.from_numpy(((images / 255.0 - 0.1307) / 0.3081).astype(np.float32))
     y = torch.from_numpy(labels.astype(np.int64))
-    torch.manual_seed(0)
-    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
-                                torch.nn.Linear(128, 10))
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loaded = time.perf_counter()
-    for _ in range(4):
-        for rows in torch.randperm(len(x)).split(128):
-            loss = torch.nn.functional.cross_entropy(model(x[rows]), y[rows])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-    classified = time.perf_counter()
-    with torch.no_grad():
-        current = model[:4](x)
-    for depth in range(args.depths):
-        current = train_sae(current, args.architecture, args.k, args.l0_target, seed=depth + 1)
-    done = time.perf_counter()
-    print(f"torch architecture={args.architecture} load={loaded - started:.2f} classifier={classified - loaded:.2f} "
+    for seed in range(args.seeds):
+        seed_started = time.perf_counter()
+        torch.manual_seed(seed)
+        model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(), torch.nn.Linear(256, 128), torch.nn.ReLU(),
+                                    torch.nn.Linear(128, 10))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        for _ in range(4):
+            for rows in torch.randperm(len(x)).split(128):
+                loss = torch.nn.functional.cross_entropy(model(x[rows]), y[rows])
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        classified = time.perf_counter()
+        with torch.no_grad():
+            current = model[:4](x)
+        for depth in range(args.depths):
+            current = train_sae(current, args.architecture, args.k, args.l0_target, seed=seed * 1000 + depth + 1)
+        done = time.perf_counter()
+        if args.seeds > 1:
+            print(f"torch seed={seed} classifier={classified - seed_started:.2f} cascade={done - classified:.2f} "
+                  f"total={done - seed_started:.2f}")
+    print(f"torch architecture={args.architecture} load={loaded - started:.2f} classifier={classified - seed_started:.2f} "
           f"cascade={done - classified:.2f} total={done - started:.2f}")
-
 
 if __name__ == "__main__":
     main()
