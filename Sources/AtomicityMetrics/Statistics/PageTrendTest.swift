@@ -66,7 +66,7 @@ public struct PageTrendTest: Sendable, Codable, Equatable {
         var single = [Double](repeating: 0, count: high - low + 1)
         var ranks = Array(1...n)
         var orderings = 0.0
-        Self.forEachOrdering(&ranks, 0) { ordering in
+        forEachPermutation(&ranks, 0) { ordering in
             let value = ordering.enumerated().reduce(0) { $0 + ($1.offset + 1) * $1.element }
             single[value - low] += 1
             orderings += 1
@@ -82,18 +82,6 @@ public struct PageTrendTest: Sendable, Codable, Equatable {
             total = next
         }
         return total
-    }
-
-    static func forEachOrdering(_ values: inout [Int], _ start: Int, _ body: ([Int]) -> Void) {
-        if start >= values.count - 1 {
-            body(values)
-            return
-        }
-        for index in start..<values.count {
-            values.swapAt(start, index)
-            forEachOrdering(&values, start + 1, body)
-            values.swapAt(start, index)
-        }
     }
 
     /// The mean of the blocks' Spearman ρ against treatment order, from L

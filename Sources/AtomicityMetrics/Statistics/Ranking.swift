@@ -30,3 +30,17 @@ public func pearsonCorrelation(_ x: [Double], _ y: [Double]) -> Double {
     guard sxx > 0, syy > 0 else { return .nan }
     return max(-1, min(1, sxy / (sxx * syy).squareRoot()))
 }
+
+/// Calls `body` with every ordering of `values[start...]`, permuted in place
+/// without allocating (Heap-free recursion over swaps).
+func forEachPermutation<T>(_ values: inout [T], _ start: Int, _ body: ([T]) -> Void) {
+    if start >= values.count - 1 {
+        body(values)
+        return
+    }
+    for index in start..<values.count {
+        values.swapAt(start, index)
+        forEachPermutation(&values, start + 1, body)
+        values.swapAt(start, index)
+    }
+}

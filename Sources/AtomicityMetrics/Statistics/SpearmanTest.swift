@@ -63,17 +63,4 @@ public struct SpearmanTest: Sendable, Codable, Equatable {
         // permutation_test does, so it is never 0.
         return exact ? Double(hits) / Double(max(total, 1)) : Double(hits + 1) / Double(total + 1)
     }
-
-    /// Heap-free recursive enumeration of all orderings, in place.
-    private static func forEachPermutation(_ values: inout [Double], _ start: Int, _ body: ([Double]) -> Void) {
-        if start >= values.count - 1 {
-            body(values)
-            return
-        }
-        for index in start..<values.count {
-            values.swapAt(start, index)
-            forEachPermutation(&values, start + 1, body)
-            values.swapAt(start, index)
-        }
-    }
 }

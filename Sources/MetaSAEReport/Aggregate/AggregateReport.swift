@@ -8,7 +8,7 @@ public enum AggregateReport {
     public static func render(_ results: AggregateResults, figure: String = "aggregate.svg") -> String {
         let verdict = results.verdict
         var out = "# Do meta-SAEs become more atomic with depth? — \(results.inputs.count) seeds\n\n"
-        out += "**\(verdict.line.prefix(1).uppercased() + verdict.line.dropFirst())**\n\n"
+        out += "**\(sentence(verdict.line))**\n\n"
         out += "## Seeds\n\n| seed | results | file | examples | classifier accuracy |\n|---|---|---|---|---|\n"
         for input in results.inputs {
             out += "| \(input.seed) | `\(input.results)` | `\(input.file)` | \(input.examples) | "
@@ -98,7 +98,7 @@ public enum AggregateReport {
             + "Each seed's difference cascade − control at every depth, tested like the metrics (one Holm family per control). "
             + "A metric that rises with depth only because L0 falls does not rise against a control with the same L0.\n\n"
         for control in Array(Set(differences.compactMap(\.control))).sorted() {
-            out += "### \(control.prefix(1).uppercased() + control.dropFirst())\n\n" + table(differences.filter { $0.control == control }) + "\n"
+            out += "### \(sentence(control))\n\n" + table(differences.filter { $0.control == control }) + "\n"
         }
         return out
     }

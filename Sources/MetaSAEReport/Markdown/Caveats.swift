@@ -62,3 +62,8 @@ public enum Caveats {
         return caveats
     }
 }
+
+/// `text` with its first letter capitalised, to open a sentence or heading.
+func sentence(_ text: String) -> String {
+    text.prefix(1).uppercased() + text.dropFirst()
+}

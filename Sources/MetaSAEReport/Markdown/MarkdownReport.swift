@@ -7,7 +7,7 @@ public enum MarkdownReport {
     public static func render(_ results: AnalysisResults, figure: String = "atomicity.svg") -> String {
         let input = results.input
         var out = "# Do meta-SAEs become more atomic with depth?\n\n"
-        out += "**\(results.verdict.line.prefix(1).uppercased() + results.verdict.line.dropFirst())**\n\n"
+        out += "**\(sentence(results.verdict.line))**\n\n"
         out += "## Input\n\n"
         out += "| | |\n|---|---|\n"
         out += "| file | `\(input.path)` |\n"
@@ -80,7 +80,7 @@ public enum MarkdownReport {
         out += "Each statement below rests on the control it names: the cascade's value minus the control's, tested against depth "
             + "(Spearman's ρ, exact permutation p).\n\n"
         for control in controls {
-            out += "### Against the \(control.kind.rawValue)\n\n\(control.description.prefix(1).uppercased() + control.description.dropFirst()).\n\n"
+            out += "### Against the \(control.kind.rawValue)\n\n\(sentence(control.description)).\n\n"
             let header = ["depth"] + metrics.flatMap { ["\($0.rawValue) control", "\($0.rawValue) Δ"] } + (control.depths != nil ? ["control L0", "control alive"] : [])
             out += "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in "---" }.joined(separator: "|") + "|\n"
             for difference in control.differences {
