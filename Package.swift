@@ -48,13 +48,16 @@ let package = Package(
             name: "MetaSAETraining",
             dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment"]),
         // PyTorch-export layout detection and conversion to the canonical layout.
-        .target(name: "MetaSAEImport", dependencies: ["HDF5", "MetaSAEStore", "AtomicityMetrics"]),
+        // safetensors and .npy files, mapped and checked (no HDF5).
+        .target(name: "ArrayFiles"),
+        .target(name: "MetaSAEImport", dependencies: ["HDF5", "MetaSAEStore", "AtomicityMetrics", "ArrayFiles"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
         .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
             dependencies: [
+                "ArrayFiles",
                 "HDF5", "MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining", "MetaSAEImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

@@ -89,7 +89,9 @@ public struct Converter: Sendable {
     }
 
     /// Writes the canonical file.
-    public func convert(_ input: String, to output: String, mapping: ConversionMapping) throws -> Report {
+    /// `source` names what the input was made from, when not the input
+    /// itself (SAELens folders assembled into a temporary export).
+    public func convert(_ input: String, to output: String, mapping: ConversionMapping, source: String? = nil) throws -> Report {
         let experiment = try check(input, mapping: mapping)
         var nonFinite: [String] = []
         // Weights first: non-finite values are refused before anything is written.
@@ -108,8 +110,9 @@ public struct Converter: Sendable {
             }
             return (weight, bias, layer.inputs, layer.outputs)
         }
-        let writer = try CanonicalWriter(destination: output, source: input, toolVersion: toolVersion)
-        try writer.setRootAttribute("converted_from", URL(fileURLWithPath: input).standardizedFileURL.path)
+        let origin = source ?? input
+        let writer = try CanonicalWriter(destination: output, source: origin, toolVersion: toolVersion)
+        try writer.setRootAttribute("converted_from", URL(fileURLWithPath: origin).standardizedFileURL.path)
         try writer.setRootAttribute("conversion_mapping", String(decoding: try JSONEncoder.compact.encode(mapping), as: UTF8.self))
         if let exporter = experiment.provenance.writtenBy { try writer.setRootAttribute("source_exported_by", exporter) }
         try writeLabels(experiment.labels, into: writer)

@@ -28,7 +28,7 @@ struct ConvertCommand: ParsableCommand {
             file beside it and renamed when complete.
             """)
 
-    @Argument(help: "The exported HDF5 file (opened read-only).")
+    @Argument(help: "The exported HDF5 file, or a folder of SAELens SAE folders (opened read-only).")
     var input: String
 
     @Argument(help: "The canonical file to write (not needed with --dry-run or --emit-mapping alone).")
@@ -61,6 +61,12 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .customLong("recompute-missing"), help: "Compute depths whose activations the input lacks from the nearest stored depth below, through the stored encoders.")
     var recomputeMissing = false
 
+    @Option(help: "SAELens input: depth 0's activations [N, d_in], FILE.npy or FILE.h5:dataset (default: activations.npy in the folder).")
+    var activations: String?
+
+    @Option(help: "SAELens input: the labels [N], FILE.npy or FILE.h5:dataset (default: labels.npy in the folder).")
+    var labels: String?
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -81,6 +87,10 @@ struct ConvertCommand: ParsableCommand {
             options.square = square
             options.recomputeMissing = recomputeMissing
             options.sparse = SparseStorage(argument: sparse) ?? .never
+            if AggregateCommand.isFolder(input) { return try convertSAELens(options) }
+            if activations != nil || labels != nil {
+                throw CommandFailure(status: .usage, description: "--activations and --labels go with a folder of SAELens SAEs, not an HDF5 export")
+            }
             try InputFile.admit(input)
             // Refused before anything is written: no output may be the input.
             for path in [output, emitMapping].compactMap({ $0 }) {
@@ -88,23 +98,31 @@ struct ConvertCommand: ParsableCommand {
                     throw StoreError.outputIsInput(path: path, input: aliased)
                 }
             }
-            let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
-            let plan = try mapping.map(Self.loadMapping) ?? converter.detect(input)
-            if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
-            if let emitMapping {
-                try AtomicOutput.write(try ResultsJSON.encode(value: plan), to: emitMapping)
-                if !quiet { print("wrote mapping \(emitMapping)") }
-            }
-            // The mapping as the checker sees the export: a dry run fails where convert would.
-            if dryRun { _ = try converter.check(input, mapping: plan) }
-            guard !dryRun, let output else { return }
-            try OutputFolder.prepareParent(of: output)
-            let report = try converter.convert(input, to: output, mapping: plan)
-            if !quiet {
-                for line in report.nonFinite { print("warning: \(line) (kept: --allow-nonfinite)") }
+            try convert(input, options: options, source: nil)
+        }
+    }
+
+    /// Detects (or reads the mapping), checks and writes; `source` names
+    /// what an assembled `export` was made from.
+    func convert(_ export: String, options: Converter.Options, source: String?) throws {
+        let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
+        let plan = try mapping.map(Self.loadMapping) ?? converter.detect(export)
+        if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
+        if let emitMapping {
+            try AtomicOutput.write(try ResultsJSON.encode(value: plan), to: emitMapping)
+            if !quiet { print("wrote mapping \(emitMapping)") }
+        }
+        // The mapping as the checker sees the export: a dry run fails where convert would.
+        if dryRun { _ = try converter.check(export, mapping: plan) }
+        guard !dryRun, let output else { return }
+        try OutputFolder.prepareParent(of: output)
+        let report = try converter.convert(export, to: output, mapping: plan, source: source)
+        if !quiet {
+            for line in report.nonFinite { print("warning: \(line) (kept: --allow-nonfinite)") }
+            if source == nil {
                 for depth in report.recomputedDepths { print("depth \(depth): activations not in the input; recomputed with SAE \(depth)'s encoder") }
-                print("wrote \(output): \(report.rows) examples, widths \(report.widths.map(String.init).joined(separator: "-"))")
             }
+            print("wrote \(output): \(report.rows) examples, widths \(report.widths.map(String.init).joined(separator: "-"))")
         }
     }
 

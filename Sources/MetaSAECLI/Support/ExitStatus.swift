@@ -1,5 +1,6 @@
 import Foundation
 import ArgumentParser
+import ArrayFiles
 import HDF5
 import AtomicityMetrics
 import MetaSAEImport
@@ -87,6 +88,19 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             return .usage
         case is ReplicationError:
             return .unusableResults
+        case let error as ArrayFileError:
+            switch error.kind {
+            case .notFound: return .notFound
+            case .notThisFormat: return .notHDF5
+            case .corrupt: return .corrupt
+            case .unsupported: return .unsupported
+            }
+        case let error as SAELensError:
+            switch error.kind {
+            case .notFound: return .notFound
+            case .layout: return .schemaViolation
+            case .unsupported: return .unsupported
+            }
         case let error as IDXFile.Failure:
             if case .unreadable = error { return .notFound }
             return .corrupt

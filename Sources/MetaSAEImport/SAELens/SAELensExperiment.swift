@@ -1,0 +1,117 @@
+import ArrayFiles
+import Foundation
+import HDF5
+import MetaSAEStore
+
+/// A cascade kept as SAELens folders, one per depth, with depth 0's
+/// activations and the labels beside them. It is turned into an HDF5
+/// export in SAELens naming (`sae_<d>/W_enc` …, the cfg as attributes,
+/// `activations/depth_0`, `labels`), which the converter then detects and
+/// checks like any export: one checker for every route into the tool.
+public struct SAELensExperiment: Sendable {
+    public var folders: [SAELensFolder]
+    public var weights: [SAEWeights]
+    public var activations: ArrayInput
+    public var labels: ArrayInput
+
+    public static let activationNames = ["activations", "activations/depth_0", "depth_0", "acts", "a0"]
+    public static let labelNames = ["labels", "y", "targets", "label"]
+
+    /// The SAE folders under `folder`, in depth order: `folder` itself when it
+    /// holds one SAE, else its subfolders named with their depth (depth_1,
+    /// sae_2, layer3, 4 …), which must number 1…D.
+    public static func depthFolders(in folder: String) throws -> [String] {
+        if SAELensFolder.holdsSAE(folder) { return [folder] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var numbered: [Int: String] = [:]
+        for name in names {
+            let path = (folder as NSString).appendingPathComponent(name)
+            guard SAELensFolder.holdsSAE(path) else { continue }
+            guard let depth = Int(String(name.reversed().prefix { $0.isNumber }.reversed())), depth >= 1, depth <= 10_000 else {
+                throw SAELensError(.layout, path, "an SAE folder whose name does not end in its depth (name them depth_1, depth_2, …)")
+            }
+            if let other = numbered[depth] { throw SAELensError(.layout, folder, "\(name) and \((other as NSString).lastPathComponent) both claim depth \(depth)") }
+            numbered[depth] = path
+        }
+        guard !numbered.isEmpty else {
+            throw SAELensError(.notFound, folder, "no SAELens SAE folder (cfg.json and sae_weights.safetensors) in it or its subfolders")
+        }
+        let depths = numbered.keys.sorted()
+        guard depths == Array(1...depths.count) else {
+            throw SAELensError(.layout, folder, "SAE folders for depths \(depths.map(String.init).joined(separator: ", ")); depths must run 1…D")
+        }
+        return depths.map { numbered[$0]! }
+    }
+
+    /// Reads every SAE (checked) and locates the activations and labels:
+    /// the given specs, else `activations.npy` / `labels.npy` in `folder`.
+    public init(saeFolders: [String], folder: String, activations: String?, labels: String?) throws {
+        var folders: [SAELensFolder] = []
+        var weights: [SAEWeights] = []
+        for path in saeFolders {
+            var sae = try SAELensFolder(path: path)
+            weights.append(try sae.weights())
+            folders.append(sae)
+        }
+        self.folders = folders
+        self.weights = weights
+        func locate(_ spec: String?, _ stem: String, names: [String], role: String) throws -> ArrayInput {
+            if let spec { return try ArrayInput.open(spec, names: names) }
+            for name in ["\(stem).npy", "\(stem).h5", "\(stem).hdf5"] {
+                let path = (folder as NSString).appendingPathComponent(name)
+                if FileManager.default.fileExists(atPath: path) { return try ArrayInput.open(path, names: names) }
+            }
+            throw SAELensError(.notFound, folder, "no \(role): give --\(stem) FILE.npy (or FILE.h5:dataset), or put \(stem).npy in the folder")
+        }
+        self.activations = try locate(activations, "activations", names: Self.activationNames, role: "depth-0 activations [N, d_in]")
+        self.labels = try locate(labels, "labels", names: Self.labelNames, role: "labels [N]")
+    }
+
+    /// Writes the export to `path` (a new file), streaming the activations.
+    public func assemble(into path: String) throws {
+        let file = try File.create(path)
+        defer { file.close() }
+        let root = try file.root
+        for (index, (folder, sae)) in zip(folders, weights).enumerated() {
+            let group = try root.createGroup("sae_\(index + 1)")
+            try group.setAttribute("source", folder.path)
+            try group.setAttribute("architecture", folder.config.architecture)
+            try group.setAttribute("activation_fn", sae.activation.name)
+            try group.setAttribute("apply_b_dec_to_input", Int64(sae.subtractsDecoderBias ? 1 : 0))
+            if case .topK(let k) = sae.activation { try group.setAttribute("k", Int64(k)) }
+            for (name, values, shape) in sae.tensors { try group.writeDataset(name.rawValue, values, shape: shape) }
+            if case .jumpReLU(let threshold) = sae.activation {
+                try group.writeDataset(CanonicalPaths.threshold, threshold, shape: [sae.latentWidth])
+            }
+        }
+        try copy(activations, to: root, name: "activations/depth_0", floats: true)
+        try copy(labels, to: root, name: "labels", floats: false)
+    }
+
+    func copy(_ input: ArrayInput, to root: Group, name: String, floats: Bool) throws {
+        let shape = try input.shape()
+        guard shape.count == (floats ? 2 : 1) else {
+            throw SAELensError(.layout, input.description, "\(floats ? "activations" : "labels") are \(shape.count)-D \(shape); expected \(floats ? "[N, d_in]" : "[N]")")
+        }
+        let rows = shape[0]
+        let width = floats ? shape[1] : 1
+        guard rows > 0, width > 0 else { throw SAELensError(.layout, input.description, "no \(floats ? "activations" : "labels"): shape \(shape)") }
+        let block = max(1, min(rows, (8 << 20) / max(1, width * 4)))
+        let options = DatasetOptions(chunkDims: floats ? [block, width] : [block])
+        if floats {
+            let dataset = try root.createDataset(name, of: Float.self, shape: shape, options: options)
+            var start = 0
+            try input.forEachBlock(rowsPerBlock: block, floats: true) { values, _ in
+                try values.withUnsafeBufferPointer { try dataset.write(rows: start..<(start + values.count / width), from: $0) }
+                start += values.count / width
+            }
+        } else {
+            let dataset = try root.createDataset(name, of: Int64.self, shape: shape, options: options)
+            var start = 0
+            try input.forEachBlock(rowsPerBlock: block, floats: false) { _, values in
+                try values.withUnsafeBufferPointer { try dataset.write(rows: start..<(start + values.count), from: $0) }
+                start += values.count
+            }
+        }
+    }
+}
