@@ -69,7 +69,7 @@ let package = Package(
         // The byte-level libFuzzer target (scripts/fuzz-bytes.sh builds it with -DFUZZING).
         .executableTarget(
             name: "metasae-fuzz",
-            dependencies: ["AtomicityMetrics", "HDF5", "MetaSAEImport", "MetaSAEStore"]),
+            dependencies: ["ArrayFiles", "AtomicityMetrics", "HDF5", "MetaSAEImport", "MetaSAEStore"]),
         // Benchmarks (not tests): see BENCHMARKS.md and scripts/bench-*.sh.
         .executableTarget(
             name: "metasae-bench",

@@ -26,7 +26,11 @@ binary=.build-fuzz/debug/metasae-fuzz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
-cp Tests/Fixtures/corpus/*.h5 Tests/Fixtures/convert/*.h5 "$work/corpus/"
+# HDF5 seeds, and safetensors, .npy and cfg.json seeds for the array
+# readers; each named by its path, since fixture folders reuse names.
+find Tests/Fixtures/corpus Tests/Fixtures/convert -name '*.h5' > "$work/seeds"
+find Tests/Fixtures/saelens \( -name '*.safetensors' -o -name '*.npy' -o -name 'cfg.json' \) | head -n 60 >> "$work/seeds"
+while read -r seed; do cp "$seed" "$work/corpus/$(echo "$seed" | tr '/' '_')"; done < "$work/seeds"
 
 echo "== fuzzing for $seconds s"
 "$binary" -fork=2 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 -max_total_time="$seconds" \

@@ -1,3 +1,4 @@
+import ArrayFiles
 import AtomicityMetrics
 import Foundation
 import HDF5
@@ -8,7 +9,8 @@ import MetaSAEStore
 // through everything a command does with a user's file after the probe:
 // the object walk `describe` shows, the checker, validate's data scans,
 // layout detection for convert, and, for files the checker accepts and that
-// are small, loading the weights and the analysis. Built by
+// are small, loading the weights and the analysis. The same bytes also go
+// through the safetensors and .npy readers and the SAELens cfg.json parser. Built by
 // `scripts/fuzz-bytes.sh` with `-sanitize=fuzzer,address -DFUZZING`.
 
 #if FUZZING
@@ -36,6 +38,7 @@ enum FuzzInput {
 
     static func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes)) else { return }
+        arrays(Data(buffer: bytes))
         guard let file = try? CanonicalFile(path: path) else { return }
         _ = try? file.file.describeObjects()
         _ = SchemaValidator().validate(file)
@@ -43,6 +46,17 @@ enum FuzzInput {
         if let experiment = outcome.experiment { analyze(experiment) }
         let converter = Converter(toolVersion: "fuzz")
         if let mapping = try? converter.detect(path) { _ = try? converter.check(path, mapping: mapping) }
+    }
+
+    /// Everything the array readers accept is read in full.
+    static func arrays(_ data: Data) {
+        if let tensors = try? SafeTensorsFile(path: path) {
+            for name in tensors.order { _ = try? tensors.floats(name) }
+        }
+        if let array = try? NPYFile(path: path) {
+            if array.dtype.isFloatingPoint { _ = array.floats(rows: 0..<array.rowCount) } else { _ = array.integers(rows: 0..<array.rowCount) }
+        }
+        _ = try? SAELensConfig.parse(data, path: path)
     }
 
     static func analyze(_ experiment: CheckedExperiment) {

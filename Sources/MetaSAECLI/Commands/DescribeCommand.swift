@@ -6,17 +6,19 @@ import MetaSAEStore
 struct DescribeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "describe",
-        abstract: "Show what is inside any HDF5 file.",
+        abstract: "Show what is inside any HDF5 file, safetensors file or SAELens SAE folder.",
         discussion: """
             Prints every group and dataset with dtype (byte order, float16), shape and max \
             shape, chunks, filters, stored vs logical bytes, and attributes. For canonical \
             files a summary comes first: depths and widths, chain consistency, examples per \
             class, per-depth L0 and dead-feature fraction (from the first \
             \(CanonicalSummary.sampleRows) rows), and schema conformance. Soft and external \
-            links are listed, never followed.
+            links are listed, never followed. A .safetensors file shows its tensors (dtype, \
+            shape, bytes) and metadata; a SAELens SAE folder (or a folder of them) its cfg.json \
+            as SAELens reads it, then its tensors.
             """)
 
-    @Argument(help: "The HDF5 file to describe.")
+    @Argument(help: "The HDF5 file, safetensors file or SAELens folder to describe.")
     var file: String
 
     @Flag(help: "Print the same information as JSON.")
@@ -27,6 +29,10 @@ struct DescribeCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures(naming: file) {
+            if let report = try SAELensReport.ifApplicable(file) {
+                print(json ? try JSONOutput.string(report) : report.text, terminator: json ? "\n" : "")
+                return
+            }
             try InputFile.admit(file)
             let description = try FileReport(path: file)
             if json {
