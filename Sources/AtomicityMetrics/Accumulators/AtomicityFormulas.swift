@@ -23,11 +23,19 @@ public enum AtomicityFormulas {
     /// Concept selectivity: per feature, (top − second) / top of the class
     /// means when top > 0, else 0; averaged over all features.
     public static func conceptSelectivity(_ moments: MomentAccumulator) -> Double {
-        let width = moments.width
-        guard width > 0 else { return .nan }
-        let means = moments.classMeans
+        conceptSelectivity(moments, latents: Array(0..<moments.width))
+    }
+
+    /// CSP averaged over `latents` only (NaN when there are none).
+    public static func conceptSelectivity(_ moments: MomentAccumulator, latents: [Int]) -> Double {
+        conceptSelectivity(classMeans: moments.classMeans, width: moments.width, latents: latents)
+    }
+
+    /// CSP from [10 × F] class means, averaged over `latents`.
+    static func conceptSelectivity(classMeans means: [Double], width: Int, latents: [Int]) -> Double {
+        guard !latents.isEmpty else { return .nan }
         var total = 0.0
-        for feature in 0..<width {
+        for feature in latents {
             var top = -Double.infinity
             var second = -Double.infinity
             for label in 0..<MomentAccumulator.classCount {
@@ -41,6 +49,6 @@ public enum AtomicityFormulas {
             }
             if top > 0 { total += (top - second) / top }
         }
-        return total / Double(width)
+        return total / Double(latents.count)
     }
 }

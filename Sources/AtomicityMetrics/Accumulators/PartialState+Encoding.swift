@@ -33,8 +33,10 @@ extension MomentAccumulator {
 }
 
 extension ReconstructionIndependence {
-    public func encoded() -> [Double] { [scoreSum, Double(examplesUsed), Double(examplesSeen)] }
-    static let encodedCount = 3
+    public func encoded() -> [Double] {
+        [scoreSum, Double(examplesUsed), Double(examplesSeen), interferenceSum, Double(interferenceExamples)]
+    }
+    static let encodedCount = 5
 
     public init(encoded values: ArraySlice<Double>) {
         self.init()
@@ -42,6 +44,8 @@ extension ReconstructionIndependence {
         scoreSum = values[base]
         examplesUsed = Int(values[base + 1])
         examplesSeen = Int(values[base + 2])
+        interferenceSum = values[base + 3]
+        interferenceExamples = Int(values[base + 4])
     }
 }
 

@@ -15,6 +15,10 @@ public struct ReconstructionIndependence: Sendable {
     public internal(set) var scoreSum = 0.0
     public internal(set) var examplesUsed = 0
     public internal(set) var examplesSeen = 0
+    /// Σ IRᵢ over the examples with ≥ 2 active latents whose contributions
+    /// are not all zero, and how many (the interference ratio's state).
+    public internal(set) var interferenceSum = 0.0
+    public internal(set) var interferenceExamples = 0
 
     public init() {}
 
@@ -71,12 +75,37 @@ public struct ReconstructionIndependence: Sendable {
         }
         scoreSum += exampleSum / Double(active.count)
         examplesUsed += 1
+        addInterference(active: active, chain: chain)
+    }
+
+    /// IRᵢ = (‖Σₖ Cₖ‖² − Σₖ ‖Cₖ‖²) / Σₖ ‖Cₖ‖² with Cₖ = zₖ·mₖ over the
+    /// active latents: 0 when their contributions are orthogonal.
+    mutating func addInterference(active: [(feature: Int, value: Double, projection: Double)], chain: DecoderChain) {
+        let outputs = chain.outputWidth
+        var total = [Double](repeating: 0, count: outputs)
+        var separate = 0.0
+        for latent in active {
+            separate += latent.value * latent.value * chain.rowNormsSquared[latent.feature]
+            let row = latent.feature * outputs
+            for column in 0..<outputs { total[column] += latent.value * chain.linear[row + column] }
+        }
+        guard separate > 0 else { return }
+        let combined = total.reduce(0) { $0 + $1 * $1 }
+        interferenceSum += (combined - separate) / separate
+        interferenceExamples += 1
+    }
+
+    /// The mean IRᵢ; nil when no example qualified.
+    public var interferenceRatio: Double? {
+        interferenceExamples > 0 ? interferenceSum / Double(interferenceExamples) : nil
     }
 
     public mutating func merge(_ other: ReconstructionIndependence) {
         scoreSum += other.scoreSum
         examplesUsed += other.examplesUsed
         examplesSeen += other.examplesSeen
+        interferenceSum += other.interferenceSum
+        interferenceExamples += other.interferenceExamples
     }
 
     /// −mean score, or −∞ when no example had two active latents (the seed's rule).

@@ -96,16 +96,25 @@ public struct TraversalEffect: Sendable {
     public func value(minimumActive: Int) -> Double {
         let used = usedLatents(minimumActive: minimumActive)
         guard !used.isEmpty, rows > 0 else { return 0 }
-        let n = Double(rows)
         var total = 0.0
         for latent in used {
-            let sparsity = 1 - significantSums[latent] / n
-            let meanLatent = latentSums[latent] / n
-            let meanSize = abs(meanLatent) * rowNorms[latent]
-            let sign: Double = meanLatent > 0 ? 1 : (meanLatent < 0 ? -1 : 0)
-            let consistency = sign * directionSums[latent] / n * meanSize / max(meanSize, Self.cosineEpsilon)
-            total += (sparsity + consistency) / 2
+            total += (1 - spread(latent) + consistency(latent)) / 2
         }
         return total / Double(used.count)
+    }
+
+    /// q_j: the mean share of outputs doubling latent j moves significantly.
+    public func spread(_ latent: Int) -> Double { significantSums[latent] / Double(rows) }
+
+    /// f_j: the share of rows where latent j is active.
+    public func frequency(_ latent: Int) -> Double { Double(activeCounts[latent]) / Double(rows) }
+
+    /// Co_j: the mean cosine between each row's effect and the mean effect.
+    public func consistency(_ latent: Int) -> Double {
+        let n = Double(rows)
+        let meanLatent = latentSums[latent] / n
+        let meanSize = abs(meanLatent) * rowNorms[latent]
+        let sign: Double = meanLatent > 0 ? 1 : (meanLatent < 0 ? -1 : 0)
+        return sign * directionSums[latent] / n * meanSize / max(meanSize, Self.cosineEpsilon)
     }
 }

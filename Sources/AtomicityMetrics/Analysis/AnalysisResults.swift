@@ -20,6 +20,8 @@ public struct DepthMetrics: Codable, Sendable, Equatable {
     public var ltesExamples: Int?
     /// Rows left out because they held NaN or ±Inf (with --nonfinite exclude).
     public var excludedRows: Int?
+    /// What a reviewer checks beside the metrics (trained cascade only).
+    public var diagnostics: DepthDiagnostics?
 
     public init(depth: Int, width: Int) {
         self.depth = depth

@@ -83,6 +83,8 @@ public struct AnalysisSettings: Codable, Sendable, Equatable {
     public var nonFinite = NonFinitePolicy.refuse
     /// Approximate bytes per streamed block.
     public var blockBytes = 16 << 20
+    /// The trained cascade's diagnostics; nil leaves them out.
+    public var diagnostics: DiagnosticSettings? = DiagnosticSettings()
 
     public init() {}
 

@@ -19,7 +19,6 @@ public struct AtomicityAnalysis: Sendable {
     public func run(_ experiment: CheckedExperiment, toolVersion: String, progress: any ProgressSink = SilentProgress()) throws -> AnalysisResults {
         let selected = try selectedDepths(available: experiment.depthCount)
         let labels = experiment.labels
-        let total = experiment.exampleCount
         let sources = experiment.trained.activations.map { $0!.source }
         let base = sources[0]
         let decoders = try experiment.trained.saes.map { try $0.load() }
@@ -29,8 +28,12 @@ public struct AtomicityAnalysis: Sendable {
         let storedNulls = try experiment.nullModels.map { cascade in try cascade.saes.map { try $0.load() } }
 
         var seconds: [String: Double] = [:]
+        let diagnosed = try settings.diagnostics.map { _ in
+            Diagnosed(labelCounts: try LabelShuffle.classCounts(of: labels),
+                      head: try experiment.classifier.flatMap { try ClassifierHead($0, inputWidth: experiment.widths[0]) })
+        }
         let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
-                                         label: "depth", baseODM: nil, seconds: &seconds, progress: progress)
+                                         label: "depth", baseODM: nil, seconds: &seconds, progress: progress, diagnosed: diagnosed)
         let trends = Self.trends(trained, metrics: settings.metrics)
         let nulls = try measureNulls(experiment, storedWeights: storedNulls, base: base, labels: labels, selected: selected,
                                      baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
@@ -68,7 +71,8 @@ public struct AtomicityAnalysis: Sendable {
     /// Measures one cascade (trained or null). `sources[0]` is depth 0.
     func measureCascade(
         sources: [any RowBlockSource], decoders: [SAEWeights], labels: LabelReader, selected: [Int],
-        label: String, baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink
+        label: String, baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink,
+        diagnosed: Diagnosed? = nil
     ) throws -> [DepthMetrics] {
         let metrics = Set(settings.metrics)
         let total = labels.count
@@ -78,8 +82,12 @@ public struct AtomicityAnalysis: Sendable {
         if metrics.contains(.PDS) { for depth in selected where depth >= 2 { momentDepths.formUnion([depth - 1, depth]) } }
         if settings.depths == nil { momentDepths.formUnion(0..<sources.count) }
         if baseODM != nil { momentDepths.remove(0) }
+        // The diagnostics need depth 0's variance (FVU₀) and every selected depth's moments.
+        if diagnosed != nil { momentDepths.formUnion([0] + selected) }
 
         var results: [Int: DepthMetrics] = [:]
+        var alive: [Int: [Bool]] = [:]
+        var baseVariance: Double?
         for depth in momentDepths.union(selected).sorted() {
             var row = DepthMetrics(depth: depth, width: sources[depth].width)
             let probe = depth >= 1 && selected.contains(depth) && (metrics.contains(.FRI) || metrics.contains(.LTES))
@@ -89,6 +97,10 @@ public struct AtomicityAnalysis: Sendable {
             pass.blockBytes = settings.blockBytes
             pass.nonFinitePolicy = settings.nonFinite
             pass.exchange = exchange
+            if let diagnosed {
+                pass.diagnostics = diagnosticInputs(depth: depth, sources: sources, decoders: decoders,
+                                                    labelCounts: diagnosed.labelCounts, head: diagnosed.head)
+            }
             if probe {
                 pass.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
                 pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0
@@ -100,6 +112,14 @@ public struct AtomicityAnalysis: Sendable {
             if let activity = outcome.activity {
                 row.meanL0 = activity.meanL0
                 row.aliveLatents = activity.aliveLatents
+                alive[depth] = activity.fired
+            }
+            if depth == 0, let moments = outcome.moments {
+                let settled = moments.settled
+                baseVariance = (0..<settled.width).reduce(0) { $0 + settled.comoment[$1 * settled.width + $1] }
+            }
+            if diagnosed != nil {
+                row.diagnostics = diagnostics(of: outcome, depth: depth, baseVariance: baseVariance, total: total)
             }
             if let moments = outcome.moments {
                 row.ODM = AtomicityFormulas.offDiagonalMass(moments)
@@ -121,6 +141,7 @@ public struct AtomicityAnalysis: Sendable {
             results[depth] = row
         }
         if let baseODM { results[0] = DepthMetrics(depth: 0, width: sources[0].width).with(odm: baseODM) }
+        if diagnosed != nil { addComposition(&results, decoders: decoders, alive: alive) }
         // PDS(d) = ODM(d − 1) − ODM(d); the seed defines PDS(1) = 0.
         if metrics.contains(.PDS) {
             for depth in selected {
@@ -217,6 +238,12 @@ public struct AtomicityAnalysis: Sendable {
             examples: experiment.exampleCount, widths: experiment.widths,
             classifierAccuracy: file.classifierAccuracy, classifierArchitecture: file.classifierArchitecture)
     }
+}
+
+/// What the trained cascade's diagnostics need beyond its passes.
+struct Diagnosed {
+    var labelCounts: [Int]
+    var head: ClassifierHead?
 }
 
 extension DepthMetrics {

@@ -23,6 +23,8 @@ struct DepthPass {
     var exchange: any PartialStateExchange = SingleProcess()
     var blockBytes = 16 << 20
     var stage: String
+    /// The trained cascade's diagnostics, when wanted (with the moments).
+    var diagnostics: DiagnosticInputs?
 
     struct Outcome {
         var moments: MomentAccumulator?
@@ -30,6 +32,7 @@ struct DepthPass {
         var activity: ActivityCount?
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
+        var diagnostics: DiagnosticState?
         var seconds: [String: Double] = [:]
         var excludedRows = 0
     }
@@ -42,7 +45,9 @@ struct DepthPass {
         if let activity = state.activity { local += activity.encoded() }
         if let fri = state.fri { local += fri.encoded() }
         if let ltes = state.ltes { local += ltes.encoded() }
+        if let diagnostics = state.diagnostics { local += diagnostics.encoded() }
         var totals = Accumulators()
+        totals.diagnostics = state.diagnostics?.empty
         let width = source.width
         try exchange.allGather(local) { buffer in
             var cursor = 2
@@ -68,6 +73,10 @@ struct DepthPass {
                 totals.ltes!.merge(encoded: buffer[cursor...])
                 cursor += TraversalEffect.encodedCount(width: chain.latentWidth)
             }
+            if let diagnostics = state.diagnostics {
+                totals.diagnostics!.merge(encoded: buffer[cursor...])
+                cursor += diagnostics.encodedCount()
+            }
         }
         totals.seconds = state.seconds
         state = totals
@@ -88,6 +97,8 @@ struct DepthPass {
         var sparse: CSRBlock?
         var labels: [Int32] = []
         var base: [Float]?
+        /// The same rows one depth below (adjacent-depth correlations).
+        var lower: CSRBlock?
     }
 
     /// The accumulators one pass updates.
@@ -96,6 +107,7 @@ struct DepthPass {
         var activity: ActivityCount?
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
+        var diagnostics: DiagnosticState?
         var seconds: [String: Double] = [:]
         var nonFiniteValues = 0
         var nonFiniteRows = 0
@@ -118,9 +130,16 @@ struct DepthPass {
         // Moments need every row; the probes only their prefixes.
         let prefix = max(state.fri != nil ? friRows : 0, state.ltes != nil ? ltesRows : 0)
         let rowsNeeded = state.moments != nil ? source.rowCount : prefix
-        let ranges = source.blockRanges(rows: exchange.share(of: rowsNeeded, alignment: source.rowAlignment), targetBytes: blockBytes)
+        let share = exchange.share(of: rowsNeeded, alignment: source.rowAlignment)
+        let ranges = source.blockRanges(rows: share, targetBytes: blockBytes)
+        if let diagnostics, state.moments != nil {
+            state.diagnostics = DiagnosticState(inputs: diagnostics, width: source.width, firstRow: share.lowerBound)
+        }
+        let fidelity = state.diagnostics?.fidelity != nil
         let pool = Prefetcher.BufferPool()
-        let reader = blockReader(ranges: ranges, pool: pool, labels: state.moments != nil, baseRows: state.fri != nil ? friRows : 0)
+        let reader = blockReader(ranges: ranges, pool: pool, labels: state.moments != nil,
+                                 baseRows: fidelity ? rowsNeeded : (state.fri != nil ? friRows : 0),
+                                 lower: state.diagnostics?.cross != nil ? diagnostics?.previous : nil)
         // The I/O thread reads each block while this thread computes on the previous one.
         try Prefetcher.run(count: ranges.count, read: reader) { item in
             defer {
@@ -135,6 +154,10 @@ struct DepthPass {
             guard nonFinitePolicy == .exclude || state.nonFiniteValues == 0 else { return }
             let excluded = Set(scan.rows)
             addMoments(item, excluding: excluded, to: &state)
+            if state.diagnostics != nil {
+                let elapsed = Self.seconds { addDiagnostics(item, excluding: excluded, to: &state.diagnostics!) }
+                state.seconds["diagnostics", default: 0] += elapsed
+            }
             if item.rows.lowerBound < prefix { addProbes(item, excluding: excluded, to: &state) }
         }
         state.moments?.settle()
@@ -146,15 +169,17 @@ struct DepthPass {
                 "\(state.nonFiniteValues) NaN or infinite activation value(s) in \(state.nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
         }
         progress.finish(stage: stage)
-        return Outcome(moments: state.moments, activity: state.activity, fri: state.fri, ltes: state.ltes, seconds: state.seconds,
+        return Outcome(moments: state.moments, activity: state.activity, fri: state.fri, ltes: state.ltes,
+                       diagnostics: state.diagnostics, seconds: state.seconds,
                        excludedRows: nonFinitePolicy == .exclude ? state.nonFiniteRows : 0)
     }
 
     /// What the I/O thread does for block `index`: its rows (dense into a
     /// pooled buffer, or sparse), its labels when moments need them, and
     /// the depth-0 rows FRI's residuals need.
-    func blockReader(ranges: [Range<Int>], pool: Prefetcher.BufferPool, labels wantLabels: Bool, baseRows: Int)
-        -> @Sendable (Int) throws -> StreamedBlock {
+    func blockReader(
+        ranges: [Range<Int>], pool: Prefetcher.BufferPool, labels wantLabels: Bool, baseRows: Int, lower: (any RowBlockSource)?
+    ) -> @Sendable (Int) throws -> StreamedBlock {
         let (source, base, labels) = (source, base, labels)
         let sparse = source as? SparseActivations
         return { index in
@@ -169,6 +194,7 @@ struct DepthPass {
             }
             if wantLabels { item.labels = try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count) }
             if rows.lowerBound < baseRows { item.base = try base.rows(rows.lowerBound..<min(rows.upperBound, baseRows)) }
+            if let lower { item.lower = try DepthPass.lowerBlock(lower, rows: rows) }
             return item
         }
     }

@@ -1,0 +1,45 @@
+import MetaSAEStore
+
+/// The stored classifier's layers after the one whose ReLU output is depth
+/// 0: logits from depth-0 activations (ReLU between layers, none after
+/// the last), to measure its accuracy on reconstructions.
+public struct ClassifierHead: Sendable {
+    struct Layer: Sendable {
+        /// [outputs × inputs] row-major, as stored.
+        let weight: [Double]
+        let bias: [Double]
+        let inputs: Int
+        let outputs: Int
+    }
+    let layers: [Layer]
+
+    /// The layers after `hiddenLayer`, or nil when the file does not say
+    /// which layer depth 0 is, or the next layer does not read F_0 values.
+    public init?(_ classifier: CheckedClassifier, inputWidth: Int) throws {
+        guard let hidden = classifier.hiddenLayer, hidden < classifier.layers.count else { return nil }
+        let after = classifier.layers[hidden...]
+        guard after.first?.inputs == inputWidth else { return nil }
+        layers = try after.map { layer in
+            Layer(weight: try layer.weight.floats().map(Double.init), bias: try layer.bias.floats().map(Double.init),
+                  inputs: layer.inputs, outputs: layer.outputs)
+        }
+        guard layers.allSatisfy({ $0.weight.allSatisfy(\.isFinite) && $0.bias.allSatisfy(\.isFinite) }) else { return nil }
+    }
+
+    /// The predicted class of one depth-0 row.
+    func predict(_ input: some Collection<Double>) -> Int {
+        var values = Array(input)
+        for (index, layer) in layers.enumerated() {
+            var next = layer.bias
+            for output in 0..<layer.outputs {
+                let row = output * layer.inputs
+                var sum = 0.0
+                for column in 0..<layer.inputs { sum += layer.weight[row + column] * values[column] }
+                next[output] += sum
+            }
+            if index < layers.count - 1 { next = next.map { max($0, 0) } }
+            values = next
+        }
+        return values.indices.max { values[$0] < values[$1] } ?? 0
+    }
+}
