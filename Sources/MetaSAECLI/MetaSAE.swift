@@ -13,7 +13,7 @@ public struct MetaSAE: ParsableCommand {
             Exit codes: \(ExitStatus.summary)
             """,
         version: version,
-        subcommands: [RunCommand.self, TrainCommand.self, ConvertCommand.self, ExportCommand.self, AnalyzeCommand.self, AggregateCommand.self, ReportCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self, ProbeCommand.self])
+        subcommands: [RunCommand.self, TrainCommand.self, ConvertCommand.self, ExportCommand.self, AnalyzeCommand.self, MetaSAECommand.self, AggregateCommand.self, ReportCommand.self, DescribeCommand.self, ValidateCommand.self, SchemaCommand.self, ProbeCommand.self])
 
     public init() {}
 

@@ -1,8 +1,9 @@
 import Foundation
 import AtomicityMetrics
 
-/// results.csv: one row per depth, one column per metric, with ODM and the
-/// null-model means and standard deviations.
+/// results.csv: one row per depth, one column per metric, with ODM, the
+/// null-model means and standard deviations, the controls, and the
+/// diagnostics under their results.json names.
 public enum ResultsCSV {
     public static func render(_ results: AnalysisResults) -> String {
         let metrics = Metric.allCases
@@ -16,6 +17,8 @@ public enum ResultsCSV {
             let key = control.kind.rawValue.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "-", with: "_")
             for name in metrics.map(\.rawValue) + ["ODM"] { header += ["\(key)_\(name)", "\(key)_\(name)_diff"] }
         }
+        let diagnosed = results.depths.contains { $0.diagnostics != nil }
+        if diagnosed { header += DepthDiagnostics.fieldNames }
         var lines = [header.joined(separator: ",")]
         for row in results.depths {
             var cells = ["\(row.depth)", "\(row.width)"]
@@ -35,6 +38,7 @@ public enum ResultsCSV {
                     cells.append(cell(control.differences.first { $0.depth == row.depth }?.values[name]))
                 }
             }
+            if diagnosed { cells += (row.diagnostics ?? DepthDiagnostics()).fields.map { cell($0.value) } }
             lines.append(cells.joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"

@@ -32,6 +32,11 @@ import Testing
         }
     }
 
+    @Test func everyFieldIsListed() {
+        let stored = Mirror(reflecting: DepthDiagnostics()).children.map { $0.label! }
+        #expect(stored == DepthDiagnostics.fieldNames)
+    }
+
     @Test func theODMSplitAddsUpToODM() throws {
         for row in try analyze(Self.path).depths {
             let diagnostics = try #require(row.diagnostics)
@@ -147,18 +152,11 @@ import Testing
     }
 }
 
-/// Every field of a diagnostics value by name, numbers as Double.
+/// Every field of a diagnostics value by name, found by reflection (so a
+/// field missing from `fields` fails the comparison below).
 func diagnosticFields(_ diagnostics: DepthDiagnostics) -> [(String, Double?)] {
-    Mirror(reflecting: diagnostics).children.map { child in
-        let value: Double?
-        switch child.value {
-        case let number as Double?: value = number
-        case let count as Int?: value = count.map(Double.init)
-        case let flag as Bool?: value = flag.map { $0 ? 1 : 0 }
-        default: value = nil
-        }
-        return (child.label!, value)
-    }
+    let listed = Dictionary(uniqueKeysWithValues: diagnostics.fields.map { ($0.name, $0.value) })
+    return Mirror(reflecting: diagnostics).children.map { child in (child.label!, listed[child.label!] ?? nil) }
 }
 
 /// Two analyses' diagnostics agree field by field.

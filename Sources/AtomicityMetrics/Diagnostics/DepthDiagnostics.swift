@@ -61,6 +61,44 @@ public struct DiagnosticSettings: Codable, Sendable, Equatable {
     public var ompAtoms = 4
     /// Correlation above which two latents count as duplicates.
     public var duplicateThreshold = 0.9
+    /// Decoder-row meta-SAEs, when asked for (`--meta-sae`).
+    public var metaSAE: MetaSAESettings?
+
+    public init() {}
+}
+
+extension DepthDiagnostics {
+    /// Every measure under its results.json name, in a fixed order, as a
+    /// number (counts as counts, flags as 1 or 0): for tables and CSV.
+    public var fields: [(name: String, value: Double?)] {
+        [
+            ("interferenceRatio", interferenceRatio),
+            ("ltesMeanFrequency", ltesMeanFrequency), ("ltesMeanSpread", ltesMeanSpread),
+            ("ltesLatents", ltesLatents.map(Double.init)), ("ltesConsistencyIsFrequency", ltesConsistencyIsFrequency.map { $0 ? 1 : 0 }),
+            ("cspAllLatents", cspAllLatents), ("cspAlive", cspAlive), ("cspPermutedLabels", cspPermutedLabels),
+            ("odmPositive", odmPositive), ("odmNegative", odmNegative), ("odmAlive", odmAlive),
+            ("aliveLatents", aliveLatents.map(Double.init)), ("independenceLevel", independenceLevel),
+            ("duplicatePairs", duplicatePairs.map(Double.init)), ("inheritedShare", inheritedShare),
+            ("cumulativeFVU", cumulativeFVU), ("reconstructionAccuracy", reconstructionAccuracy), ("baseAccuracy", baseAccuracy),
+            ("participationRatio", participationRatio), ("negativeMass", negativeMass),
+            ("ompExplainedShare", ompExplainedShare), ("ompRandomShare", ompRandomShare),
+            ("metaSAEExplained", metaSAEExplained), ("metaSAERandom", metaSAERandom),
+        ]
+    }
+
+    /// The names of `fields`, for headers.
+    public static var fieldNames: [String] { DepthDiagnostics().fields.map(\.name) }
+}
+
+/// How decoder-row meta-SAEs are trained when an analysis asks for them
+/// (the training itself lives in MetaSAETraining).
+public struct MetaSAESettings: Codable, Sendable, Equatable {
+    /// Width as a share of the number of directions.
+    public var widthFraction = 0.25
+    /// Active meta-latents per direction.
+    public var k = 4
+    public var epochs = 400
+    public var seed: UInt64 = 0
 
     public init() {}
 }

@@ -21,6 +21,12 @@ extension ReplicatedSeries {
         add("ODM", .diagnostic, direction: .falling) { row($0, $1)?.ODM }
         add("mean L0", .diagnostic, direction: .falling) { row($0, $1)?.meanL0 }
         add("alive latents", .diagnostic, direction: .falling) { row($0, $1)?.aliveLatents.map(Double.init) }
+        // Each diagnostic in the direction "more atomic" would move it.
+        for (name, direction) in Self.diagnosticDirections {
+            add(name, .diagnostic, direction: direction) { seed, depth in
+                row(seed, depth)?.diagnostics?.fields.first { $0.name == name }?.value ?? nil
+            }
+        }
         for kind in ControlResults.Kind.allCases {
             for name in Metric.allCases.map(\.rawValue) + ["ODM"] {
                 let direction: Direction = name == "PDS" ? .positive : (name == "ODM" ? .falling : .rising)
@@ -31,4 +37,14 @@ extension ReplicatedSeries {
         }
         return series
     }
+
+    /// The diagnostics pooled over seeds, and the direction a cascade
+    /// growing more atomic would move each.
+    static let diagnosticDirections: [(String, Direction)] = [
+        ("interferenceRatio", .falling), ("cumulativeFVU", .falling), ("odmPositive", .falling),
+        ("odmAlive", .falling), ("duplicatePairs", .falling), ("inheritedShare", .falling), ("cspAlive", .rising),
+        ("ltesMeanFrequency", .falling), ("ltesMeanSpread", .falling),
+        ("reconstructionAccuracy", .rising), ("participationRatio", .falling), ("negativeMass", .falling),
+        ("ompExplainedShare", .rising), ("metaSAEExplained", .rising),
+    ]
 }

@@ -38,6 +38,8 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var examples: ExampleLimitOptions
 
+    @OptionGroup(title: "Diagnostics") var diagnostics: DiagnosticOptions
+
     @Option(name: .customLong("null-seeds"), help: "Build K random-init null cascades (PyTorch nn.Linear init). Default: use null models stored in the file, if any; 0 for none.")
     var nullSeeds: Int?
 
@@ -96,6 +98,7 @@ struct AnalyzeCommand: ParsableCommand {
         settings.nullSeedBase = nullSeedBase
         settings.matchedNullSeeds = matchedNullSeeds
         settings.nonFinite = NonFinitePolicy(rawValue: nonfinite) ?? .refuse
+        diagnostics.apply(to: &settings)
         return settings
     }
 
@@ -108,8 +111,7 @@ struct AnalyzeCommand: ParsableCommand {
             let experiment = try CanonicalFile(path: file).checked()
             let leader = exchange.rank == 0
             let progress = TerminalProgress(quiet: quiet || !leader)
-            let results = try AtomicityAnalysis(settings: try settings(), exchange: exchange)
-                .run(experiment, toolVersion: MetaSAE.version, progress: progress)
+            let results = try CommandAnalysis.run(experiment, settings: try settings(), exchange: exchange, progress: progress, quiet: quiet)
             guard leader else { return }
             let folder = try OutputFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
             let written = try ResultsFolder.write(results, to: folder)
@@ -131,8 +133,9 @@ enum ResultsFolder {
         return url.deletingLastPathComponent().appendingPathComponent("\(stem)-analysis").path
     }
 
-    /// Writes results.json, results.csv, atomicity.svg and report.md (and
-    /// atomicity.png when `rsvg-convert` is installed); returns their paths.
+    /// Writes results.json, results.csv, atomicity.svg, report.md and
+    /// diagnostics.svg (and atomicity.png when `rsvg-convert` is
+    /// installed); returns their paths.
     static func write(_ results: AnalysisResults, to folder: String) throws -> [String] {
         let json = (folder as NSString).appendingPathComponent("results.json")
         try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
@@ -149,6 +152,11 @@ enum ResultsFolder {
         try AtomicOutput.write(Data(MarkdownReport.render(results).utf8), to: markdown)
         var written = [csv, svg, markdown]
         if let png = PNGConversion.convert(svg: svg) { written.append(png) }
+        if let figure = DiagnosticsFigure.svg(for: results) {
+            let path = (folder as NSString).appendingPathComponent(DiagnosticsFigure.fileName)
+            try AtomicOutput.write(Data(figure.utf8), to: path)
+            written.append(path)
+        }
         return written
     }
 }

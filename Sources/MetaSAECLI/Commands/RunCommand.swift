@@ -36,6 +36,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var examples: ExampleLimitOptions
 
+    @OptionGroup(title: "Diagnostics") var diagnostics: DiagnosticOptions
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -47,6 +49,7 @@ struct RunCommand: ParsableCommand {
     var settings: AnalysisSettings {
         var settings = AnalysisSettings()
         examples.apply(to: &settings)
+        diagnostics.apply(to: &settings)
         return settings
     }
 
@@ -91,8 +94,8 @@ struct RunCommand: ParsableCommand {
         let started = Date()
         let summary = train ? try TrainCommand.train(options, output: file, quiet: quiet, observer: observer) : nil
         let trained = Date()
-        let results = try AtomicityAnalysis(settings: settings)
-            .run(try CanonicalFile(path: file).checked(), toolVersion: MetaSAE.version, progress: progress ?? TerminalProgress(quiet: quiet))
+        let results = try CommandAnalysis.run(try CanonicalFile(path: file).checked(), settings: settings,
+                                              progress: progress ?? TerminalProgress(quiet: quiet), quiet: quiet)
         return Timed(results: results, training: trained.timeIntervalSince(started), analysis: Date().timeIntervalSince(trained),
                      phases: summary?.phaseLine ?? "kept")
     }

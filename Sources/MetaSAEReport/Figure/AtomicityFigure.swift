@@ -3,7 +3,6 @@ import AtomicityMetrics
 /// The seed's 2×2 figure: FRI, CSP, PDS and LTES against depth.
 public enum AtomicityFigure {
     public static let width = 1000.0
-    public static let height = 930.0
 
     public static func panels(for results: AnalysisResults) -> [MetricPanel] {
         Metric.allCases.map { metric in
@@ -53,8 +52,9 @@ public enum AtomicityFigure {
         return document(title: title, legend: legend, panels: panels(for: results))
     }
 
-    /// The 2×2 page: title, legend and four panels.
+    /// The page: title, legend and the panels two to a row.
     static func document(title: String, legend: String, panels: [MetricPanel]) -> String {
+        let height = 90 + 420 * Double((panels.count + 1) / 2)
         var root = SVGElement("svg", [
             ("xmlns", "http://www.w3.org/2000/svg"), ("width", SVG.number(width)), ("height", SVG.number(height)),
             ("viewBox", "0 0 \(SVG.number(width)) \(SVG.number(height))"),

@@ -65,6 +65,7 @@ public enum MarkdownReport {
             + "`metasae aggregate` pools them (Page's trend test over seeds, intervals, Holm over metrics).\n\n"
 
         out += controlsSection(results)
+        out += DiagnosticStatements.section(results)
 
         out += "## Caveats\n\n"
         for caveat in Caveats.list(for: results) { out += "- \(caveat)\n" }

@@ -1,0 +1,21 @@
+import AtomicityMetrics
+import MetaSAEStore
+import MetaSAETraining
+
+/// An analysis as `analyze` and `run` do it: the streamed metrics and
+/// diagnostics, then, when asked for, the decoder-row meta-SAEs (on the
+/// first process only: they read weights, not rows).
+enum CommandAnalysis {
+    static func run(
+        _ experiment: CheckedExperiment, settings: AnalysisSettings, exchange: any PartialStateExchange = SingleProcess(),
+        progress: any ProgressSink, quiet: Bool
+    ) throws -> AnalysisResults {
+        var results = try AtomicityAnalysis(settings: settings, exchange: exchange)
+            .run(experiment, toolVersion: MetaSAE.version, progress: progress)
+        if let meta = settings.diagnostics?.metaSAE, exchange.rank == 0 {
+            DecoderRowMetaSAE(meta).annotate(&results, cascade: try experiment.trained.saes.map { try $0.load() },
+                                             observer: TerminalTraining(quiet: quiet, logLines: false))
+        }
+        return results
+    }
+}
