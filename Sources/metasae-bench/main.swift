@@ -12,7 +12,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "metasae-bench",
         abstract: "Benchmarks for metasae (see BENCHMARKS.md).",
-        subcommands: [MakeDense.self, MakeSparse.self, Covariance.self, ReadThroughput.self])
+        subcommands: [MakeDense.self, MakeSparse.self, MakeCascade.self, Covariance.self, ReadThroughput.self])
 
     /// As `metasae` does: no idle OpenBLAS workers spinning on a core.
     static func main() {
@@ -167,5 +167,40 @@ struct ReadThroughput: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(start)
         print(String(format: "read bytes=%d seconds=%.3f mb_per_s=%.1f checksum=%g", bytes, seconds, Double(bytes) / seconds / 1e6, checksum))
+    }
+}
+
+/// A canonical file with a whole cascade, for timing analyses at sizes the
+/// default run does not reach: dense ReLU depth 0, then each depth a random
+/// SAE with TopK codes (stored as the CSR form) applied to the one below.
+struct MakeCascade: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "make-cascade")
+    @Option var rows: Int
+    @Option(help: "Widths of depths 0…D, e.g. 256,512,512,256.") var widths: String
+    @Option(help: "Active latents per row at every SAE depth.") var k: Int = 16
+    @Option var out: String
+    @Option var seed: UInt64 = 1
+
+    func run() throws {
+        let widths = self.widths.split(separator: ",").compactMap { Int($0) }
+        guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else { throw ValidationError("--widths needs at least two positive widths") }
+        var saes = RandomCascade.cascade(widths: widths, seed: seed)
+        for index in saes.indices { saes[index].activation = .topK(k) }
+        let (writer, labels) = try SyntheticFile.start(out, seed: seed, gzipLevel: nil)
+        var generator = SeededGenerator(seed: seed &+ 1)
+        let base = try writer.activations(depth: 0, width: widths[0])
+        let sinks = try (1..<widths.count).map { try writer.sparseActivations(depth: $0, width: widths[$0]) }
+        for range in Dataset.blocks(rows: rows, blockRows: 8_192) {
+            var values = (0..<(range.count * widths[0])).map { index in max(0, generator.normal() + 0.3) * Float(1 + index % 5) }
+            try values.withUnsafeBufferPointer { try base.append($0) }
+            for (depth, sae) in saes.enumerated() {
+                values = sae.encode(values, rows: range.count)
+                try values.withUnsafeBufferPointer { try sinks[depth].append(CSRBlock(dense: $0, width: sae.latentWidth)) }
+            }
+            try labels.append(range.map { Int64($0 % 10) } as [Int64])
+        }
+        for (index, sae) in saes.enumerated() { try writer.writeSAE(depth: index + 1, sae) }
+        try writer.commit()
+        print("wrote \(out): \(rows) rows, widths \(widths), TopK k = \(k) at every SAE depth")
     }
 }

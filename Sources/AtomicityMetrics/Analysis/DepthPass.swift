@@ -98,7 +98,7 @@ struct DepthPass {
         var labels: [Int32] = []
         var base: [Float]?
         /// The same rows one depth below (adjacent-depth correlations).
-        var lower: CSRBlock?
+        var lower: CrossMoment.Lower?
     }
 
     /// The accumulators one pass updates.

@@ -12,7 +12,8 @@ struct CrossMoment: Sendable {
     var upperSums: [Double]
     var lowerSquares: [Double]
     var upperSquares: [Double]
-    /// Σ x yᵀ, [F_{d−1} × F_d] row-major.
+    /// Σ y xᵀ, [F_d × F_{d−1}] row-major: one upper latent's row is
+    /// contiguous, so a row's lower values land in increasing addresses.
     var products: [Double]
 
     init(lowerWidth: Int, upperWidth: Int) {
@@ -25,25 +26,61 @@ struct CrossMoment: Sendable {
         products = [Double](repeating: 0, count: lowerWidth * upperWidth)
     }
 
+    /// The block's rows one depth below: compressed when stored so, else dense.
+    enum Lower: @unchecked Sendable {
+        case sparse(CSRBlock)
+        case dense([Float])
+    }
+
     /// The same rows at both depths, less `excluded` (positions in the block).
-    mutating func add(lower: CSRBlock, upper: CSRBlock, excluded: Set<Int>) {
-        for row in 0..<upper.rowCount where !excluded.contains(row) {
-            count += 1
-            let lowerSpan = lower.offsets[row]..<lower.offsets[row + 1]
-            for entry in lowerSpan {
-                let value = Double(lower.values[entry])
-                lowerSums[Int(lower.indices[entry])] += value
-                lowerSquares[Int(lower.indices[entry])] += value * value
-            }
-            for entry in upper.offsets[row]..<upper.offsets[row + 1] {
-                let value = Double(upper.values[entry])
-                let column = Int(upper.indices[entry])
-                upperSums[column] += value
-                upperSquares[column] += value * value
-                for other in lowerSpan {
-                    products[Int(lower.indices[other]) * upperWidth + column] += Double(lower.values[other]) * value
+    mutating func add(lower: Lower, upper: CSRBlock, excluded: Set<Int>) {
+        let lowerWidth = self.lowerWidth
+        products.withUnsafeMutableBufferPointer { products in
+            for row in 0..<upper.rowCount where !excluded.contains(row) {
+                count += 1
+                let upperSpan = upper.offsets[row]..<upper.offsets[row + 1]
+                for entry in upperSpan {
+                    let value = Double(upper.values[entry])
+                    upperSums[Int(upper.indices[entry])] += value
+                    upperSquares[Int(upper.indices[entry])] += value * value
+                }
+                switch lower {
+                case .sparse(let block):
+                    let lowerSpan = block.offsets[row]..<block.offsets[row + 1]
+                    for entry in lowerSpan {
+                        let value = Double(block.values[entry])
+                        lowerSums[Int(block.indices[entry])] += value
+                        lowerSquares[Int(block.indices[entry])] += value * value
+                    }
+                    for entry in upperSpan {
+                        let value = Double(upper.values[entry])
+                        let target = products.baseAddress! + Int(upper.indices[entry]) * lowerWidth
+                        for other in lowerSpan { target[Int(block.indices[other])] += value * Double(block.values[other]) }
+                    }
+                case .dense(let values):
+                    values.withUnsafeBufferPointer { values in
+                        let x = values.baseAddress! + row * lowerWidth
+                        for column in 0..<lowerWidth {
+                            let value = Double(x[column])
+                            lowerSums[column] += value
+                            lowerSquares[column] += value * value
+                        }
+                        for entry in upperSpan {
+                            let value = Double(upper.values[entry])
+                            let target = products.baseAddress! + Int(upper.indices[entry]) * lowerWidth
+                            for column in 0..<lowerWidth { target[column] += value * Double(x[column]) }
+                        }
+                    }
                 }
             }
+        }
+    }
+
+    /// Rows of the lower block holding NaN or ±Inf.
+    static func nonFiniteRows(_ lower: Lower, width: Int) -> [Int] {
+        switch lower {
+        case .sparse(let block): return NonFiniteRows.find(sparse: block).rows
+        case .dense(let values): return NonFiniteRows.find(dense: values, width: width).rows
         }
     }
 
@@ -60,7 +97,7 @@ struct CrossMoment: Sendable {
             guard upperVariance > 0 else { continue }
             let matched = (0..<lowerWidth).contains { row in
                 guard lowerVariance[row] > 0 else { return false }
-                let covariance = products[row * upperWidth + column] - lowerSums[row] * upperSums[column] / n
+                let covariance = products[column * lowerWidth + row] - lowerSums[row] * upperSums[column] / n
                 return covariance / (lowerVariance[row] * upperVariance).squareRoot() > threshold
             }
             if matched { inherited += 1 }

@@ -17,8 +17,8 @@ struct CumulativeFidelity: Sendable {
         reconstruction: [Double], base: [Float], kept: [Int], labels: [Int32], chain: DecoderChain, head: ClassifierHead?
     ) {
         let outputs = chain.outputWidth
+        var estimate = [Double](repeating: 0, count: outputs)
         for (position, row) in kept.enumerated() {
-            var estimate = [Double](repeating: 0, count: outputs)
             for column in 0..<outputs {
                 estimate[column] = reconstruction[position * outputs + column] + chain.offset[column]
                 let difference = estimate[column] - Double(base[row * outputs + column])

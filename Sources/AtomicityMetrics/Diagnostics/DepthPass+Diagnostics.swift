@@ -66,10 +66,10 @@ struct DiagnosticState: Sendable {
 }
 
 extension DepthPass {
-    /// The block's rows of the depth below, compressed.
-    static func lowerBlock(_ source: any RowBlockSource, rows: Range<Int>) throws -> CSRBlock {
-        if let sparse = source as? SparseActivations { return try sparse.block(rows) }
-        return try source.rows(rows).withUnsafeBufferPointer { CSRBlock(dense: $0, width: source.width) }
+    /// The block's rows of the depth below, in the form they are stored.
+    static func lowerBlock(_ source: any RowBlockSource, rows: Range<Int>) throws -> CrossMoment.Lower {
+        if let sparse = source as? SparseActivations { return .sparse(try sparse.block(rows)) }
+        return .dense(try source.rows(rows))
     }
 
     /// The diagnostics' share of one block, minus excluded rows.
@@ -84,7 +84,8 @@ extension DepthPass {
         }
         if state.cross != nil, let lower = item.lower {
             let upper = item.sparse ?? item.dense!.values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
-            state.cross!.add(lower: lower, upper: upper, excluded: excluded.union(NonFiniteRows.find(sparse: lower).rows))
+            let lowerWidth = state.cross!.lowerWidth
+            state.cross!.add(lower: lower, upper: upper, excluded: excluded.union(CrossMoment.nonFiniteRows(lower, width: lowerWidth)))
         }
         if state.fidelity != nil, let chain = diagnostics?.chain, let base = item.base {
             let badBase = Set(NonFiniteRows.find(dense: base, width: chain.outputWidth).rows)
@@ -98,7 +99,20 @@ extension DepthPass {
     static func reconstruction(_ item: StreamedBlock, rows: [Int], chain: DecoderChain) -> [Double] {
         let outputs = chain.outputWidth
         if let block = item.sparse {
-            return rows.flatMap { chain.reconstruction(of: block, row: $0) }
+            var product = [Double](repeating: 0, count: rows.count * outputs)
+            product.withUnsafeMutableBufferPointer { product in
+                chain.linear.withUnsafeBufferPointer { linear in
+                    for (position, row) in rows.enumerated() {
+                        let target = product.baseAddress! + position * outputs
+                        for entry in block.offsets[row]..<block.offsets[row + 1] {
+                            let value = Double(block.values[entry])
+                            let source = linear.baseAddress! + Int(block.indices[entry]) * outputs
+                            for column in 0..<outputs { target[column] += value * source[column] }
+                        }
+                    }
+                }
+            }
+            return product
         }
         let width = chain.latentWidth
         let values = item.dense!.values
