@@ -31,7 +31,8 @@ import Testing
         try SeedReference.expectMatches(resultsJSON: folder.appendingPathComponent("results.json"))
         let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
-        #expect(lines.first == "depth,width,FRI,CSP,PDS,LTES,ODM,mean_L0,alive_latents")
+        // The seed's columns first, then the diagnostics under their results.json names.
+        #expect(lines.first?.hasPrefix("depth,width,FRI,CSP,PDS,LTES,ODM,mean_L0,alive_latents,interferenceRatio,") == true)
         #expect(lines.count == 7)
         // The CSV's LTES at depth 3 is the JSON's.
         let depth3 = lines[4].split(separator: ",", omittingEmptySubsequences: false)

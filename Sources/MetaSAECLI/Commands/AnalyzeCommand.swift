@@ -25,6 +25,15 @@ struct AnalyzeCommand: ParsableCommand {
             and each metric's difference cascade − control is tested against depth; the report \
             names the control each statement rests on.
 
+            Diagnostics beside the metrics, for the trained cascade, in the same passes: the \
+            interference ratio, LTES's parts, CSP over alive latents and with shuffled labels, \
+            ODM⁺/ODM⁻ and the independence level, duplicates within and across adjacent depths, \
+            the cumulative FVU in depth-0 space (and the stored classifier's accuracy on the \
+            reconstruction), W_dec composition and OMP against the depth-1 directions. They go \
+            to results.json, results.csv, report.md ("What else the data says") and \
+            diagnostics.svg; --no-diagnostics leaves them out, --meta-sae adds decoder-row \
+            meta-SAEs (see `metasae meta-sae`).
+
             Threads: METASAE_READ_THREADS copy or decompress data from the file (default: one \
             per core, up to 4), METASAE_THREADS run the sparse kernel (default: one per core), \
             OPENBLAS_NUM_THREADS the dense one. Set all three to 1 when processes share the cores.

@@ -11,7 +11,8 @@ struct ReportCommand: ParsableCommand {
             Writes atomicity.svg (the seed's 2×2 figure: each metric against depth, the \
             dashed least-squares trend, a ρ / t-test p / exact p box, and the null-model \
             mean ± 1 sd as a shaded band), report.md (provenance, figure, per-depth table \
-            with ODM and null values, trend tests, verdict and caveats) and results.csv, into \
+            with ODM and null values, trend tests, verdict, diagnostics and caveats), \
+            diagnostics.svg (when the results carry diagnostics) and results.csv, into \
             --out (default: the folder of RESULTS). With rsvg-convert installed, also atomicity.png.
             """)
 

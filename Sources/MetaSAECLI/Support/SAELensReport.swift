@@ -1,5 +1,6 @@
 import ArrayFiles
 import Foundation
+import HDF5
 import MetaSAEImport
 
 /// `describe` for what SAELens users keep: a .safetensors file, an SAE
@@ -45,6 +46,8 @@ struct SAELensReport: Codable {
                                 hookName: config.hookName, tensors: entries(sae.tensors))
             })
         }
+        // A pipe or device is refused before anything reads from it.
+        try File.checkInput(path)
         guard looksLikeSafeTensors(path) else { return nil }
         let file = try SafeTensorsFile(path: path)
         return SAELensReport(path: path, safetensors: entries(file), metadata: file.metadata)
