@@ -16,10 +16,11 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 passed=0
 failed=0
-# Files with several chunks, so every rank gets rows; one dense, one sparse.
+# Files with several chunks, so every rank gets rows; dense ones (one with a
+# classifier, for the diagnostics' accuracies) and a sparse one.
 "$bin/metasae" convert examples/fixture-canonical.h5 "$scratch/fixture-sparse.h5" --sparse on --quiet 2>/dev/null \
   || "$bin/metasae" convert Tests/Fixtures/torch-statedict-small.h5 "$scratch/fixture-sparse.h5" --sparse on --quiet
-for file in Tests/Fixtures/metrics/larger.h5 Tests/Fixtures/metrics/ties.h5 "$scratch/fixture-sparse.h5"; do
+for file in Tests/Fixtures/metrics/larger.h5 Tests/Fixtures/metrics/ties.h5 Tests/Fixtures/diagnostics/diagnostics.h5 "$scratch/fixture-sparse.h5"; do
   name=$(basename "$file")
   options=(--null-seeds 2 --fri-examples all --ltes-examples all --quiet)
   "$bin/metasae" analyze "$file" --out "$scratch/single-$name" "${options[@]}" || { echo "FAIL $name: single-process run"; failed=$((failed + 1)); continue; }
@@ -36,6 +37,10 @@ def values(results):
         for metric in ("FRI", "CSP", "PDS", "LTES", "ODM"):
             if isinstance(row.get(metric), (int, float)) and not isinstance(row.get(metric), bool):
                 out[(row["depth"], metric)] = row[metric]
+        # Every diagnostic, flags and counts as numbers.
+        for name, value in (row.get("diagnostics") or {}).items():
+            if isinstance(value, (int, float)):
+                out[(row["depth"], name)] = float(value)
     for depth in (results.get("nullModels") or {}).get("depths", []):
         for metric, statistic in depth["metrics"].items():
             if isinstance(statistic.get("mean"), (int, float)) and not isinstance(statistic.get("mean"), bool):
