@@ -79,7 +79,7 @@ let package = Package(
             ]),
 
         // Paths and scratch folders shared by the test targets.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
         .testTarget(
             name: "HDF5Tests", dependencies: ["HDF5", "CHDF5", "CZlib", "TestSupport"]),
         .testTarget(

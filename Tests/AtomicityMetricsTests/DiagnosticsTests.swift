@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import TestSupport
 import Testing
 @testable import AtomicityMetrics
 @testable import MetaSAEStore
@@ -128,20 +129,8 @@ import Testing
     /// 64 atoms and 256 composites of three of them: OMP with three atoms
     /// explains the composites fully, and random directions only by chance.
     @Test func plantedCompositesAreExplainedByTheirAtoms() {
-        let (atoms, width) = (64, 128)
-        let dictionary = Composition.randomUnitVectors(count: atoms, width: width, seed: 11)
-        var generator = SeededGenerator(seed: 12)
-        let composites: [[Double]] = (0..<256).map { _ in
-            var picked = Set<Int>()
-            while picked.count < 3 { picked.insert(Int(generator.next() % UInt64(atoms))) }
-            var sum = [Double](repeating: 0, count: width)
-            for atom in picked {
-                let weight = Double(generator.uniform(0.5, 1.5))
-                for k in 0..<width { sum[k] += weight * dictionary[atom][k] }
-            }
-            let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return sum.map { $0 / norm }
-        }
+        let width = 128
+        let (dictionary, composites) = PlantedComposites.make(width: width, seed: 11)
         let planted = Composition.ompExplainedShare(targets: composites, dictionary: dictionary, atoms: 3)!
         let random = Composition.ompExplainedShare(targets: Composition.randomUnitVectors(count: 200, width: width, seed: 13),
                                                    dictionary: dictionary, atoms: 3)!
