@@ -9,8 +9,8 @@ import TestSupport
 @Suite struct DecoderRowMetaSAETests {
     @Test func plantedCompositesAreExplainedAndRandomOnesAreNot() throws {
         var meta = DecoderRowMetaSAE()
-        meta.k = 3
-        meta.epochs = 200
+        meta.settings.k = 3
+        meta.settings.epochs = 200
         let outcome = try #require(meta.fit(rows: PlantedComposites.make(seed: 21).composites))
         #expect(outcome.rows == 256 && outcome.width == 64)
         #expect(outcome.explained > 0.9, "planted \(outcome.explained)")

@@ -201,10 +201,15 @@ public struct MomentAccumulator: Sendable {
     /// Mean activation of each class, [10 × F]; 0 for a class with no rows
     /// (the seed's rule).
     public var classMeans: [Double] {
-        var means = [Double](repeating: 0, count: classSums.count)
-        for label in 0..<Self.classCount where classCounts[label] > 0 {
-            let n = Double(classCounts[label])
-            for column in 0..<width { means[label * width + column] = classSums[label * width + column] / n }
+        Self.classMeans(sums: classSums, counts: classCounts, width: width)
+    }
+
+    /// [10 × F] means from per-class sums and counts; 0 for an empty class.
+    static func classMeans(sums: [Double], counts: [Int], width: Int) -> [Double] {
+        var means = [Double](repeating: 0, count: sums.count)
+        for label in counts.indices where counts[label] > 0 {
+            let n = Double(counts[label])
+            for column in 0..<width { means[label * width + column] = sums[label * width + column] / n }
         }
         return means
     }

@@ -30,7 +30,7 @@ public struct AtomicityAnalysis: Sendable {
         var seconds: [String: Double] = [:]
         let diagnosed = try settings.diagnostics.map { _ in
             Diagnosed(labelCounts: try LabelShuffle.classCounts(of: labels),
-                      head: try experiment.classifier.flatMap { try ClassifierHead($0, inputWidth: experiment.widths[0]) })
+                      head: try experiment.classifier.flatMap { try ClassifierHead($0) })
         }
         let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
                                          label: "depth", baseODM: nil, seconds: &seconds, progress: progress, diagnosed: diagnosed)
@@ -85,6 +85,8 @@ public struct AtomicityAnalysis: Sendable {
         // The diagnostics need depth 0's variance (FVU₀) and every selected depth's moments.
         if diagnosed != nil { momentDepths.formUnion([0] + selected) }
 
+        // M_d and c_d of every depth, composed once for the probes and the diagnostics.
+        let chains = DecoderChain.prefixes(of: decoders)
         var results: [Int: DepthMetrics] = [:]
         var alive: [Int: [Bool]] = [:]
         var baseVariance: Double?
@@ -98,11 +100,11 @@ public struct AtomicityAnalysis: Sendable {
             pass.nonFinitePolicy = settings.nonFinite
             pass.exchange = exchange
             if let diagnosed {
-                pass.diagnostics = diagnosticInputs(depth: depth, sources: sources, decoders: decoders,
+                pass.diagnostics = diagnosticInputs(depth: depth, sources: sources, chain: depth >= 1 ? chains[depth - 1] : nil,
                                                     labelCounts: diagnosed.labelCounts, head: diagnosed.head)
             }
             if probe {
-                pass.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
+                pass.chain = chains[depth - 1]
                 pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0
                 pass.ltesRows = metrics.contains(.LTES) ? settings.ltesExamples.rows(of: total) : 0
             }
@@ -118,8 +120,9 @@ public struct AtomicityAnalysis: Sendable {
                 let settled = moments.settled
                 baseVariance = (0..<settled.width).reduce(0) { $0 + settled.comoment[$1 * settled.width + $1] }
             }
-            if diagnosed != nil {
-                row.diagnostics = diagnostics(of: outcome, depth: depth, baseVariance: baseVariance, total: total)
+            if let diagnosed {
+                row.diagnostics = diagnostics(of: outcome, depth: depth, baseVariance: baseVariance, total: total,
+                                              countsAccuracy: diagnosed.head != nil)
             }
             if let moments = outcome.moments {
                 row.ODM = AtomicityFormulas.offDiagonalMass(moments)
@@ -141,7 +144,7 @@ public struct AtomicityAnalysis: Sendable {
             results[depth] = row
         }
         if let baseODM { results[0] = DepthMetrics(depth: 0, width: sources[0].width).with(odm: baseODM) }
-        if diagnosed != nil { addComposition(&results, decoders: decoders, alive: alive) }
+        if diagnosed != nil { addComposition(&results, decoders: decoders, chains: chains, alive: alive) }
         // PDS(d) = ODM(d − 1) − ODM(d); the seed defines PDS(1) = 0.
         if metrics.contains(.PDS) {
             for depth in selected {

@@ -5,22 +5,24 @@ import MetaSAEStore
 extension AtomicityAnalysis {
     /// What the pass over `depth` streams for the diagnostics.
     func diagnosticInputs(
-        depth: Int, sources: [any RowBlockSource], decoders: [SAEWeights], labelCounts: [Int], head: ClassifierHead?
+        depth: Int, sources: [any RowBlockSource], chain: DecoderChain?, labelCounts: [Int], head: ClassifierHead?
     ) -> DiagnosticInputs? {
         guard let options = settings.diagnostics else { return nil }
         var inputs = DiagnosticInputs()
         inputs.shuffle = LabelShuffle(classCounts: labelCounts, seed: options.permutationSeed)
         if depth >= 1 {
             inputs.previous = sources[depth - 1]
-            inputs.chain = DecoderChain(decoders: Array(decoders[0..<depth]))
+            inputs.chain = chain
             inputs.head = head
         }
         return inputs
     }
 
     /// The diagnostics one depth's pass yields. `baseVariance` is
-    /// Σ‖a0 − ā0‖², FVU₀'s denominator.
-    func diagnostics(of outcome: DepthPass.Outcome, depth: Int, baseVariance: Double?, total: Int) -> DepthDiagnostics? {
+    /// Σ‖a0 − ā0‖², FVU₀'s denominator; `countsAccuracy` says whether the
+    /// pass had a classifier head to count correct answers with.
+    func diagnostics(of outcome: DepthPass.Outcome, depth: Int, baseVariance: Double?, total: Int,
+                     countsAccuracy: Bool) -> DepthDiagnostics? {
         guard let options = settings.diagnostics else { return nil }
         var result = DepthDiagnostics()
         if let moments = outcome.moments, let activity = outcome.activity {
@@ -31,7 +33,7 @@ extension AtomicityAnalysis {
                 result.inheritedShare = state.cross?.inheritedShare(alive: activity.fired, threshold: options.duplicateThreshold)
                 if let fidelity = state.fidelity, fidelity.rows > 0 {
                     result.cumulativeFVU = baseVariance.flatMap { $0 > 0 ? fidelity.squaredError / $0 : nil }
-                    if outcome.diagnostics?.hasHead == true {
+                    if countsAccuracy {
                         result.reconstructionAccuracy = Double(fidelity.correctOnReconstruction) / Double(fidelity.rows)
                         result.baseAccuracy = Double(fidelity.correctOnBase) / Double(fidelity.rows)
                     }
@@ -45,7 +47,7 @@ extension AtomicityAnalysis {
 
     /// Composition from the weights, for depths ≥ 2 with diagnostics:
     /// W_dec rows' shape, and OMP against the alive depth-1 directions.
-    func addComposition(_ rows: inout [Int: DepthMetrics], decoders: [SAEWeights], alive: [Int: [Bool]]) {
+    func addComposition(_ rows: inout [Int: DepthMetrics], decoders: [SAEWeights], chains: [DecoderChain], alive: [Int: [Bool]]) {
         guard let options = settings.diagnostics, decoders.count >= 2 else { return }
         let first = decoders[0]
         let dictionaryRows = (0..<first.latentWidth).filter { alive[1]?[$0] ?? true }
@@ -59,7 +61,7 @@ extension AtomicityAnalysis {
                 rows[depth]!.diagnostics!.participationRatio = shape.participation
                 rows[depth]!.diagnostics!.negativeMass = shape.negativeMass
             }
-            let chain = DecoderChain(decoders: Array(decoders[0..<depth]))
+            let chain = chains[depth - 1]
             let targets = Composition.unitRows(chain.linear, width: chain.outputWidth, rows: latents)
             rows[depth]!.diagnostics!.ompExplainedShare = Composition.ompExplainedShare(targets: targets, dictionary: dictionary, atoms: options.ompAtoms)
             rows[depth]!.diagnostics!.ompRandomShare = chance

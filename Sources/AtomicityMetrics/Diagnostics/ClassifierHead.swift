@@ -13,13 +13,12 @@ public struct ClassifierHead: Sendable {
     }
     let layers: [Layer]
 
-    /// The layers after `hiddenLayer`, or nil when the file does not say
-    /// which layer depth 0 is, or the next layer does not read F_0 values.
-    public init?(_ classifier: CheckedClassifier, inputWidth: Int) throws {
-        guard let hidden = classifier.hiddenLayer, hidden < classifier.layers.count else { return nil }
-        let after = classifier.layers[hidden...]
-        guard after.first?.inputs == inputWidth else { return nil }
-        layers = try after.map { layer in
+    /// The layers after `hiddenLayer` (which the checker proved to be a
+    /// hidden layer with depth 0's width), or nil when the file does not say
+    /// which layer depth 0 is or the weights are not finite.
+    public init?(_ classifier: CheckedClassifier) throws {
+        guard let hidden = classifier.hiddenLayer else { return nil }
+        layers = try classifier.layers[hidden...].map { layer in
             Layer(weight: try layer.weight.floats().map(Double.init), bias: try layer.bias.floats().map(Double.init),
                   inputs: layer.inputs, outputs: layer.outputs)
         }

@@ -29,23 +29,21 @@ public enum Composition {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
+    /// `vector` scaled to unit norm; nil when its norm is 0 or not finite.
+    public static func unit(_ vector: [Double]) -> [Double]? {
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 && norm.isFinite ? vector.map { $0 / norm } : nil
+    }
+
     /// Rows of `matrix` ([rows × width]) scaled to unit norm; zero rows dropped.
     public static func unitRows(_ matrix: [Double], width: Int, rows: [Int]) -> [[Double]] {
-        rows.compactMap { row in
-            let values = Array(matrix[(row * width)..<((row + 1) * width)])
-            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? values.map { $0 / norm } : nil
-        }
+        rows.compactMap { unit(Array(matrix[($0 * width)..<(($0 + 1) * width)])) }
     }
 
     /// `count` seeded random unit vectors of `width` (normal draws, normed).
     public static func randomUnitVectors(count: Int, width: Int, seed: UInt64) -> [[Double]] {
         var generator = SeededGenerator(seed: seed)
-        return (0..<count).compactMap { _ in
-            let values = (0..<width).map { _ in Double(generator.normal()) }
-            let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            return norm > 0 ? values.map { $0 / norm } : nil
-        }
+        return (0..<count).compactMap { _ in unit((0..<width).map { _ in Double(generator.normal()) }) }
     }
 
     /// Mean, over `targets` (unit vectors), of the share of each one's

@@ -18,11 +18,8 @@ struct DiagnosticState: Sendable {
     var shuffled: ShuffledClassSums?
     var cross: CrossMoment?
     var fidelity: CumulativeFidelity?
-    /// Whether the fidelity counts the classifier's correct answers.
-    var hasHead = false
 
     init(inputs: DiagnosticInputs, width: Int, firstRow: Int) {
-        hasHead = inputs.head != nil
         if var shuffle = inputs.shuffle {
             shuffle.skip(firstRow)
             shuffled = ShuffledClassSums(width: width, shuffle: shuffle)

@@ -90,11 +90,8 @@ struct ShuffledClassSums: Sendable {
 
     /// The seed's CSP with the shuffled class means.
     var conceptSelectivity: Double {
-        var means = [Double](repeating: 0, count: sums.count)
-        for label in counts.indices where counts[label] > 0 {
-            for column in 0..<width { means[label * width + column] = sums[label * width + column] / Double(counts[label]) }
-        }
-        return AtomicityFormulas.conceptSelectivity(classMeans: means, width: width, latents: Array(0..<width))
+        AtomicityFormulas.conceptSelectivity(classMeans: MomentAccumulator.classMeans(sums: sums, counts: counts, width: width),
+                                             width: width, latents: Array(0..<width))
     }
 
     func encoded() -> [Double] { counts.map(Double.init) + sums }

@@ -43,7 +43,7 @@ struct MetaSAECommand: ParsableCommand {
         try reportingFailures(naming: input) {
             let cascade = try Self.cascade(at: input)
             let observer = TerminalTraining(quiet: quiet, logLines: false)
-            let depths = options.settings.fitAll(cascade, observer: observer).map(Depth.init)
+            let depths = DecoderRowMetaSAE(options.values).fitAll(cascade, observer: observer).map(Depth.init)
             if let out { try AtomicOutput.write(Data(try JSONOutput.string(depths).utf8), to: out) }
             guard !quiet else { return }
             print("depth  directions  width  explained  random")
@@ -98,7 +98,7 @@ struct MetaSAEOptions: ParsableArguments {
         return meta
     }
 
-    var settings: DecoderRowMetaSAE { DecoderRowMetaSAE(values) }
+
 }
 
 /// `--no-diagnostics` and `--meta-sae`, for `analyze` and `run`.
@@ -124,11 +124,9 @@ struct DiagnosticOptions: ParsableArguments {
 extension DecoderRowMetaSAE {
     /// One fit per depth, on that depth's composite directions M_d.
     func fitAll(_ cascade: [SAEWeights], observer: any TrainingObserver) -> [(Int, Outcome?)] {
-        (1...max(1, cascade.count)).compactMap { depth in
-            guard depth <= cascade.count else { return nil }
-            let chain = DecoderChain(decoders: Array(cascade[0..<depth]))
+        DecoderChain.prefixes(of: cascade).enumerated().map { index, chain in
             let rows = (0..<chain.latentWidth).map { Array(chain.linear[($0 * chain.outputWidth)..<(($0 + 1) * chain.outputWidth)]) }
-            return (depth, fit(rows: rows, observer: observer, stage: "meta-SAE depth \(depth)"))
+            return (index + 1, fit(rows: rows, observer: observer, stage: "meta-SAE depth \(index + 1)"))
         }
     }
 

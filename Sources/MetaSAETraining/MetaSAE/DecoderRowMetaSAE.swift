@@ -8,22 +8,13 @@ import MetaSAEStore
 /// directions), reporting the share of the rows' variance it explains,
 /// beside the same for as many random unit vectors.
 public struct DecoderRowMetaSAE: Sendable, Equatable, Codable {
-    /// Meta-SAE width as a share of the number of rows.
-    public var widthFraction = 0.25
-    /// Active meta-latents per row (on average over a batch).
-    public var k = 4
-    public var epochs = 400
+    /// Width share, k, epochs and seed, as the analysis settings record them.
+    public var settings: MetaSAESettings
     public var batchSize = 64
     public var learningRate: Float = 1e-3
-    public var seed: UInt64 = 0
 
-    public init() {}
-
-    public init(_ settings: MetaSAESettings) {
-        widthFraction = settings.widthFraction
-        k = settings.k
-        epochs = settings.epochs
-        seed = settings.seed
+    public init(_ settings: MetaSAESettings = MetaSAESettings()) {
+        self.settings = settings
     }
 
     public struct Outcome: Sendable, Equatable, Codable {
@@ -39,18 +30,13 @@ public struct DecoderRowMetaSAE: Sendable, Equatable, Codable {
     /// Trains on `rows` (each scaled to unit norm; zero rows dropped) and
     /// on random unit vectors of the same count and width; nil below two rows.
     public func fit(rows: [[Double]], observer: any TrainingObserver = SilentTraining(), stage: String = "meta-SAE") -> Outcome? {
-        let unit = rows.compactMap(Self.unit)
+        let unit = rows.compactMap(Composition.unit)
         guard unit.count >= 2, let inputs = unit.first?.count, inputs > 0 else { return nil }
-        let random = Composition.randomUnitVectors(count: unit.count, width: inputs, seed: seed &+ 1)
-        let width = max(1, Int((widthFraction * Double(unit.count)).rounded()))
+        let random = Composition.randomUnitVectors(count: unit.count, width: inputs, seed: settings.seed &+ 1)
+        let width = max(1, Int((settings.widthFraction * Double(unit.count)).rounded()))
         return Outcome(rows: unit.count, width: width,
                        explained: explainedShare(unit, width: width, observer: observer, stage: stage),
                        random: explainedShare(random, width: width, observer: observer, stage: "\(stage) (random)"))
-    }
-
-    static func unit(_ row: [Double]) -> [Double]? {
-        let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        return norm > 0 && norm.isFinite ? row.map { $0 / norm } : nil
     }
 
     /// Trains one BatchTopK SAE of `width` on `vectors` and returns 1 − FVU.
@@ -58,10 +44,10 @@ public struct DecoderRowMetaSAE: Sendable, Equatable, Codable {
         let inputs = vectors[0].count
         let data = vectors.flatMap { $0.map(Float.init) }
         var objective = SAEObjective(architecture: .batchTopK)
-        objective.k = min(k, width)
-        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: width, objective: objective, seed: seed)
+        objective.k = min(settings.k, width)
+        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: width, objective: objective, seed: settings.seed)
         var optimizer = Adam(learningRate: learningRate)
-        _ = MinibatchLoop(rows: vectors.count, width: inputs, batchSize: min(batchSize, vectors.count), epochs: epochs, seed: seed &+ 2)
+        _ = MinibatchLoop(rows: vectors.count, width: inputs, batchSize: min(batchSize, vectors.count), epochs: settings.epochs, seed: settings.seed &+ 2)
             .run(stage: stage, observer: observer, data: data) { batch, members in
                 sae.trainStep(batch, rows: members.count, optimizer: &optimizer)
             }
