@@ -102,10 +102,26 @@ import LinearAlgebra
 
     @Test func theBootstrapIntervalIsSeededAndHoldsTheMean() throws {
         let values = [0.2, 0.5, -0.1, 0.8, 0.4, 0.3]
-        let first = try #require(Bootstrap.meanInterval(values))
-        #expect(Bootstrap.meanInterval(values) == first)
+        let first = try #require(Bootstrap.meanInterval(values, seed: 1))
+        #expect(Bootstrap.meanInterval(values, seed: 1) == first)
         let mean = values.reduce(0, +) / 6
         #expect(first.contains(mean) && first.lowerBound >= values.min()! && first.upperBound <= values.max()!)
-        #expect(Bootstrap.meanInterval([0.3]) == nil)
+        #expect(Bootstrap.meanInterval([0.3], seed: 1) == nil)
+    }
+
+    /// For many blocks the percentile interval of the mean approaches the
+    /// normal one, mean ± 1.96·s/√n (s with divisor n, as the bootstrap
+    /// resamples the empirical distribution): an independent value that a
+    /// wrong quantile or resampling would miss.
+    @Test func theBootstrapIntervalApproachesTheNormalOne() throws {
+        var generator = SeededGenerator(seed: 5)
+        let values = (0..<400).map { _ in Double(generator.normal()) * 2 + 1 }
+        let n = Double(values.count)
+        let mean = values.reduce(0, +) / n
+        let sd = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n).squareRoot()
+        let half = 1.959964 * sd / n.squareRoot()
+        let interval = try #require(Bootstrap.meanInterval(values, seed: 2))
+        #expect(abs(interval.lowerBound - (mean - half)) < 0.08 * half, "\(interval) vs \(mean) ± \(half)")
+        #expect(abs(interval.upperBound - (mean + half)) < 0.08 * half, "\(interval) vs \(mean) ± \(half)")
     }
 }

@@ -16,9 +16,9 @@ extension ReplicatedSeries {
         }
         func row(_ seed: SeedResults, _ depth: Int) -> DepthMetrics? { seed.results.depths.first { $0.depth == depth } }
         for metric in Metric.allCases {
-            add(metric.rawValue, .metric, direction: metric == .PDS ? .positive : .rising) { row($0, $1)?.value(metric) }
+            add(metric.rawValue, .metric, direction: direction(of: metric.rawValue)) { row($0, $1)?.value(metric) }
         }
-        add("ODM", .diagnostic, direction: .falling) { row($0, $1)?.ODM }
+        add("ODM", .diagnostic, direction: direction(of: "ODM")) { row($0, $1)?.ODM }
         add("mean L0", .diagnostic, direction: .falling) { row($0, $1)?.meanL0 }
         add("alive latents", .diagnostic, direction: .falling) { row($0, $1)?.aliveLatents.map(Double.init) }
         // Each diagnostic in the direction "more atomic" would move it.
@@ -29,13 +29,23 @@ extension ReplicatedSeries {
         }
         for kind in ControlResults.Kind.allCases {
             for name in Metric.allCases.map(\.rawValue) + ["ODM"] {
-                let direction: Direction = name == "PDS" ? .positive : (name == "ODM" ? .falling : .rising)
-                add("\(name) − \(kind.rawValue)", .controlDifference, control: kind.rawValue, direction: direction) { seed, depth in
+                add("\(name) − \(kind.rawValue)", .controlDifference, control: kind.rawValue, direction: direction(of: name)) { seed, depth in
                     seed.results.controls?.first { $0.kind == kind }?.differences.first { $0.depth == depth }?.values[name]
                 }
             }
         }
         return series
+    }
+
+    /// What "more atomic" predicts for a metric, or ODM, and for a
+    /// cascade's difference from a control in it: PDS positive, ODM
+    /// falling, FRI, CSP and LTES rising.
+    static func direction(of name: String) -> Direction {
+        switch name {
+        case Metric.PDS.rawValue: return .positive
+        case "ODM": return .falling
+        default: return .rising
+        }
     }
 
     /// The diagnostics pooled over seeds, and the direction a cascade

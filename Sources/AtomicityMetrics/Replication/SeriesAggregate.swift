@@ -63,7 +63,8 @@ public struct SeriesAggregate: Codable, Sendable {
     /// The Holm family: the seed's metrics, the diagnostics, or one control's differences.
     public var familyKey: String { control.map { "\(family.rawValue): \($0)" } ?? family.rawValue }
 
-    public static let alpha = 0.05
+    /// The single-seed verdict's level, so both judge alike.
+    public static let alpha = Verdict.alpha
 
     /// The tests of `series`; `pHolm` and `significant` wait for the family.
     public init(_ series: ReplicatedSeries, bootstrapSeed: UInt64) {

@@ -6,7 +6,7 @@ import LinearAlgebra
 public enum Bootstrap {
     public static let resamples = 10_000
 
-    public static func meanInterval(_ values: [Double], seed: UInt64 = 20_240_601, resamples: Int = resamples,
+    public static func meanInterval(_ values: [Double], seed: UInt64, resamples: Int = resamples,
                                     level: Double = 0.95) -> ClosedRange<Double>? {
         let finite = values.filter(\.isFinite)
         guard finite.count >= 2 else { return nil }

@@ -39,7 +39,7 @@ struct AggregateCommand: ParsableCommand {
 
     func validate() throws {
         if inputs.isEmpty { throw ValidationError("give an experiment folder or results.json files") }
-        if out == nil && !(inputs.count == 1 && Self.isFolder(inputs[0])) {
+        if out == nil && !(inputs.count == 1 && InputFile.isFolder(inputs[0])) {
             throw ValidationError("--out is needed unless the input is one experiment folder")
         }
     }
@@ -54,23 +54,14 @@ struct AggregateCommand: ParsableCommand {
             let aggregate = try ReplicationAnalysis.run(seeds, toolVersion: MetaSAE.version)
             let folder = try OutputFolder.prepare(out ?? inputs[0])
             let written = try AggregateFolder.write(aggregate, to: folder)
-            if !quiet {
-                print(AggregateTable.render(aggregate), terminator: "")
-                for path in written { print("wrote \(path)") }
-                print(aggregate.verdict.line)
-            }
+            if !quiet { AggregateFolder.announce(aggregate, written: written) }
         }
-    }
-
-    static func isFolder(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     /// A file as given; a folder's subfolders' results.json in natural
     /// order (seed-2 before seed-10), else its own.
     static func resultsFiles(_ input: String) throws -> [String] {
-        guard isFolder(input) else { return [input] }
+        guard InputFile.isFolder(input) else { return [input] }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: input)) ?? [])
             .sorted { $0.compare($1, options: .numeric) == .orderedAscending }
         let nested = names.map { ((input as NSString).appendingPathComponent($0) as NSString).appendingPathComponent("results.json") }

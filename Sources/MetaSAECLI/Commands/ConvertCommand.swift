@@ -87,7 +87,7 @@ struct ConvertCommand: ParsableCommand {
             options.square = square
             options.recomputeMissing = recomputeMissing
             options.sparse = SparseStorage(argument: sparse) ?? .never
-            if AggregateCommand.isFolder(input) { return try convertSAELens(options) }
+            if InputFile.isFolder(input) { return try convertSAELens(options) }
             if activations != nil || labels != nil {
                 throw CommandFailure(status: .usage, description: "--activations and --labels go with a folder of SAELens SAEs, not an HDF5 export")
             }

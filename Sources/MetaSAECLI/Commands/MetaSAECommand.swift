@@ -58,7 +58,7 @@ struct MetaSAECommand: ParsableCommand {
     /// The SAEs of INPUT in depth order: a checked canonical file's
     /// cascade, or SAELens folders as `convert` reads them.
     static func cascade(at path: String) throws -> [SAEWeights] {
-        if AggregateCommand.isFolder(path) {
+        if InputFile.isFolder(path) {
             return try SAELensExperiment.depthFolders(in: path).map { folder in
                 var sae = try SAELensFolder(path: folder)
                 return try sae.weights()

@@ -44,9 +44,7 @@ extension RunCommand {
         let written = try AggregateFolder.write(aggregate, to: experiment.root)
         if !quiet {
             print("")
-            print(AggregateTable.render(aggregate), terminator: "")
-            for path in written { print("wrote \(path)") }
-            print(aggregate.verdict.line)
+            AggregateFolder.announce(aggregate, written: written)
         }
     }
 

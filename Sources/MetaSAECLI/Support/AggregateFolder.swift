@@ -23,4 +23,12 @@ enum AggregateFolder {
         if let png = PNGConversion.convert(svg: path("aggregate.svg")) { written.append(png) }
         return written
     }
+
+    /// Prints what `aggregate` and `run --seeds` end with: the table, the
+    /// files written and the verdict.
+    static func announce(_ results: AggregateResults, written: [String]) {
+        print(AggregateTable.render(results), terminator: "")
+        for path in written { print("wrote \(path)") }
+        print(results.verdict.line)
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AtomicityMetrics
 import HDF5
 import MetaSAEStore
@@ -11,5 +12,12 @@ enum InputFile {
         try File.checkInput(path)
         AtomicOutput.inputs.protect(path)
         try IsolatedProbe.check(path, sharedWith: exchange)
+    }
+
+    /// Whether `path` is a folder (after symlinks): the inputs that are
+    /// folders (SAELens SAEs, experiment folders) take their own route.
+    static func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

@@ -35,7 +35,7 @@ struct SAELensReport: Codable {
 
     /// A report when `path` is one of these; nil for anything else (HDF5).
     static func ifApplicable(_ path: String) throws -> SAELensReport? {
-        if AggregateCommand.isFolder(path) {
+        if InputFile.isFolder(path) {
             let folders = try SAELensExperiment.depthFolders(in: path)
             return SAELensReport(path: path, saes: try folders.enumerated().map { index, folder in
                 let sae = try SAELensFolder(path: folder)

@@ -10,9 +10,9 @@ public enum AggregateCSV {
         for series in results.series {
             let fields: [String] = [
                 series.name, series.family.rawValue, series.control ?? "", series.direction.rawValue, "\(series.seeds.count)",
-                number(series.meanRho), series.meanRhoInterval.map { number($0[0]) } ?? "", series.meanRhoInterval.map { number($0[1]) } ?? "",
-                series.page.map { number($0.statistic) } ?? "", series.page?.method.rawValue ?? "", number(series.pooledP), series.pooledTest,
-                number(series.pHolm), "\(series.seedsWithPositiveRho)", "\(series.stepsSignificant)", "\(series.steps.count)",
+                ResultsCSV.cell(series.meanRho), series.meanRhoInterval.map { ResultsCSV.cell($0[0]) } ?? "", series.meanRhoInterval.map { ResultsCSV.cell($0[1]) } ?? "",
+                series.page.map { ResultsCSV.cell($0.statistic) } ?? "", series.page?.method.rawValue ?? "", ResultsCSV.cell(series.pooledP), series.pooledTest,
+                ResultsCSV.cell(series.pHolm), "\(series.seedsWithPositiveRho)", "\(series.stepsSignificant)", "\(series.steps.count)",
                 "\(series.expectedPattern)", "\(series.significant)",
             ]
             out += fields.map(ResultsCSV.escape).joined(separator: ",") + "\n"
@@ -25,14 +25,13 @@ public enum AggregateCSV {
         var out = (["series", "family", "control", "depth", "mean", "ci95_low", "ci95_high"] + seeds).map(ResultsCSV.escape).joined(separator: ",") + "\n"
         for series in results.series {
             for row in series.perDepth {
-                let fields = [series.name, series.family.rawValue, series.control ?? "", "\(row.depth)", number(row.mean),
-                              row.interval.map { number($0[0]) } ?? "", row.interval.map { number($0[1]) } ?? ""]
-                    + row.values.map(number)
+                let fields = [series.name, series.family.rawValue, series.control ?? "", "\(row.depth)", ResultsCSV.cell(row.mean),
+                              row.interval.map { ResultsCSV.cell($0[0]) } ?? "", row.interval.map { ResultsCSV.cell($0[1]) } ?? ""]
+                    + row.values.map(ResultsCSV.cell)
                 out += fields.map(ResultsCSV.escape).joined(separator: ",") + "\n"
             }
         }
         return out
     }
 
-    static func number(_ value: Double) -> String { ResultsCSV.cell(value) }
 }
