@@ -97,8 +97,8 @@ public struct Converter: Sendable {
         // Weights first: non-finite values are refused before anything is written.
         let saes = try experiment.trained.saes.map { sae -> SAEWeights in
             let weights = try sae.load(requireFinite: false)
-            for (name, values, _) in weights.tensors {
-                if let bad = Self.nonFiniteSummary(values, source: sae.tensor(name).path) { nonFinite.append(bad) }
+            for (name, values, _) in weights.arrays {
+                if let bad = Self.nonFiniteSummary(values, source: sae.sourcePath(of: name)) { nonFinite.append(bad) }
             }
             return weights
         }

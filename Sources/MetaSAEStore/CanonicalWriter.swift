@@ -95,15 +95,11 @@ public final class CanonicalWriter: @unchecked Sendable {
 
     func writeSAE(_ weights: SAEWeights, at path: String, extra: [String: AttributeValue], float64: Bool = false) throws {
         let group = try rootGroup.createGroup(path)
-        for tensor in weights.tensors {
-            try group.writeTensor(tensor.name.rawValue, tensor.values, shape: tensor.shape, float64: float64)
+        for array in weights.arrays {
+            try group.writeTensor(array.name, array.values, shape: array.shape, float64: float64)
         }
         try group.setAttribute("activation_fn", weights.activation.name)
-        switch weights.activation {
-        case .relu: break
-        case .topK(let k): try group.setAttribute("k", Int64(k))
-        case .jumpReLU(let threshold): try group.writeTensor(CanonicalPaths.threshold, threshold, shape: [threshold.count], float64: float64)
-        }
+        if case .topK(let k) = weights.activation { try group.setAttribute("k", Int64(k)) }
         try group.setAttribute("d_in", Int64(weights.inputWidth))
         try group.setAttribute("d_sae", Int64(weights.latentWidth))
         try group.setAttribute("apply_b_dec_to_input", Int64(weights.subtractsDecoderBias ? 1 : 0))

@@ -40,4 +40,12 @@ public struct SAEWeights: Sendable, Equatable {
         [(.encoderWeight, encoderWeight, [inputWidth, latentWidth]), (.encoderBias, encoderBias, [latentWidth]),
          (.decoderWeight, decoderWeight, [latentWidth, inputWidth]), (.decoderBias, decoderBias, [inputWidth])]
     }
+
+    /// Every array an SAE stores, under its name: the four tensors and,
+    /// for JumpReLU, its thresholds. What writers write and checks scan.
+    public var arrays: [(name: String, values: [Float], shape: [Int])] {
+        var arrays = tensors.map { ($0.name.rawValue, $0.values, $0.shape) }
+        if case .jumpReLU(let threshold) = activation { arrays.append((CanonicalPaths.threshold, threshold, [latentWidth])) }
+        return arrays
+    }
 }

@@ -57,4 +57,29 @@ import Testing
         #expect(a.count == b.count)
         #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "recomputed depth 2 differs from NumPy's")
     }
+
+    /// A JumpReLU threshold is one of an SAE's stored arrays: a NaN in it is
+    /// refused like one in its weights, and written when allowed.
+    @Test func aNonFiniteThresholdIsRefusedUnlessAllowed() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("export.h5")
+        try FileManager.default.copyItem(at: Self.folder.appendingPathComponent("saelens_jumprelu.h5"), to: input)
+        do {
+            let group = try File.open(input.path, mode: .readWrite).root.group("sae_1")
+            var threshold = try group.dataset("threshold").readAll(as: Float.self)
+            threshold[2] = .nan
+            try group.removeLink("threshold")
+            try group.writeDataset("threshold", threshold, shape: [threshold.count])
+        }
+        let output = scratch.appendingPathComponent("out")
+        let refused = try CLI.run(["convert", input.path, output.path + ".h5"])
+        #expect(refused.status == 71, "\(refused.stderr)")
+        #expect(refused.stderr.contains("sae_1/threshold") && refused.stderr.contains("--allow-nonfinite"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output.path + ".h5"))
+        let allowed = try CLI.run(["convert", input.path, output.path + ".h5", "--allow-nonfinite", "--quiet"])
+        #expect(allowed.status == 0, "\(allowed.stderr)")
+        let stored = try File.open(output.path + ".h5").root.dataset("depths/1/sae/threshold").readAll(as: Float.self)
+        #expect(stored[2].isNaN)
+    }
 }

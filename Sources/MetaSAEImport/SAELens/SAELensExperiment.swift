@@ -79,10 +79,7 @@ public struct SAELensExperiment: Sendable {
             try group.setAttribute("activation_fn", sae.activation.name)
             try group.setAttribute("apply_b_dec_to_input", Int64(sae.subtractsDecoderBias ? 1 : 0))
             if case .topK(let k) = sae.activation { try group.setAttribute("k", Int64(k)) }
-            for (name, values, shape) in sae.tensors { try group.writeDataset(name.rawValue, values, shape: shape) }
-            if case .jumpReLU(let threshold) = sae.activation {
-                try group.writeDataset(CanonicalPaths.threshold, threshold, shape: [sae.latentWidth])
-            }
+            for (name, values, shape) in sae.arrays { try group.writeDataset(name, values, shape: shape) }
         }
         try copy(activations, to: root, name: "activations/depth_0", floats: true)
         try copy(labels, to: root, name: "labels", floats: false)

@@ -13,7 +13,7 @@ public enum SAELensExport {
             // The cfg layout is SAELens 6's, which SAELens reads only when told.
             "metadata": metadata.merging(["sae_lens_version": formatVersion, "sae_lens_training_version": formatVersion]) { $1 },
         ]
-        var tensors = sae.tensors.map { SafeTensorsWriter.Tensor(name: $0.name.rawValue, values: $0.values, shape: $0.shape) }
+        let tensors = sae.arrays.map { SafeTensorsWriter.Tensor(name: $0.name, values: $0.values, shape: $0.shape) }
         switch sae.activation {
         case .relu:
             config["architecture"] = "standard"
@@ -21,9 +21,8 @@ public enum SAELensExport {
             config["architecture"] = "topk"
             config["k"] = k
             config["rescale_acts_by_decoder_norm"] = false
-        case .jumpReLU(let threshold):
+        case .jumpReLU:
             config["architecture"] = "jumprelu"
-            tensors.append(.init(name: CanonicalPaths.threshold, values: threshold, shape: [sae.latentWidth]))
         }
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return (json, SafeTensorsWriter.encode(tensors))

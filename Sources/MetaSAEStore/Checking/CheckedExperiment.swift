@@ -96,6 +96,11 @@ public struct CheckedSAE: @unchecked Sendable {
 
     public func tensor(_ name: CanonicalPaths.SAETensor) -> TensorRef { tensors[name]! }
 
+    /// Where the array `name` of `SAEWeights.arrays` is stored, for messages.
+    public func sourcePath(of name: String) -> String {
+        CanonicalPaths.SAETensor(rawValue: name).map { tensor($0).path } ?? threshold?.path ?? path
+    }
+
     /// Reads the weights in canonical orientation, refusing NaN and ±Inf
     /// unless told not to (convert counts them itself).
     public func load(requireFinite: Bool = true) throws -> SAEWeights {
