@@ -49,10 +49,9 @@ public struct CanonicalSummary: Sendable, Codable {
         violations = outcome.violations
         conforms = outcome.errors.isEmpty
         schemaVersion = layout.provenance.schemaVersion
-        let unsafe = outcome.errors.filter { $0.problem == .damaged || $0.problem == .unsupported }.map(\.path)
         if let labels = layout.labels, labels.rank == 1 {
             exampleCount = labels.storedDims[0]
-            if labels.type.typeClass == .integer, !unsafe.contains(where: { labels.path.hasPrefix($0) }) {
+            if labels.type.typeClass == .integer, outcome.isReadable(labels.path) {
                 classCounts = Self.countClasses(labels)
             }
         }
@@ -62,7 +61,7 @@ public struct CanonicalSummary: Sendable, Codable {
             let objects = layout.depths[depth]!
             let group = "/" + objects.path
             var summary = Depth(depth: depth, width: experiment?.widths[depth] ?? Self.declaredWidth(objects),
-                                chainConsistent: !chainErrors.contains { $0 == group || $0.hasPrefix(group + "/") }, sampledRows: 0)
+                                chainConsistent: !chainErrors.contains { CheckOutcome.path($0, isWithin: group) }, sampledRows: 0)
             summary.inputWidth = objects.sae?.declaredInputWidth.flatMap { Int(exactly: $0) }
             summary.encoder = objects.sae.map { sae in
                 (sae.activationFunction ?? "?") + (sae.k.map { " k=\($0)" } ?? "")

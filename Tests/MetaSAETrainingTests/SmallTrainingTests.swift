@@ -43,14 +43,12 @@ import Testing
         #expect(experiment.exampleCount == 250)
         #expect(try experiment.labels.labels(0..<250) == Self.mnist.test.labels[0..<250].map(Int32.init))
         #expect(experiment.nullModels.map(\.role) == [.null(index: 0, seed: 1_000_000), .null(index: 1, seed: 1_000_001)])
-        // Stored latents are the stored encoder applied to the stored depth below.
+        // Stored latents are the stored encoder applied to the stored depth
+        // below, by the literal Float64 encoder (not the forward pass that wrote them).
         let below = try experiment.trained.activations[1]!.source.rows(0..<250)
         let stored = try experiment.trained.activations[2]!.source.rows(0..<250)
-        let sae = try experiment.trained.sae(depth: 2).load()
-        var recomputed = SparseAutoencoder(inputWidth: 24, latentWidth: 24, l1Coefficient: 0, seed: 0)
-        recomputed.weights = sae
-        let encoded = recomputed.encode(below, rows: 250)
+        let encoded = ArchitectureTrainingTests.literalEncode(below, rows: 250, try experiment.trained.sae(depth: 2).load()).codes
         #expect(encoded.count == 250 * 24 && stored.count == 250 * 24)
-        #expect(zip(encoded, stored).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) })
+        #expect(zip(encoded, stored).allSatisfy { abs($0 - Double($1)) <= 1e-5 * max(1, abs(Double($1))) })
     }
 }

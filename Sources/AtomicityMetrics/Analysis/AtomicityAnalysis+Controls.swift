@@ -21,7 +21,10 @@ extension AtomicityAnalysis {
                 row.depth = control.depth
                 rows.append(row)
             }
-            Self.chainPDS(&rows, baseODM: baseODM)
+            // PDS across flat controls as across depths (control d − 1 before control d).
+            var byDepth = Dictionary(uniqueKeysWithValues: rows.map { ($0.depth, $0) })
+            DepthMetrics.fillPDS(&byDepth, at: rows.map(\.depth))
+            rows = rows.map { byDepth[$0.depth]! }
             controls.append(ControlResults.comparing(
                 trained, kind: .flat,
                 description: "for each depth, an SAE of its width and architecture trained on depth 0 with its L0: what depth alone does, without the cascade",
@@ -40,17 +43,6 @@ extension AtomicityAnalysis {
                 statistics: nulls.depths, seeds: nulls.seeds, metrics: settings.metrics))
         }
         return controls
-    }
-
-    /// PDS across flat controls as across depths: ODM(d − 1) − ODM(d), with
-    /// depth 0's ODM before the first, and PDS(1) = 0 as the seed defines it.
-    static func chainPDS(_ rows: inout [DepthMetrics], baseODM: Double?) {
-        for index in rows.indices {
-            let depth = rows[index].depth
-            if depth == 1 { rows[index].PDS = 0; continue }
-            let previous = depth == 1 ? baseODM : rows.first { $0.depth == depth - 1 }?.ODM
-            rows[index].PDS = previous.flatMap { previous in rows[index].ODM.map { previous - $0 } }
-        }
     }
 
     /// Matched nulls: the file's, or `settings.matchedNullSeeds` generated

@@ -145,16 +145,7 @@ public struct AtomicityAnalysis: Sendable {
         }
         if let baseODM { results[0] = DepthMetrics(depth: 0, width: sources[0].width).with(odm: baseODM) }
         if diagnosed != nil { addComposition(&results, decoders: decoders, chains: chains, alive: alive) }
-        // PDS(d) = ODM(d − 1) − ODM(d); the seed defines PDS(1) = 0.
-        if metrics.contains(.PDS) {
-            for depth in selected {
-                if depth == 1 {
-                    results[depth]?.PDS = 0
-                } else if let previous = results[depth - 1]?.ODM, let current = results[depth]?.ODM {
-                    results[depth]?.PDS = previous - current
-                }
-            }
-        }
+        if metrics.contains(.PDS) { DepthMetrics.fillPDS(&results, at: selected) }
         return results.keys.sorted().compactMap { results[$0] }
     }
 
@@ -250,6 +241,15 @@ struct Diagnosed {
 }
 
 extension DepthMetrics {
+    /// PDS(d) = ODM(d − 1) − ODM(d) at `depths` of `rows` (by depth), nil
+    /// where either ODM is missing; the seed defines PDS(1) = 0.
+    static func fillPDS(_ rows: inout [Int: DepthMetrics], at depths: [Int]) {
+        for depth in depths where rows[depth] != nil {
+            if depth == 1 { rows[depth]!.PDS = 0; continue }
+            rows[depth]!.PDS = rows[depth - 1]?.ODM.flatMap { previous in rows[depth]!.ODM.map { previous - $0 } }
+        }
+    }
+
     func with(odm: Double) -> DepthMetrics {
         var copy = self
         copy.ODM = odm

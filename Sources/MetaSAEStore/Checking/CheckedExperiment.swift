@@ -24,8 +24,6 @@ public struct CheckedExperiment: @unchecked Sendable {
     /// [N, pixels] uint8, when stored.
     public let images: TensorRef?
     public let provenance: FileProvenance
-    /// Findings that do not stop any command (chunking that splits rows).
-    public let warnings: [Violation]
 
     /// D: the number of SAE depths.
     public var depthCount: Int { widths.count - 1 }

@@ -4,15 +4,15 @@ import HDF5
 /// four tensors chained F_{d−1} → F_d, known activation functions, and null
 /// cascades with the trained cascade's depths and widths.
 extension CheckRun {
-    mutating func checkCascade(
-        _ depths: [Int: DepthObjects], widths: [Int?], exampleCount: Int?, role: CheckedCascade.Role, path: String
-    ) -> CheckedCascade? {
+    /// The trained cascade: every depth's activations are required (unless
+    /// the layout lets a converter recompute them) and every SAE.
+    mutating func checkTrainedCascade(_ depths: [Int: DepthObjects], widths: [Int?], exampleCount: Int?) -> CheckedCascade? {
         var saes: [CheckedSAE?] = []
         var stores: [ActivationStore?] = []
         for depth in 0..<widths.count {
             guard let objects = depths[depth] else { continue }
             let store = checkActivations(objects, width: widths[depth], exampleCount: exampleCount,
-                                         required: depth == 0 || (role == .trained && !layout.activationsOptional))
+                                         required: depth == 0 || !layout.activationsOptional)
             stores.append(store)
             if depth >= 1 {
                 saes.append(objects.sae.flatMap { checkSAE($0, depth: depth, input: widths[depth - 1], latent: widths[depth]) })
@@ -20,7 +20,7 @@ extension CheckRun {
         }
         let checked = saes.compactMap { $0 }
         guard checked.count == widths.count - 1 else { return nil }
-        return CheckedCascade(role: role, saes: checked, activations: stores)
+        return CheckedCascade(role: .trained, saes: checked, activations: stores)
     }
 
     mutating func checkNullCascade(

@@ -38,6 +38,17 @@ public struct CheckOutcome: @unchecked Sendable {
 
     public var errors: [Violation] { violations.filter { $0.severity == .error } }
 
+    /// Whether an object may be read: nothing damaged or unsupported was
+    /// found at it or at a group that holds it.
+    public func isReadable(_ path: String) -> Bool {
+        !errors.contains { ($0.problem == .damaged || $0.problem == .unsupported) && Self.path(path, isWithin: $0.path) }
+    }
+
+    /// `path` is `root` or lies under it (`/labels_x` is not under `/labels`).
+    public static func path(_ path: String, isWithin root: String) -> Bool {
+        root == "/" || path == root || path.hasPrefix(root + "/")
+    }
+
     /// The experiment, or the failure that names the file's first problem.
     public func checked() throws -> CheckedExperiment {
         if let experiment { return experiment }
@@ -69,7 +80,6 @@ struct CheckRun {
     let layout: ExperimentLayout
     let memoryBudget: Int
     var violations: [Violation] = []
-    var warnings: [Violation] = []
 
     init(layout: ExperimentLayout, memoryBudget: Int) {
         self.layout = layout
@@ -81,9 +91,7 @@ struct CheckRun {
     }
 
     mutating func warn(_ check: String, _ path: String, _ message: String) {
-        let warning = Violation(check, path.hasPrefix("/") ? path : "/" + path, message, severity: .warning)
-        violations.append(warning)
-        warnings.append(warning)
+        violations.append(Violation(check, path.hasPrefix("/") ? path : "/" + path, message, severity: .warning))
     }
 
     mutating func check() -> CheckedExperiment? {
@@ -93,7 +101,7 @@ struct CheckRun {
         let exampleCount = checkLabels()
         guard numbered, let deepest = depths.last else { return nil }
         let widths = chainWidths(depth: deepest)
-        let trained = checkCascade(layout.depths, widths: widths, exampleCount: exampleCount, role: .trained, path: CanonicalPaths.depths)
+        let trained = checkTrainedCascade(layout.depths, widths: widths, exampleCount: exampleCount)
         let nulls = layout.nullModels.keys.sorted().compactMap { index -> CheckedCascade? in
             let cascade = layout.nullModels[index]!
             // A missing seed attribute is the locator's to report.
@@ -118,7 +126,7 @@ struct CheckRun {
             path: layout.path, fileBytes: layout.fileBytes, exampleCount: exampleCount, widths: knownWidths,
             labels: LabelReader(checked: labels, count: exampleCount), trained: trained, nullModels: nulls,
             flatControls: flat, matchedNulls: matched,
-            classifier: classifier, images: images, provenance: layout.provenance, warnings: warnings)
+            classifier: classifier, images: images, provenance: layout.provenance)
     }
 
     // MARK: Numbering, N, widths

@@ -15,8 +15,7 @@ struct DataScan {
 
     mutating func run() -> [Violation] {
         // Paths under which the checker found damage or something unsupported.
-        let unsafe = outcome.errors.filter { $0.problem == .damaged || $0.problem == .unsupported }.map(\.path)
-        func readable(_ tensor: TensorRef) -> Bool { !unsafe.contains { tensor.path == $0 || tensor.path.hasPrefix($0 + "/") } }
+        func readable(_ tensor: TensorRef) -> Bool { outcome.isReadable(tensor.path) }
         if let labels = outcome.layout.labels, labels.type.typeClass == .integer, readable(labels) { scanLabels(labels) }
         for tensor in outcome.layout.allTensors where tensor.type.typeClass == .float && readable(tensor) {
             scanFinite(tensor)

@@ -118,10 +118,11 @@ extension SparseAutoencoder {
         let lambda = objective.l0Coefficient
         var active = 0
         var gradient = [Float](repeating: 0, count: latents)
+        let thresholds = logThreshold.map { exp($0) }
         for row in 0..<rows {
             for latent in 0..<latents {
                 let index = row * latents + latent
-                let theta = exp(logThreshold[latent])
+                let theta = thresholds[latent]
                 if pre[index] > theta { active += 1 }
                 let u = (pre[index] - theta) / epsilon
                 guard u > -0.5 && u < 0.5 else { continue }
@@ -129,7 +130,7 @@ extension SparseAutoencoder {
             }
         }
         // d/d log θ = θ · d/dθ.
-        for latent in 0..<latents { gradient[latent] *= exp(logThreshold[latent]) }
+        for latent in 0..<latents { gradient[latent] *= thresholds[latent] }
         return (Double(lambda) * Double(active) / Double(rows), gradient)
     }
 
