@@ -26,16 +26,8 @@ struct DepthPass {
     /// The trained cascade's diagnostics, when wanted (with the moments).
     var diagnostics: DiagnosticInputs?
 
-    struct Outcome {
-        var moments: MomentAccumulator?
-        /// Over the same rows as the moments.
-        var activity: ActivityCount?
-        var fri: ReconstructionIndependence?
-        var ltes: TraversalEffect?
-        var diagnostics: DiagnosticState?
-        var seconds: [String: Double] = [:]
-        var excludedRows = 0
-    }
+    /// What a pass returns: its merged accumulators.
+    typealias Outcome = Accumulators
 
     /// Exchanges this process's partial states with the others and merges
     /// all of them in rank order, so every process ends with the same totals.
@@ -97,6 +89,8 @@ struct DepthPass {
         var sparse: CSRBlock?
         var labels: [Int32] = []
         var base: [Float]?
+        /// Positions of `base`'s rows holding NaN or ±Inf, found once on the I/O thread.
+        var badBase: Set<Int> = []
         /// The same rows one depth below (adjacent-depth correlations).
         var lower: CrossMoment.Lower?
     }
@@ -104,6 +98,7 @@ struct DepthPass {
     /// The accumulators one pass updates.
     struct Accumulators {
         var moments: MomentAccumulator?
+        /// Over the same rows as the moments.
         var activity: ActivityCount?
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
@@ -111,6 +106,8 @@ struct DepthPass {
         var seconds: [String: Double] = [:]
         var nonFiniteValues = 0
         var nonFiniteRows = 0
+        /// Rows left out (with `--nonfinite exclude`), set once the pass ends.
+        var excludedRows = 0
     }
 
     /// Seconds `body` takes.
@@ -169,9 +166,8 @@ struct DepthPass {
                 "\(state.nonFiniteValues) NaN or infinite activation value(s) in \(state.nonFiniteRows) row(s); pass --nonfinite exclude to leave those rows out")
         }
         progress.finish(stage: stage)
-        return Outcome(moments: state.moments, activity: state.activity, fri: state.fri, ltes: state.ltes,
-                       diagnostics: state.diagnostics, seconds: state.seconds,
-                       excludedRows: nonFinitePolicy == .exclude ? state.nonFiniteRows : 0)
+        state.excludedRows = nonFinitePolicy == .exclude ? state.nonFiniteRows : 0
+        return state
     }
 
     /// What the I/O thread does for block `index`: its rows (dense into a
@@ -193,7 +189,11 @@ struct DepthPass {
                 item.dense = buffer
             }
             if wantLabels { item.labels = try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count) }
-            if rows.lowerBound < baseRows { item.base = try base.rows(rows.lowerBound..<min(rows.upperBound, baseRows)) }
+            if rows.lowerBound < baseRows {
+                let values = try base.rows(rows.lowerBound..<min(rows.upperBound, baseRows))
+                item.base = values
+                item.badBase = Set(NonFiniteRows.find(dense: values, width: base.width).rows)
+            }
             if let lower { item.lower = try DepthPass.lowerBlock(lower, rows: rows) }
             return item
         }
@@ -229,7 +229,7 @@ struct DepthPass {
         let rows = item.rows
         let friUsed = state.fri != nil ? max(0, min(rows.upperBound, friRows) - rows.lowerBound) : 0
         let ltesUsed = state.ltes != nil ? max(0, min(rows.upperBound, ltesRows) - rows.lowerBound) : 0
-        let badBase = item.base.map { Set(NonFiniteRows.find(dense: $0, width: base.width).rows) } ?? []
+        let badBase = item.badBase
         let friSelection = (0..<friUsed).filter { !excluded.contains($0) && !badBase.contains($0) }
         let ltesSelection = (0..<ltesUsed).filter { !excluded.contains($0) }
         if let block = item.sparse {

@@ -85,8 +85,7 @@ extension DepthPass {
             state.cross!.add(lower: lower, upper: upper, excluded: excluded.union(CrossMoment.nonFiniteRows(lower, width: lowerWidth)))
         }
         if state.fidelity != nil, let chain = diagnostics?.chain, let base = item.base {
-            let badBase = Set(NonFiniteRows.find(dense: base, width: chain.outputWidth).rows)
-            let kept = (0..<item.rows.count).filter { !excluded.contains($0) && !badBase.contains($0) }
+            let kept = (0..<item.rows.count).filter { !excluded.contains($0) && !item.badBase.contains($0) }
             let reconstruction = Self.reconstruction(item, rows: kept, chain: chain)
             state.fidelity!.add(reconstruction: reconstruction, base: base, kept: kept, labels: item.labels, chain: chain, head: diagnostics?.head)
         }
