@@ -19,9 +19,7 @@ public final class AtomicOutput: @unchecked Sendable {
     public init(destination: String) throws {
         let url = URL(fileURLWithPath: destination)
         let folder = url.deletingLastPathComponent().path
-        if let input = Self.inputs.aliased(by: destination) {
-            throw StoreError.outputIsInput(path: destination, input: input)
-        }
+        try Self.inputs.refuseAliasing([destination])
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw StoreError.output(path: destination, "folder \(folder) does not exist")
@@ -109,6 +107,13 @@ public final class ProtectedInputs: @unchecked Sendable {
         let inputs = paths
         lock.unlock()
         return inputs.first { Self.same(destination, $0) }
+    }
+
+    /// Refuses (64) any of `destinations` that would overwrite a protected input.
+    public func refuseAliasing(_ destinations: [String]) throws {
+        for destination in destinations {
+            if let input = aliased(by: destination) { throw StoreError.outputIsInput(path: destination, input: input) }
+        }
     }
 
     static func same(_ output: String, _ input: String) -> Bool {

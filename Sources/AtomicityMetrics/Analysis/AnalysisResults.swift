@@ -36,6 +36,11 @@ public struct DepthMetrics: Codable, Sendable, Equatable {
         case .LTES: return LTES
         }
     }
+
+    /// A metric by its name, or "ODM".
+    public func value(named name: String) -> Double? {
+        name == "ODM" ? ODM : Metric(rawValue: name).flatMap(value)
+    }
 }
 
 /// Mean and (sample) standard deviation over null cascades.

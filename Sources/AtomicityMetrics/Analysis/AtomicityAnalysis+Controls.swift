@@ -92,7 +92,7 @@ extension AtomicityAnalysis {
             for name in settings.metrics.map(\.rawValue) + ["ODM"] {
                 let values = cascades.compactMap { cascade -> Double? in
                     guard let row = cascade.first(where: { $0.depth == depth }) else { return nil }
-                    return name == "ODM" ? row.ODM : Metric(rawValue: name).flatMap(row.value)
+                    return row.value(named: name)
                 }
                 if !values.isEmpty { statistics[name] = NullStatistic(values) }
             }

@@ -27,7 +27,7 @@ public struct ControlResults: Codable, Sendable {
     /// The control's value of `name` at `depth`: its own, or its mean.
     public func value(_ name: String, depth: Int) -> Double? {
         if let row = depths?.first(where: { $0.depth == depth }) {
-            return name == "ODM" ? row.ODM : Metric(rawValue: name).flatMap(row.value)
+            return row.value(named: name)
         }
         return statistics?.statistic(name, depth: depth)?.mean
     }
@@ -48,7 +48,7 @@ extension ControlResults {
         for row in rows where row.depth >= 1 {
             var values: [String: Double] = [:]
             for name in names {
-                let own = name == "ODM" ? row.ODM : Metric(rawValue: name).flatMap(row.value)
+                let own = row.value(named: name)
                 if let own, let other = control.value(name, depth: row.depth) { values[name] = own - other }
             }
             control.differences.append(ControlDifference(depth: row.depth, values: values))

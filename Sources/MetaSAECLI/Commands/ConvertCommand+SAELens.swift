@@ -17,9 +17,8 @@ extension ConvertCommand {
                 AtomicOutput.inputs.protect((folder as NSString).appendingPathComponent(name))
             }
         }
-        for path in [output, emitMapping].compactMap({ $0 }) {
-            if let aliased = AtomicOutput.inputs.aliased(by: path) { throw StoreError.outputIsInput(path: path, input: aliased) }
-        }
+        // Refused before anything is read or written: no output may be an input.
+        try AtomicOutput.inputs.refuseAliasing([output, emitMapping].compactMap { $0 })
         let experiment = try SAELensExperiment(saeFolders: folders, folder: input, activations: activations, labels: labels)
         if !quiet {
             for (index, folder) in experiment.folders.enumerated() {

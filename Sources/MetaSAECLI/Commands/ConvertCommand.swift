@@ -93,11 +93,7 @@ struct ConvertCommand: ParsableCommand {
             }
             try InputFile.admit(input)
             // Refused before anything is written: no output may be the input.
-            for path in [output, emitMapping].compactMap({ $0 }) {
-                if let aliased = AtomicOutput.inputs.aliased(by: path) {
-                    throw StoreError.outputIsInput(path: path, input: aliased)
-                }
-            }
+            try AtomicOutput.inputs.refuseAliasing([output, emitMapping].compactMap { $0 })
             try convert(input, options: options, source: nil)
         }
     }
