@@ -53,18 +53,10 @@ extension AtomicityAnalysis {
     ) throws -> NullModelSummary? {
         var cascades: [(seed: UInt64, weights: [SAEWeights], stored: CheckedCascade?)] = []
         if let count = settings.matchedNullSeeds {
-            let ks = (1...experiment.depthCount).map { depth -> Int in
-                let l0 = trained.first { $0.depth == depth }?.meanL0 ?? 1
-                return min(experiment.widths[depth], max(1, Int(l0.rounded())))
-            }
+            let meanL0 = (1...experiment.depthCount).map { depth in trained.first { $0.depth == depth }?.meanL0 ?? 1 }
             for index in 0..<count {
                 let seed = settings.nullSeedBase + 500 + UInt64(index)
-                let weights = RandomCascade.cascade(widths: experiment.widths, seed: seed).enumerated().map { depth, sae -> SAEWeights in
-                    var matched = sae
-                    matched.activation = .topK(ks[depth])
-                    return matched
-                }
-                cascades.append((seed, weights, nil))
+                cascades.append((seed, RandomCascade.matched(widths: experiment.widths, seed: seed, meanL0: meanL0), nil))
             }
         } else {
             for cascade in experiment.matchedNulls {

@@ -5,21 +5,25 @@ public enum TopK {
     /// The codes of `rows` rows of `width` pre-activations.
     public static func keep(_ k: Int, ofEachOf rows: Int, rowsOf pre: [Float], width: Int) -> [Float] {
         var codes = [Float](repeating: 0, count: rows * width)
-        guard k > 0, width > 0 else { return codes }
-        var order = [Int32](repeating: 0, count: width)
         pre.withUnsafeBufferPointer { values in
-            codes.withUnsafeMutableBufferPointer { out in
-                for row in 0..<rows {
-                    let base = row * width
-                    for column in 0..<width { order[column] = Int32(column) }
-                    select(k, in: &order, by: UnsafeBufferPointer(rebasing: values[base..<(base + width)]))
-                    for index in order.prefix(k) {
-                        out[base + Int(index)] = max(0, values[base + Int(index)])
-                    }
-                }
-            }
+            forEachKept(k, ofEachOf: rows, rowsOf: values, width: width) { index in codes[index] = max(0, values[index]) }
         }
         return codes
+    }
+
+    /// Calls `body` with the flat index of each kept entry: the `k` largest
+    /// of each row (ties: lower column first).
+    public static func forEachKept(
+        _ k: Int, ofEachOf rows: Int, rowsOf values: UnsafeBufferPointer<Float>, width: Int, _ body: (Int) -> Void
+    ) {
+        guard k > 0, width > 0 else { return }
+        var order = [Int32](repeating: 0, count: width)
+        for row in 0..<rows {
+            let base = row * width
+            for column in 0..<width { order[column] = Int32(column) }
+            select(k, in: &order, by: UnsafeBufferPointer(rebasing: values[base..<(base + width)]))
+            for column in order.prefix(k) { body(base + Int(column)) }
+        }
     }
 
     /// Puts the `k` largest columns (ties: lower column first) at the front

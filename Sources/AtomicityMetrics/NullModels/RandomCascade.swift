@@ -29,4 +29,14 @@ public enum RandomCascade {
             sae(inputWidth: widths[depth - 1], latentWidth: widths[depth], generator: &generator)
         }
     }
+
+    /// A matched null: the same random cascade, its codes TopK at the
+    /// given mean L0 per SAE depth (rounded, within 1…width).
+    public static func matched(widths: [Int], seed: UInt64, meanL0: [Double]) -> [SAEWeights] {
+        cascade(widths: widths, seed: seed).enumerated().map { index, sae in
+            var matched = sae
+            matched.activation = .topK(min(sae.latentWidth, max(1, Int(meanL0[index].rounded()))))
+            return matched
+        }
+    }
 }

@@ -98,13 +98,9 @@ extension SparseAutoencoder {
     /// Which entries are the k largest of each row (ties to the lower index).
     static func topMask(_ k: Int, of values: [Float], rows: Int, width: Int) -> [Bool] {
         var mask = [Bool](repeating: false, count: rows * width)
-        var order = [Int32](repeating: 0, count: width)
         values.withUnsafeBufferPointer { all in
-            for row in 0..<rows {
-                let base = row * width
-                for column in 0..<width { order[column] = Int32(column) }
-                TopK.select(k, in: &order, by: UnsafeBufferPointer(rebasing: all[base..<(base + width)]))
-                for column in order.prefix(k) where all[base + Int(column)] > -.infinity { mask[base + Int(column)] = true }
+            TopK.forEachKept(k, ofEachOf: rows, rowsOf: all, width: width) { index in
+                if all[index] > -.infinity { mask[index] = true }
             }
         }
         return mask

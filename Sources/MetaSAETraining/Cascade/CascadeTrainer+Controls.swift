@@ -73,11 +73,7 @@ extension CascadeTrainer {
     func matchedNulls(widths: [Int], targets: [Double]) -> [[SAEWeights]] {
         let config = configuration
         return (0..<config.matchedNullSeeds).map { index in
-            RandomCascade.cascade(widths: widths, seed: config.matchedNullSeed(index)).enumerated().map { depth, sae in
-                var matched = sae
-                matched.activation = .topK(min(sae.latentWidth, max(1, Int(targets[depth].rounded()))))
-                return matched
-            }
+            RandomCascade.matched(widths: widths, seed: config.matchedNullSeed(index), meanL0: targets)
         }
     }
 }
