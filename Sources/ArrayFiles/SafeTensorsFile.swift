@@ -13,7 +13,6 @@ public struct SafeTensorsFile: Sendable {
         public var shape: [Int]
         /// Absolute byte range in the file.
         public var bytes: Range<Int>
-        public var elementCount: Int { shape.reduce(1, *) }
     }
 
     public static let maximumHeaderBytes = 100_000_000
@@ -23,7 +22,6 @@ public struct SafeTensorsFile: Sendable {
     public let tensors: [String: Tensor]
     public let order: [String]
     public let metadata: [String: String]
-    public let headerBytes: Int
     private let file: MappedFile
 
     public init(path: String) throws(ArrayFileError) {
@@ -35,7 +33,7 @@ public struct SafeTensorsFile: Sendable {
         guard declared <= UInt64(Self.maximumHeaderBytes) else {
             throw ArrayFileError(.notThisFormat, path, "not a safetensors file: it declares a \(declared)-byte header (at most \(Self.maximumHeaderBytes))")
         }
-        headerBytes = Int(declared)
+        let headerBytes = Int(declared)
         guard headerBytes <= file.count - 8 else {
             throw ArrayFileError(.corrupt, path, "its header claims \(headerBytes) bytes but the file has \(file.count - 8) after the length")
         }
@@ -88,7 +86,7 @@ public struct SafeTensorsFile: Sendable {
         guard let dtype = Self.dtype(info.dtype) else {
             throw ArrayFileError(.unsupported, path, "tensor '\(name)' has dtype \(info.dtype), which this tool does not read")
         }
-        guard info.shape.allSatisfy({ $0 >= 0 }), let size = dtype.bytes(for: info.shape) else {
+        guard let size = dtype.bytes(for: info.shape) else {
             throw ArrayFileError(.corrupt, path, "tensor '\(name)' has an impossible shape \(info.shape)")
         }
         guard info.data_offsets.count == 2, info.data_offsets[0] >= 0, info.data_offsets[0] <= info.data_offsets[1],
@@ -103,23 +101,15 @@ public struct SafeTensorsFile: Sendable {
     }
 
     /// The dtypes read here (every whole-byte one safetensors defines).
+    static let dtypes: [String: (kind: ElementType.Kind, size: Int)] = [
+        "F64": (.float, 8), "F32": (.float, 4), "F16": (.float, 2), "BF16": (.bfloat, 2),
+        "I64": (.signed, 8), "I32": (.signed, 4), "I16": (.signed, 2), "I8": (.signed, 1),
+        "U64": (.unsigned, 8), "U32": (.unsigned, 4), "U16": (.unsigned, 2), "U8": (.unsigned, 1),
+        "BOOL": (.bool, 1),
+    ]
+
     static func dtype(_ name: String) -> ElementType? {
-        switch name {
-        case "F64": return ElementType(kind: .float, size: 8, spelling: name)
-        case "F32": return ElementType(kind: .float, size: 4, spelling: name)
-        case "F16": return ElementType(kind: .float, size: 2, spelling: name)
-        case "BF16": return ElementType(kind: .bfloat, size: 2, spelling: name)
-        case "I64": return ElementType(kind: .signed, size: 8, spelling: name)
-        case "I32": return ElementType(kind: .signed, size: 4, spelling: name)
-        case "I16": return ElementType(kind: .signed, size: 2, spelling: name)
-        case "I8": return ElementType(kind: .signed, size: 1, spelling: name)
-        case "U64": return ElementType(kind: .unsigned, size: 8, spelling: name)
-        case "U32": return ElementType(kind: .unsigned, size: 4, spelling: name)
-        case "U16": return ElementType(kind: .unsigned, size: 2, spelling: name)
-        case "U8": return ElementType(kind: .unsigned, size: 1, spelling: name)
-        case "BOOL": return ElementType(kind: .bool, size: 1, spelling: name)
-        default: return nil
-        }
+        dtypes[name].map { ElementType(kind: $0.kind, size: $0.size, spelling: name) }
     }
 
     /// A floating-point tensor's values as Float.

@@ -16,13 +16,9 @@ public enum SafeTensorsWriter {
         }
     }
 
-    public static func encode(_ tensors: [Tensor], metadata: [String: String] = [:]) -> Data {
+    public static func encode(_ tensors: [Tensor]) -> Data {
         let sorted = tensors.sorted { $0.name < $1.name }
         var header: [String] = []
-        if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { "\(quoted($0.key)):\(quoted($0.value))" }
-            header.append("\"__metadata__\":{\(pairs.joined(separator: ","))}")
-        }
         var offset = 0
         for tensor in sorted {
             let end = offset + tensor.values.count * 4

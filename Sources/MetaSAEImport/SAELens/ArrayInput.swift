@@ -59,8 +59,7 @@ public enum ArrayInput: Sendable {
             guard floats ? file.dtype.isFloatingPoint : file.dtype.isInteger else {
                 throw ArrayFileError(.unsupported, file.path, "dtype \(file.dtype) where \(floats ? "floating-point activations" : "integer labels") are needed")
             }
-            for start in stride(from: 0, to: rows, by: rowsPerBlock) {
-                let range = start..<min(rows, start + rowsPerBlock)
+            for range in Dataset.blocks(rows: rows, blockRows: rowsPerBlock) {
                 if floats {
                     try body(file.floats(rows: range), [])
                 } else {
@@ -74,8 +73,7 @@ public enum ArrayInput: Sendable {
             let file = try File.open(path)
             defer { file.close() }
             let dataset = try file.root.dataset(name)
-            for start in stride(from: 0, to: rows, by: rowsPerBlock) {
-                let range = start..<min(rows, start + rowsPerBlock)
+            for range in Dataset.blocks(rows: rows, blockRows: rowsPerBlock) {
                 if floats { try body(try dataset.readRows(range, as: Float.self), []) } else { try body([], try dataset.readRows(range, as: Int64.self)) }
             }
         }

@@ -23,7 +23,6 @@ public struct SAELensConfig: Sendable, Equatable {
     public var batchTopKCheckpoint: Bool
     public var version: String?
     public var hookName: String?
-    public var modelName: String?
 
     /// Largest cfg.json read: configs are a few kB.
     public static let maximumBytes = 1 << 20
@@ -52,8 +51,7 @@ public struct SAELensConfig: Sendable, Equatable {
             dtype: (object["dtype"] as? String ?? "float32").replacingOccurrences(of: "torch.", with: ""),
             normalizeActivations: "none", rescaleByDecoderNorm: object["rescale_acts_by_decoder_norm"] as? Bool ?? false,
             batchTopKCheckpoint: false, version: version,
-            hookName: metadata["hook_name"] as? String ?? object["hook_name"] as? String,
-            modelName: metadata["model_name"] as? String ?? object["model_name"] as? String)
+            hookName: metadata["hook_name"] as? String ?? object["hook_name"] as? String)
         if major >= 6 {
             guard let architecture = object["architecture"] as? String else {
                 throw SAELensError(.layout, path, "a SAELens \(version ?? "") cfg.json without architecture")

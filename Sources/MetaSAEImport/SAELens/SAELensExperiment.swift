@@ -27,7 +27,7 @@ public struct SAELensExperiment: Sendable {
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name)
             guard SAELensFolder.holdsSAE(path) else { continue }
-            guard let depth = Int(String(name.reversed().prefix { $0.isNumber }.reversed())), depth >= 1, depth <= 10_000 else {
+            guard let depth = LayoutDetector.number(in: name), (1...Numbering.maximumDepth).contains(depth) else {
                 throw SAELensError(.layout, path, "an SAE folder whose name does not end in its depth (name them depth_1, depth_2, …)")
             }
             if let other = numbered[depth] { throw SAELensError(.layout, folder, "\(name) and \((other as NSString).lastPathComponent) both claim depth \(depth)") }
@@ -37,7 +37,7 @@ public struct SAELensExperiment: Sendable {
             throw SAELensError(.notFound, folder, "no SAELens SAE folder (cfg.json and sae_weights.safetensors) in it or its subfolders")
         }
         let depths = numbered.keys.sorted()
-        guard depths == Array(1...depths.count) else {
+        guard Numbering.isDense(depths, from: 1) else {
             throw SAELensError(.layout, folder, "SAE folders for depths \(depths.map(String.init).joined(separator: ", ")); depths must run 1…D")
         }
         return depths.map { numbered[$0]! }

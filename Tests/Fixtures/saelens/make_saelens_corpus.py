@@ -15,6 +15,7 @@ import shutil
 import struct
 
 import numpy as np
+from safetensors import safe_open
 from safetensors.numpy import save_file
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
@@ -62,7 +63,21 @@ def case(name, expect, fragment, cfg=CFG, weights=None, tensors=None, cfg_text=N
             handle.write(weights)
     elif not no_weights:
         save_file(GOOD, path)
-    cases.append({"name": name, "expect": expect, "message": fragment})
+    cases.append({"name": name, "expect": expect, "message": fragment, "reference": reference_reads(path)})
+
+
+def reference_reads(path):
+    """Whether Python's safetensors (the reference reader) opens the file
+    and reads every tensor: `describe` must then not call it damaged."""
+    if not os.path.exists(path):
+        return None
+    try:
+        with safe_open(path, framework="numpy") as handle:
+            for key in handle.keys():
+                handle.get_tensor(key)
+        return True
+    except Exception:
+        return False
 
 
 def main():
