@@ -1,4 +1,4 @@
-/// Why a safetensors or .npy file cannot be used, in words a user can act
+/// Why a safetensors or .npy file (or a SAELens folder of them) cannot be used, in words a user can act
 /// on. These files come from strangers: every size and offset they declare
 /// is checked against the file before anything is read.
 public struct ArrayFileError: Error, CustomStringConvertible, Sendable, Equatable {
@@ -11,6 +11,9 @@ public struct ArrayFileError: Error, CustomStringConvertible, Sendable, Equatabl
         case corrupt
         /// Well formed, but something this tool does not read (a dtype, an order).
         case unsupported
+        /// Well-formed files that disagree with each other or with the
+        /// layout their reader expects (a SAELens cfg.json and its tensors).
+        case layout
     }
 
     public var kind: Kind

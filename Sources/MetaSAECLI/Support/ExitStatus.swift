@@ -94,12 +94,7 @@ public enum ExitStatus: Int32, CaseIterable, Sendable {
             case .notThisFormat: return .notHDF5
             case .corrupt: return .corrupt
             case .unsupported: return .unsupported
-            }
-        case let error as SAELensError:
-            switch error.kind {
-            case .notFound: return .notFound
             case .layout: return .schemaViolation
-            case .unsupported: return .unsupported
             }
         case let error as IDXFile.Failure:
             if case .unreadable = error { return .notFound }

@@ -30,7 +30,7 @@ public enum ArrayInput: Sendable {
         defer { file.close() }
         if let dataset { return .hdf5(path: path, dataset: dataset) }
         for name in names where (try? file.root.dataset(name)) != nil { return .hdf5(path: path, dataset: name) }
-        throw SAELensError(.notFound, path, "no dataset named \(names.joined(separator: " or ")); name it as \(path):/path/to/dataset")
+        throw ArrayFileError(.notFound, path, "no dataset named \(names.joined(separator: " or ")); name it as \(path):/path/to/dataset")
     }
 
     public var description: String {

@@ -1,3 +1,4 @@
+import ArrayFiles
 import Foundation
 import MetaSAEStore
 
@@ -27,20 +28,20 @@ public struct SAELensConfig: Sendable, Equatable {
     /// Largest cfg.json read: configs are a few kB.
     public static let maximumBytes = 1 << 20
 
-    public static func parse(_ data: Data, path: String) throws(SAELensError) -> SAELensConfig {
+    public static func parse(_ data: Data, path: String) throws(ArrayFileError) -> SAELensConfig {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw SAELensError(.layout, path, "cfg.json is not a JSON object")
+            throw ArrayFileError(.layout, path, "cfg.json is not a JSON object")
         }
-        func integer(_ key: String) throws(SAELensError) -> Int? {
+        func integer(_ key: String) throws(ArrayFileError) -> Int? {
             guard let value = object[key], !(value is NSNull) else { return nil }
             guard let number = value as? NSNumber, !(value is Bool), let exact = Int(exactly: number.doubleValue), exact > 0,
                   Double(exact) == number.doubleValue else {
-                throw SAELensError(.layout, path, "cfg.json \(key) is \(value), expected a positive integer")
+                throw ArrayFileError(.layout, path, "cfg.json \(key) is \(value), expected a positive integer")
             }
             return exact
         }
         guard let dIn = try integer("d_in"), let dSAE = try integer("d_sae") else {
-            throw SAELensError(.layout, path, "cfg.json lacks d_in or d_sae")
+            throw ArrayFileError(.layout, path, "cfg.json lacks d_in or d_sae")
         }
         let metadata = object["metadata"] as? [String: Any] ?? [:]
         let version = object["sae_lens_version"] as? String ?? metadata["sae_lens_version"] as? String
@@ -54,7 +55,7 @@ public struct SAELensConfig: Sendable, Equatable {
             hookName: metadata["hook_name"] as? String ?? object["hook_name"] as? String)
         if major >= 6 {
             guard let architecture = object["architecture"] as? String else {
-                throw SAELensError(.layout, path, "a SAELens \(version ?? "") cfg.json without architecture")
+                throw ArrayFileError(.layout, path, "a SAELens \(version ?? "") cfg.json without architecture")
             }
             config.architecture = architecture
             config.k = try integer("k")
@@ -68,42 +69,42 @@ public struct SAELensConfig: Sendable, Equatable {
                 let declared = try integer("k")
                 config.k = (kwargs["k"] as? NSNumber).flatMap { Int(exactly: $0.doubleValue) } ?? declared
             } else if function != "relu" {
-                throw SAELensError(.unsupported, path, "activation function \(function) (SAELens 6 reads only ReLU here, and so does this tool)")
+                throw ArrayFileError(.unsupported, path, "activation function \(function) (SAELens 6 reads only ReLU here, and so does this tool)")
             }
             if object["finetuning_scaling_factor"] as? Bool == true {
-                throw SAELensError(.unsupported, path, "finetuning_scaling_factor is set (SAELens 6 cannot load it either)")
+                throw ArrayFileError(.unsupported, path, "finetuning_scaling_factor is set (SAELens 6 cannot load it either)")
             }
         }
         switch object["normalize_activations"] {
         case nil, is NSNull: config.normalizeActivations = "none"
         case let flag as Bool: config.normalizeActivations = flag ? "expected_average_only_in" : "none"
         case let text as String: config.normalizeActivations = text
-        default: throw SAELensError(.layout, path, "cfg.json normalize_activations is neither a string nor a flag")
+        default: throw ArrayFileError(.layout, path, "cfg.json normalize_activations is neither a string nor a flag")
         }
         switch config.normalizeActivations {
         case "none", "expected_average_only_in": break   // the latter is the identity at inference
         case "constant_norm_rescale", "layer_norm":
-            throw SAELensError(.unsupported, path, "normalize_activations = \(config.normalizeActivations) rescales every row inside the SAE, "
+            throw ArrayFileError(.unsupported, path, "normalize_activations = \(config.normalizeActivations) rescales every row inside the SAE, "
                                + "which a canonical file cannot express; normalise the activations yourself and set it to none")
         default:
-            throw SAELensError(.layout, path, "normalize_activations = \(config.normalizeActivations) is not one SAELens knows")
+            throw ArrayFileError(.layout, path, "normalize_activations = \(config.normalizeActivations) is not one SAELens knows")
         }
         switch config.architecture {
         case "standard": config.activation = .relu
         case "topk":
             config.activation = .topK
             config.k = config.k ?? 100
-            guard config.k! <= dSAE else { throw SAELensError(.layout, path, "k = \(config.k!) exceeds d_sae = \(dSAE)") }
+            guard config.k! <= dSAE else { throw ArrayFileError(.layout, path, "k = \(config.k!) exceeds d_sae = \(dSAE)") }
         case "jumprelu": config.activation = .jumpReLU
         case "batchtopk":
             config.activation = .jumpReLU
             config.batchTopKCheckpoint = true
         default:
-            throw SAELensError(.unsupported, path, "architecture \(config.architecture); this tool reads standard, topk, jumprelu "
+            throw ArrayFileError(.unsupported, path, "architecture \(config.architecture); this tool reads standard, topk, jumprelu "
                                + "and batchtopk checkpoints")
         }
         guard ["float32", "float64", "float16", "bfloat16"].contains(config.dtype) else {
-            throw SAELensError(.unsupported, path, "dtype \(config.dtype); SAELens loads float32, float64, float16 or bfloat16")
+            throw ArrayFileError(.unsupported, path, "dtype \(config.dtype); SAELens loads float32, float64, float16 or bfloat16")
         }
         return config
     }

@@ -28,17 +28,17 @@ public struct SAELensExperiment: Sendable {
             let path = (folder as NSString).appendingPathComponent(name)
             guard SAELensFolder.holdsSAE(path) else { continue }
             guard let depth = LayoutDetector.number(in: name), (1...Numbering.maximumDepth).contains(depth) else {
-                throw SAELensError(.layout, path, "an SAE folder whose name does not end in its depth (name them depth_1, depth_2, …)")
+                throw ArrayFileError(.layout, path, "an SAE folder whose name does not end in its depth (name them depth_1, depth_2, …)")
             }
-            if let other = numbered[depth] { throw SAELensError(.layout, folder, "\(name) and \((other as NSString).lastPathComponent) both claim depth \(depth)") }
+            if let other = numbered[depth] { throw ArrayFileError(.layout, folder, "\(name) and \((other as NSString).lastPathComponent) both claim depth \(depth)") }
             numbered[depth] = path
         }
         guard !numbered.isEmpty else {
-            throw SAELensError(.notFound, folder, "no SAELens SAE folder (cfg.json and sae_weights.safetensors) in it or its subfolders")
+            throw ArrayFileError(.notFound, folder, "no SAELens SAE folder (cfg.json and sae_weights.safetensors) in it or its subfolders")
         }
         let depths = numbered.keys.sorted()
         guard Numbering.isDense(depths, from: 1) else {
-            throw SAELensError(.layout, folder, "SAE folders for depths \(depths.map(String.init).joined(separator: ", ")); depths must run 1…D")
+            throw ArrayFileError(.layout, folder, "SAE folders for depths \(depths.map(String.init).joined(separator: ", ")); depths must run 1…D")
         }
         return depths.map { numbered[$0]! }
     }
@@ -61,7 +61,7 @@ public struct SAELensExperiment: Sendable {
                 let path = (folder as NSString).appendingPathComponent(name)
                 if FileManager.default.fileExists(atPath: path) { return try ArrayInput.open(path, names: names) }
             }
-            throw SAELensError(.notFound, folder, "no \(role): give --\(stem) FILE.npy (or FILE.h5:dataset), or put \(stem).npy in the folder")
+            throw ArrayFileError(.notFound, folder, "no \(role): give --\(stem) FILE.npy (or FILE.h5:dataset), or put \(stem).npy in the folder")
         }
         self.activations = try locate(activations, "activations", names: Self.activationNames, role: "depth-0 activations [N, d_in]")
         self.labels = try locate(labels, "labels", names: Self.labelNames, role: "labels [N]")
@@ -88,11 +88,11 @@ public struct SAELensExperiment: Sendable {
     func copy(_ input: ArrayInput, to root: Group, name: String, floats: Bool) throws {
         let shape = try input.shape()
         guard shape.count == (floats ? 2 : 1) else {
-            throw SAELensError(.layout, input.description, "\(floats ? "activations" : "labels") are \(shape.count)-D \(shape); expected \(floats ? "[N, d_in]" : "[N]")")
+            throw ArrayFileError(.layout, input.description, "\(floats ? "activations" : "labels") are \(shape.count)-D \(shape); expected \(floats ? "[N, d_in]" : "[N]")")
         }
         let rows = shape[0]
         let width = floats ? shape[1] : 1
-        guard rows > 0, width > 0 else { throw SAELensError(.layout, input.description, "no \(floats ? "activations" : "labels"): shape \(shape)") }
+        guard rows > 0, width > 0 else { throw ArrayFileError(.layout, input.description, "no \(floats ? "activations" : "labels"): shape \(shape)") }
         let block = max(1, min(rows, (8 << 20) / max(1, width * 4)))
         let options = DatasetOptions(chunkDims: floats ? [block, width] : [block])
         if floats {

@@ -25,7 +25,7 @@ public struct SAELensFolder: Sendable {
         let configPath = (path as NSString).appendingPathComponent(Self.configName)
         let file = try MappedFile(path: configPath)
         guard file.count <= SAELensConfig.maximumBytes else {
-            throw SAELensError(.layout, configPath, "\(file.count) bytes is not a cfg.json (at most \(SAELensConfig.maximumBytes))")
+            throw ArrayFileError(.layout, configPath, "\(file.count) bytes is not a cfg.json (at most \(SAELensConfig.maximumBytes))")
         }
         config = try SAELensConfig.parse(Data(file.bytes(0..<file.count)), path: configPath)
         tensors = try SafeTensorsFile(path: (path as NSString).appendingPathComponent(Self.weightsName))
@@ -50,21 +50,21 @@ public struct SAELensFolder: Sendable {
         let expected = expected
         let missing = expected.keys.filter { tensors.tensors[$0] == nil }.sorted()
         guard missing.isEmpty else {
-            throw SAELensError(.layout, weightsPath, "lacks \(missing.joined(separator: ", ")) for a \(config.architecture) SAE")
+            throw ArrayFileError(.layout, weightsPath, "lacks \(missing.joined(separator: ", ")) for a \(config.architecture) SAE")
         }
         for (name, shape) in expected where tensors.tensors[name]!.shape != shape {
-            throw SAELensError(.layout, weightsPath, "\(name) is \(tensors.tensors[name]!.shape), cfg.json (d_in \(config.dIn), d_sae \(config.dSAE)) says \(shape)")
+            throw ArrayFileError(.layout, weightsPath, "\(name) is \(tensors.tensors[name]!.shape), cfg.json (d_in \(config.dIn), d_sae \(config.dSAE)) says \(shape)")
         }
         var extra = Set(tensors.order).subtracting(expected.keys)
         if extra.contains("scaling_factor") {
             // SAELens drops an all-ones scaling factor and cannot load any other.
             guard try tensors.floats("scaling_factor").allSatisfy({ $0 == 1 }) else {
-                throw SAELensError(.unsupported, weightsPath, "scaling_factor is not all ones (SAELens 6 cannot load it either)")
+                throw ArrayFileError(.unsupported, weightsPath, "scaling_factor is not all ones (SAELens 6 cannot load it either)")
             }
             extra.remove("scaling_factor")
         }
         guard extra.isEmpty else {
-            throw SAELensError(.layout, weightsPath, "tensors \(extra.sorted().joined(separator: ", ")) are not part of a \(config.architecture) SAE")
+            throw ArrayFileError(.layout, weightsPath, "tensors \(extra.sorted().joined(separator: ", ")) are not part of a \(config.architecture) SAE")
         }
         func load(_ name: String) throws -> [Float] { SAELensCast.round(try tensors.floats(name), to: config.dtype) }
         var encoder = try load("W_enc")
