@@ -32,10 +32,9 @@ extension ConvertCommand {
         try OutputFolder.prepare(scratchFolder)
         let export = (scratchFolder as NSString).appendingPathComponent(".metasae-tmp-saelens-\(getpid())-\(UUID().uuidString.prefix(8)).h5")
         defer { try? FileManager.default.removeItem(atPath: export) }
-        try experiment.assemble(into: export)
+        let plan = try experiment.assemble(into: export)
         var options = given
         options.recomputeMissing = true
-        options.square = "saelens"
-        try convert(export, options: options, source: input)
+        try convert(export, options: options, source: input, plan: plan)
     }
 }

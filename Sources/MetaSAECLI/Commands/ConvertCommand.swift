@@ -87,7 +87,12 @@ struct ConvertCommand: ParsableCommand {
             options.square = square
             options.recomputeMissing = recomputeMissing
             options.sparse = SparseStorage(argument: sparse) ?? .never
-            if InputFile.isFolder(input) { return try convertSAELens(options) }
+            if InputFile.isFolder(input) {
+                if mapping != nil || square != "auto" {
+                    throw CommandFailure(status: .usage, description: "--mapping and --square go with an HDF5 export; a SAELens folder's layout is known")
+                }
+                return try convertSAELens(options)
+            }
             if activations != nil || labels != nil {
                 throw CommandFailure(status: .usage, description: "--activations and --labels go with a folder of SAELens SAEs, not an HDF5 export")
             }
@@ -99,10 +104,11 @@ struct ConvertCommand: ParsableCommand {
     }
 
     /// Detects (or reads the mapping), checks and writes; `source` names
-    /// what an assembled `export` was made from.
-    func convert(_ export: String, options: Converter.Options, source: String?) throws {
+    /// what an assembled `export` was made from, and `plan` where its
+    /// assembly put each array.
+    func convert(_ export: String, options: Converter.Options, source: String?, plan known: ConversionMapping? = nil) throws {
         let converter = Converter(options: options, toolVersion: "metasae \(MetaSAE.version)")
-        let plan = try mapping.map(Self.loadMapping) ?? converter.detect(export)
+        let plan = try known ?? mapping.map(Self.loadMapping) ?? converter.detect(export)
         if dryRun || (!quiet && output == nil) { print(Self.describe(plan), terminator: "") }
         if let emitMapping {
             try AtomicOutput.write(try ResultsJSON.encode(value: plan), to: emitMapping)

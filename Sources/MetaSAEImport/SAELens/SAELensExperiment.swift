@@ -67,22 +67,34 @@ public struct SAELensExperiment: Sendable {
         self.labels = try locate(labels, "labels", names: Self.labelNames, role: "labels [N]")
     }
 
-    /// Writes the export to `path` (a new file), streaming the activations.
-    public func assemble(into path: String) throws {
+    /// Writes the export to `path` (a new file), streaming the activations,
+    /// and returns where it put each array: the mapping `convert` follows
+    /// (nothing to detect in a file written here).
+    public func assemble(into path: String) throws -> ConversionMapping {
         let file = try File.create(path)
         defer { file.close() }
         let root = try file.root
+        var entries: [ConversionMapping.Entry] = []
+        var attributes: [String: ConversionMapping.SAEAttributes] = [:]
         for (index, (folder, sae)) in zip(folders, weights).enumerated() {
-            let group = try root.createGroup("sae_\(index + 1)")
+            let depth = index + 1
+            let group = try root.createGroup("sae_\(depth)")
             try group.setAttribute("source", folder.path)
             try group.setAttribute("architecture", folder.config.architecture)
-            try group.setAttribute("activation_fn", sae.activation.name)
-            try group.setAttribute("apply_b_dec_to_input", Int64(sae.subtractsDecoderBias ? 1 : 0))
-            if case .topK(let k) = sae.activation { try group.setAttribute("k", Int64(k)) }
-            for (name, values, shape) in sae.arrays { try group.writeDataset(name, values, shape: shape) }
+            for (name, values, shape) in sae.arrays {
+                try group.writeDataset(name, values, shape: shape)
+                let target = CanonicalPaths.SAETensor(rawValue: name).map { CanonicalTarget.sae(depth: depth, tensor: $0) } ?? .threshold(depth: depth)
+                entries.append(.init(source: "/sae_\(depth)/\(name)", target: target.path))
+            }
+            var k: Int?
+            if case .topK(let value) = sae.activation { k = value }
+            attributes[String(depth)] = .init(activationFunction: sae.activation.name, applyDecoderBias: sae.subtractsDecoderBias ? 1 : 0, k: k)
         }
         try copy(activations, to: root, name: "activations/depth_0", floats: true)
         try copy(labels, to: root, name: "labels", floats: false)
+        entries.append(.init(source: "/activations/depth_0", target: CanonicalTarget.activations(depth: 0).path))
+        entries.append(.init(source: "/labels", target: CanonicalTarget.labels.path))
+        return ConversionMapping(entries: entries, sae: attributes)
     }
 
     func copy(_ input: ArrayInput, to root: Group, name: String, floats: Bool) throws {
