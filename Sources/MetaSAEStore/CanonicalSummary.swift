@@ -39,7 +39,6 @@ public struct CanonicalSummary: Sendable, Codable {
 
     /// How many rows the L0 / dead-feature estimate reads per depth.
     public static let sampleRows = 4096
-    static let activeThreshold = Conventions.activeThreshold
 
     /// What the checker says about `file`, and a sample of each depth's
     /// rows for L0 (read only from depths the checker proved).
@@ -99,42 +98,26 @@ public struct CanonicalSummary: Sendable, Codable {
         let cells = Double(sparse.rowCount) * Double(sparse.width)
         summary.sparseDensity = cells > 0 ? Double(sparse.nonZeros) / cells : 0
         guard sparse.rowCount > 0, let block = try? sparse.block(0..<min(sparse.rowCount, sampleRows)) else { return }
-        var sample = ActivitySample(width: sparse.width)
-        for (index, value) in zip(block.indices, block.values) { sample.see(column: Int(index), value: value) }
-        sample.record(rows: block.rowCount, into: &summary)
+        var activity = ActivityCount(width: sparse.width)
+        activity.add(block)
+        record(activity, into: &summary)
     }
 
     private static func estimateSparsity(_ dense: DenseActivations, into summary: inout Depth) {
         let rows = 0..<min(dense.rowCount, sampleRows)
         let width = dense.width
         guard width > 0, !rows.isEmpty else { return }
-        var sample = ActivitySample(width: width)
+        var activity = ActivityCount(width: width)
         do {
-            try dense.forEachBlock(rows: rows, targetBytes: 8 << 20) { _, values in
-                for (index, value) in values.enumerated() { sample.see(column: index % width, value: value) }
-            }
+            try dense.forEachBlock(rows: rows, targetBytes: 8 << 20) { block, values in activity.add(values, rows: block.count) }
         } catch { return }
-        sample.record(rows: rows.count, into: &summary)
+        record(activity, into: &summary)
     }
 
-    /// Which latents were active over the sample rows, and how often: mean
-    /// L0 and the share of dead latents, for either storage form.
-    private struct ActivitySample {
-        var everActive: [Bool]
-        var active = 0
-
-        init(width: Int) { everActive = [Bool](repeating: false, count: width) }
-
-        mutating func see(column: Int, value: Float) {
-            guard abs(value) > CanonicalSummary.activeThreshold else { return }
-            active += 1
-            everActive[column] = true
-        }
-
-        func record(rows: Int, into summary: inout Depth) {
-            summary.sampledRows = rows
-            summary.meanL0 = Double(active) / Double(max(rows, 1))
-            summary.deadFraction = Double(everActive.filter { !$0 }.count) / Double(max(everActive.count, 1))
-        }
+    /// Mean L0 and the share of dead latents over the sample rows.
+    private static func record(_ activity: ActivityCount, into summary: inout Depth) {
+        summary.sampledRows = activity.rows
+        summary.meanL0 = Double(activity.active) / Double(max(activity.rows, 1))
+        summary.deadFraction = Double(activity.fired.count - activity.aliveLatents) / Double(max(activity.fired.count, 1))
     }
 }

@@ -4,7 +4,7 @@ import MetaSAEStore
 public struct AutoencoderFit: Sendable, Codable, Equatable {
     /// Fraction of variance unexplained: Σ‖x − x̂‖² / Σ‖x − x̄‖².
     public var fractionOfVarianceUnexplained: Double
-    /// Mean number of latents > 0 per example.
+    /// Mean number of active latents (|z| > 1e-5) per example.
     public var meanL0: Double
     /// Latents never active on the data.
     public var deadLatents: Int
@@ -20,8 +20,7 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
         mean = mean.map { $0 / Double(max(rows, 1)) }
         var residual = 0.0
         var total = 0.0
-        var active = 0
-        var everActive = [Bool](repeating: false, count: latents)
+        var activity = ActivityCount(width: latents)
         for start in stride(from: 0, to: rows, by: blockRows) {
             let count = min(blockRows, rows - start)
             let x = Array(data[(start * inputs)..<((start + count) * inputs)])
@@ -33,14 +32,11 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
                 let centred = Double(x[index]) - mean[index % inputs]
                 total += centred * centred
             }
-            for (index, value) in z.enumerated() where value > 0 {
-                active += 1
-                everActive[index % latents] = true
-            }
+            z.withUnsafeBufferPointer { activity.add($0, rows: count) }
         }
         fractionOfVarianceUnexplained = total > 0 ? residual / total : 0
-        meanL0 = Double(active) / Double(max(rows, 1))
-        deadLatents = everActive.filter { !$0 }.count
+        meanL0 = Double(activity.active) / Double(max(rows, 1))
+        deadLatents = latents - activity.aliveLatents
         latentWidth = latents
     }
 }

@@ -1,8 +1,7 @@
-import MetaSAEStore
 
 /// How many latents fire (|z| > 1e-5, the seed's rule) per row, and which
-/// ever fire, streamed over every row: mean L0 and the alive latents,
-/// reported wherever a metric is.
+/// ever fire: mean L0 and the alive latents, as the analysis, the file
+/// summary and the training log all count them.
 public struct ActivityCount: Sendable, Equatable {
     public private(set) var rows = 0
     public private(set) var active = 0
@@ -40,14 +39,14 @@ public struct ActivityCount: Sendable, Equatable {
     }
 
     /// For the exchange between processes.
-    func encoded() -> [Double] { [Double(rows), Double(active)] + fired.map { $0 ? 1 : 0 } }
+    public func encoded() -> [Double] { [Double(rows), Double(active)] + fired.map { $0 ? 1 : 0 } }
 
-    init(encoded values: ArraySlice<Double>, width: Int) {
+    public init(encoded values: ArraySlice<Double>, width: Int) {
         let start = values.startIndex
         rows = Int(values[start])
         active = Int(values[start + 1])
         fired = (0..<width).map { values[start + 2 + $0] != 0 }
     }
 
-    static func encodedCount(width: Int) -> Int { 2 + width }
+    public static func encodedCount(width: Int) -> Int { 2 + width }
 }
