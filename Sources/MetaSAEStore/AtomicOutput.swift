@@ -81,10 +81,14 @@ extension AtomicOutput {
     /// Writes a small file whole, atomically.
     public static func write(_ data: Data, to destination: String) throws {
         let output = try AtomicOutput(destination: destination)
-        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: data) else {
-            throw StoreError.output(path: destination, "cannot create a file in \(URL(fileURLWithPath: destination).deletingLastPathComponent().path)")
-        }
+        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: data) else { throw cannotCreate(destination) }
         try output.commit()
+    }
+
+    /// The temporary beside `destination` could not be made: said in plain
+    /// words, without the temporary's name or the library's internals.
+    static func cannotCreate(_ destination: String) -> StoreError {
+        StoreError.output(path: destination, "cannot create a file in \(URL(fileURLWithPath: destination).deletingLastPathComponent().path)")
     }
 }
 

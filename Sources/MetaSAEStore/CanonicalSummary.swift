@@ -59,7 +59,7 @@ public struct CanonicalSummary: Sendable, Codable {
         depths = layout.depths.keys.sorted().map { depth in
             let objects = layout.depths[depth]!
             let group = "/" + objects.path
-            var summary = Depth(depth: depth, width: experiment?.widths[depth] ?? Self.declaredWidth(objects),
+            var summary = Depth(depth: depth, width: experiment?.widths[depth] ?? objects.declaredWidth,
                                 chainConsistent: !chainErrors.contains { CheckOutcome.path($0, isWithin: group) }, sampledRows: 0)
             summary.inputWidth = objects.sae?.declaredInputWidth.flatMap { Int(exactly: $0) }
             summary.encoder = objects.sae.map { sae in
@@ -75,11 +75,6 @@ public struct CanonicalSummary: Sendable, Codable {
         matchedNullCount = layout.matchedNulls.count
         classifierArchitecture = layout.provenance.classifierArchitecture
         classifierAccuracy = layout.provenance.classifierAccuracy
-    }
-
-    static func declaredWidth(_ objects: DepthObjects) -> Int? {
-        if let dense = objects.activations, dense.rank == 2 { return dense.storedDims[1] }
-        return objects.sparse?.shape.flatMap { $0.count == 2 ? Int(exactly: $0[1]) : nil }
     }
 
     static func countClasses(_ labels: TensorRef) -> [Int]? {

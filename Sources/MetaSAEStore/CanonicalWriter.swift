@@ -18,7 +18,7 @@ public final class CanonicalWriter: @unchecked Sendable {
         do {
             file = try File.create(output.temporaryPath, mode: .exclusive)
         } catch {
-            throw StoreError.output(path: destination, "cannot create a file in \(URL(fileURLWithPath: destination).deletingLastPathComponent().path)")
+            throw AtomicOutput.cannotCreate(destination)
         }
         let root = try file.root
         self.file = file

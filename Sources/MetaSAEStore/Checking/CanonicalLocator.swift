@@ -221,7 +221,7 @@ struct CanonicalLocator {
         case .softLink(let target):
             if let dataset = try? parent.dataset(name) { return .dataset(dataset) }
             if let group = try? parent.group(name) { return .group(group) }
-            let loops = (try? parent.dataset(name)) == nil && isLoop(parent, name)
+            let loops = isLoop(parent, name)  // the dataset open above already failed
             report(loops ? "unreadable" : "missing", path,
                    "is a soft link to \(Display.cut(target)) that cannot be resolved (\(loops ? "a loop" : "dangling"))")
         case .externalLink(let file, let inside):

@@ -173,19 +173,13 @@ struct CheckRun {
     mutating func chainWidths(depth deepest: Int) -> [Int?] {
         (0...deepest).map { depth in
             let objects = layout.depths[depth]!
-            if let width = activationWidth(objects) { return width }
+            if let width = objects.declaredWidth { return width }
             guard depth >= 1, let bias = objects.sae?.tensors[.encoderBias], bias.rank == 1 else { return nil }
             return bias.storedDims[0]
         }
     }
 
     /// The width a depth's stored activations declare, dense or sparse.
-    func activationWidth(_ objects: DepthObjects) -> Int? {
-        if let dense = objects.activations, dense.rank == 2 { return dense.storedDims[1] }
-        if let shape = objects.sparse?.shape, shape.count == 2, let width = Int(exactly: shape[1]), width >= 0 { return width }
-        return nil
-    }
-
     static func list(_ numbers: [Int]) -> String {
         numbers.count <= 12 ? "\(numbers)" : "[\(numbers.prefix(6).map(String.init).joined(separator: ", ")), …, \(numbers.last!)] (\(numbers.count) depths)"
     }

@@ -48,6 +48,14 @@ public struct DepthObjects: @unchecked Sendable {
     public var sae: SAEObjects?
 
     public init(path: String) { self.path = path }
+
+    /// The width its activations declare (dense [N, F], else the sparse
+    /// form's shape), before anything is proved about it.
+    public var declaredWidth: Int? {
+        if let dense = activations, dense.rank == 2 { return dense.storedDims[1] }
+        if let shape = sparse?.shape, shape.count == 2, let width = Int(exactly: shape[1]), width >= 0 { return width }
+        return nil
+    }
 }
 
 /// A depth's compressed-row form.
