@@ -87,10 +87,16 @@ public final class CanonicalWriter: @unchecked Sendable {
     }
 
     /// Starts matched-null cascade `index`: its group, seed and initialisation rule.
-    public func beginMatchedNull(_ index: Int, seed: UInt64, initialisation: String) throws {
-        let group = try rootGroup.createGroup(CanonicalPaths.matchedNull(index))
+    /// A random-init cascade beside the trained one (a null model at
+    /// `CanonicalPaths.nullModel(i)`, a matched null at `matchedNull(i)`):
+    /// its seed, how it was made, and its SAEs by depth.
+    public func writeCascade(under prefix: String, seed: UInt64, initialisation: String, saes: [SAEWeights]) throws {
+        let group = try rootGroup.createGroup(prefix)
         try group.setAttribute("seed", Int64(truncatingIfNeeded: seed))
         try group.setAttribute("init", initialisation)
+        for (index, sae) in saes.enumerated() {
+            try writeSAE(depth: index + 1, sae, extra: ["init": .string("torch.nn.Linear default")], under: prefix)
+        }
     }
 
     func writeSAE(_ weights: SAEWeights, at path: String, extra: [String: AttributeValue], float64: Bool = false) throws {
@@ -114,12 +120,6 @@ public final class CanonicalWriter: @unchecked Sendable {
     }
 
     /// Starts null cascade `index`: its group, seed and initialisation rule.
-    public func beginNullModel(_ index: Int, seed: UInt64, initialisation: String) throws {
-        let group = try rootGroup.createGroup(CanonicalPaths.nullModel(index))
-        try group.setAttribute("seed", Int64(truncatingIfNeeded: seed))
-        try group.setAttribute("init", initialisation)
-    }
-
     /// A dense activation dataset as a sink rows are appended to
     /// (`float64`: stored as float64, for `convert --float64`).
     public func denseActivations(depth: Int, width: Int, under prefix: String = "", float64: Bool = false) throws -> ActivationSink {

@@ -102,17 +102,15 @@ struct CheckRun {
         guard numbered, let deepest = depths.last else { return nil }
         let widths = chainWidths(depth: deepest)
         let trained = checkTrainedCascade(layout.depths, widths: widths, exampleCount: exampleCount)
-        let nulls = layout.nullModels.keys.sorted().compactMap { index -> CheckedCascade? in
-            let cascade = layout.nullModels[index]!
-            // A missing seed attribute is the locator's to report.
-            let seed = UInt64(bitPattern: cascade.seed ?? Int64(index))
-            return checkNullCascade(cascade, role: .null(index: index, seed: seed), widths: widths, exampleCount: exampleCount)
+        // A missing seed attribute is the locator's to report.
+        func check(_ cascades: [Int: CascadeObjects], role: (Int, UInt64) -> CheckedCascade.Role) -> [CheckedCascade] {
+            cascades.keys.sorted().compactMap { index in
+                let seed = UInt64(bitPattern: cascades[index]!.seed ?? Int64(index))
+                return checkNullCascade(cascades[index]!, role: role(index, seed), widths: widths, exampleCount: exampleCount)
+            }
         }
-        let matched = layout.matchedNulls.keys.sorted().compactMap { index -> CheckedCascade? in
-            let cascade = layout.matchedNulls[index]!
-            let seed = UInt64(bitPattern: cascade.seed ?? Int64(index))
-            return checkNullCascade(cascade, role: .matchedNull(index: index, seed: seed), widths: widths, exampleCount: exampleCount)
-        }
+        let nulls = check(layout.nullModels) { .null(index: $0, seed: $1) }
+        let matched = check(layout.matchedNulls) { .matchedNull(index: $0, seed: $1) }
         let flat = layout.flatControls.keys.sorted().compactMap { depth in
             checkFlatControl(layout.flatControls[depth]!, depth: depth, widths: widths, exampleCount: exampleCount)
         }

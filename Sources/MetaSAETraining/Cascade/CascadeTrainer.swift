@@ -184,11 +184,8 @@ public struct CascadeTrainer: Sendable {
         let widths = [config.classifierHidden[config.hiddenLayer - 1]] + saes.map(\.weights.latentWidth)
         let nulls = (0..<config.nullSeeds).map { RandomCascade.cascade(widths: widths, seed: config.nullSeed($0)) }
         for (index, cascade) in nulls.enumerated() {
-            try writer.beginNullModel(index, seed: config.nullSeed(index), initialisation: "torch.nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))")
-            for (depth, sae) in cascade.enumerated() {
-                try writer.writeSAE(depth: depth + 1, sae, extra: ["init": .string("torch.nn.Linear default")],
-                                    under: CanonicalPaths.nullModel(index))
-            }
+            try writer.writeCascade(under: CanonicalPaths.nullModel(index), seed: config.nullSeed(index),
+                                    initialisation: "torch.nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in))", saes: cascade)
         }
 
         // Activations of the analysis images, every depth, one block at a time;
@@ -204,12 +201,8 @@ public struct CascadeTrainer: Sendable {
             try (1..<widths.count).map { try writer.denseActivations(depth: $0, width: widths[$0], under: CanonicalPaths.nullModel(index)) }
         }
         for (index, cascade) in matched.enumerated() {
-            try writer.beginMatchedNull(index, seed: config.matchedNullSeed(index),
-                                        initialisation: "torch.nn.Linear default, TopK codes at the trained cascade's rounded L0")
-            for (depth, sae) in cascade.enumerated() {
-                try writer.writeSAE(depth: depth + 1, sae, extra: ["init": .string("torch.nn.Linear default")],
-                                    under: CanonicalPaths.matchedNull(index))
-            }
+            try writer.writeCascade(under: CanonicalPaths.matchedNull(index), seed: config.matchedNullSeed(index),
+                                    initialisation: "torch.nn.Linear default, TopK codes at the trained cascade's rounded L0", saes: cascade)
         }
         let flatSinks = try flat.map { control in
             try writer.flatControl(depth: control.depth, control.trained.sae.inferenceWeights, targetL0: control.targetL0,
