@@ -21,11 +21,11 @@ extension ConvertCommand {
         try AtomicOutput.inputs.refuseAliasing([output, emitMapping].compactMap { $0 })
         let experiment = try SAELensExperiment(saeFolders: folders, folder: input, activations: activations, labels: labels)
         if !quiet {
-            for (index, folder) in experiment.folders.enumerated() {
-                let config = folder.config
-                print("SAE \(index + 1) ← \(folder.path): \(config.architecture)" + (config.k.map { " k=\($0)" } ?? "")
+            for (index, sae) in experiment.saes.enumerated() {
+                let config = sae.folder.config
+                print("SAE \(index + 1) ← \(sae.folder.path): \(config.architecture)" + (config.k.map { " k=\($0)" } ?? "")
                       + ", d_in \(config.dIn), d_sae \(config.dSAE), apply_b_dec_to_input \(config.applyDecoderBias)")
-                for note in folder.notes { print("  note: \(note)") }
+                for note in sae.notes { print("  note: \(note)") }
             }
         }
         let scratchFolder = output.map { URL(fileURLWithPath: $0).deletingLastPathComponent().path } ?? NSTemporaryDirectory()

@@ -59,10 +59,7 @@ struct MetaSAECommand: ParsableCommand {
     /// cascade, or SAELens folders as `convert` reads them.
     static func cascade(at path: String) throws -> [SAEWeights] {
         if InputFile.isFolder(path) {
-            return try SAELensExperiment.depthFolders(in: path).map { folder in
-                var sae = try SAELensFolder(path: folder)
-                return try sae.weights()
-            }
+            return try SAELensExperiment.depthFolders(in: path).map { try SAELensFolder(path: $0).read().weights }
         }
         try InputFile.admit(path)
         return try CanonicalFile(path: path).checked().trained.saes.map { try $0.load() }

@@ -7,7 +7,8 @@ import HDF5
 /// role's usual names find).
 public enum ArrayInput: Sendable {
     case npy(NPYFile)
-    case hdf5(path: String, dataset: String)
+    /// Its shape read when it was opened.
+    case hdf5(path: String, dataset: String, shape: [Int])
 
     /// The HDF5 files among `specs`, for the caller's crash-isolating probe.
     public static func hdf5Paths(_ specs: [String]) -> [String] {
@@ -28,15 +29,17 @@ public enum ArrayInput: Sendable {
         if isNPY(path) { return .npy(try NPYFile(path: path)) }
         let file = try File.open(path)
         defer { file.close() }
-        if let dataset { return .hdf5(path: path, dataset: dataset) }
-        for name in names where (try? file.root.dataset(name)) != nil { return .hdf5(path: path, dataset: name) }
+        if let dataset { return .hdf5(path: path, dataset: dataset, shape: try file.root.dataset(dataset).shape.dims) }
+        for name in names {
+            if let found = try? file.root.dataset(name) { return .hdf5(path: path, dataset: name, shape: try found.shape.dims) }
+        }
         throw ArrayFileError(.notFound, path, "no dataset named \(names.joined(separator: " or ")); name it as \(path):/path/to/dataset")
     }
 
     public var description: String {
         switch self {
         case .npy(let file): return file.path
-        case .hdf5(let path, let dataset): return "\(path):\(dataset)"
+        case .hdf5(let path, let dataset, _): return "\(path):\(dataset)"
         }
     }
 
@@ -44,10 +47,7 @@ public enum ArrayInput: Sendable {
     public func shape() throws -> [Int] {
         switch self {
         case .npy(let file): return file.shape
-        case .hdf5(let path, let dataset):
-            let file = try File.open(path)
-            defer { file.close() }
-            return try file.root.dataset(dataset).shape.dims
+        case .hdf5(_, _, let shape): return shape
         }
     }
 
@@ -69,7 +69,7 @@ public enum ArrayInput: Sendable {
                     try body([], values)
                 }
             }
-        case .hdf5(let path, let name):
+        case .hdf5(let path, let name, _):
             let file = try File.open(path)
             defer { file.close() }
             let dataset = try file.root.dataset(name)

@@ -5,12 +5,19 @@ import MetaSAEStore
 
 /// A cascade kept as SAELens folders, one per depth, with depth 0's
 /// activations and the labels beside them. It is turned into an HDF5
-/// export in SAELens naming (`sae_<d>/W_enc` …, the cfg as attributes,
-/// `activations/depth_0`, `labels`), which the converter then detects and
-/// checks like any export: one checker for every route into the tool.
+/// export in SAELens naming (`sae_<d>/W_enc` …, each folder and architecture as attributes,
+/// `activations/depth_0`, `labels`) with the mapping that says so, which
+/// the converter then checks like any export: one checker for every route
+/// into the tool.
 public struct SAELensExperiment: Sendable {
-    public var folders: [SAELensFolder]
-    public var weights: [SAEWeights]
+    /// One SAE folder as read: its cfg and tensors, the weights, and what
+    /// reading it did that a user should know.
+    public struct SAE: Sendable {
+        public let folder: SAELensFolder
+        public let weights: SAEWeights
+        public let notes: [String]
+    }
+    public var saes: [SAE]
     public var activations: ArrayInput
     public var labels: ArrayInput
 
@@ -46,15 +53,11 @@ public struct SAELensExperiment: Sendable {
     /// Reads every SAE (checked) and locates the activations and labels:
     /// the given specs, else `activations.npy` / `labels.npy` in `folder`.
     public init(saeFolders: [String], folder: String, activations: String?, labels: String?) throws {
-        var folders: [SAELensFolder] = []
-        var weights: [SAEWeights] = []
-        for path in saeFolders {
-            var sae = try SAELensFolder(path: path)
-            weights.append(try sae.weights())
-            folders.append(sae)
+        saes = try saeFolders.map { path in
+            let folder = try SAELensFolder(path: path)
+            let (weights, notes) = try folder.read()
+            return SAE(folder: folder, weights: weights, notes: notes)
         }
-        self.folders = folders
-        self.weights = weights
         func locate(_ spec: String?, _ stem: String, names: [String], role: String) throws -> ArrayInput {
             if let spec { return try ArrayInput.open(spec, names: names) }
             for name in ["\(stem).npy", "\(stem).h5", "\(stem).hdf5"] {
@@ -76,19 +79,20 @@ public struct SAELensExperiment: Sendable {
         let root = try file.root
         var entries: [ConversionMapping.Entry] = []
         var attributes: [String: ConversionMapping.SAEAttributes] = [:]
-        for (index, (folder, sae)) in zip(folders, weights).enumerated() {
+        for (index, sae) in saes.enumerated() {
             let depth = index + 1
+            let weights = sae.weights
             let group = try root.createGroup("sae_\(depth)")
-            try group.setAttribute("source", folder.path)
-            try group.setAttribute("architecture", folder.config.architecture)
-            for (name, values, shape) in sae.arrays {
+            try group.setAttribute("source", sae.folder.path)
+            try group.setAttribute("architecture", sae.folder.config.architecture)
+            for (name, values, shape) in weights.arrays {
                 try group.writeDataset(name, values, shape: shape)
                 let target = CanonicalPaths.SAETensor(rawValue: name).map { CanonicalTarget.sae(depth: depth, tensor: $0) } ?? .threshold(depth: depth)
                 entries.append(.init(source: "/sae_\(depth)/\(name)", target: target.path))
             }
             var k: Int?
-            if case .topK(let value) = sae.activation { k = value }
-            attributes[String(depth)] = .init(activationFunction: sae.activation.name, applyDecoderBias: sae.subtractsDecoderBias ? 1 : 0, k: k)
+            if case .topK(let value) = weights.activation { k = value }
+            attributes[String(depth)] = .init(activationFunction: weights.activation.name, applyDecoderBias: weights.subtractsDecoderBias ? 1 : 0, k: k)
         }
         try copy(activations, to: root, name: "activations/depth_0", floats: true)
         try copy(labels, to: root, name: "labels", floats: false)

@@ -12,8 +12,6 @@ public struct SAELensFolder: Sendable {
     public let path: String
     public let config: SAELensConfig
     public let tensors: SafeTensorsFile
-    /// What the import did that a reader should know (folds, casts).
-    public private(set) var notes: [String] = []
 
     /// Whether `path` looks like a SAELens SAE folder.
     public static func holdsSAE(_ path: String) -> Bool {
@@ -44,8 +42,10 @@ public struct SAELensFolder: Sendable {
     }
 
     /// The SAE in the canonical orientation (SAELens's), every tensor
-    /// rounded to the cfg dtype first, as SAELens casts on load.
-    public mutating func weights() throws -> SAEWeights {
+    /// rounded to the cfg dtype first, as SAELens casts on load, and what
+    /// the import did that a reader should know (folds, casts).
+    public func read() throws -> (weights: SAEWeights, notes: [String]) {
+        var notes: [String] = []
         let weightsPath = tensors.path
         let expected = expected
         let missing = expected.keys.filter { tensors.tensors[$0] == nil }.sorted()
@@ -91,9 +91,10 @@ public struct SAELensFolder: Sendable {
             notes.append("normalize_activations = expected_average_only_in is the identity at inference in SAELens; any norm factor of a pretrained release is not in the folder")
         }
         if config.dtype != "float32" { notes.append("tensors rounded to \(config.dtype) as SAELens loads them; the analysis computes in float32") }
-        return SAEWeights(inputWidth: config.dIn, latentWidth: config.dSAE, encoderWeight: encoder, encoderBias: encoderBias,
-                          decoderWeight: decoder, decoderBias: try load("b_dec"), activation: activation,
-                          subtractsDecoderBias: config.applyDecoderBias)
+        let weights = SAEWeights(inputWidth: config.dIn, latentWidth: config.dSAE, encoderWeight: encoder, encoderBias: encoderBias,
+                                 decoderWeight: decoder, decoderBias: try load("b_dec"), activation: activation,
+                                 subtractsDecoderBias: config.applyDecoderBias)
+        return (weights, notes)
     }
 }
 
