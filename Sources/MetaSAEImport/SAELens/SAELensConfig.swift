@@ -9,9 +9,9 @@ import MetaSAEStore
 public struct SAELensConfig: Sendable, Equatable {
     public var dIn: Int
     public var dSAE: Int
-    /// As the file names it: standard, topk, jumprelu (or v5's activation_fn).
+    /// As the file names it: standard, topk, jumprelu or batchtopk (after
+    /// `parse`, one of these four).
     public var architecture: String
-    public var activation: SAEActivation.Kind
     /// TopK's k (SAELens's default 100 when a topk cfg omits it).
     public var k: Int?
     public var applyDecoderBias: Bool
@@ -20,8 +20,6 @@ public struct SAELensConfig: Sendable, Equatable {
     public var normalizeActivations: String
     /// TopK: pre-activations scaled by each decoder row's norm (folded on import).
     public var rescaleByDecoderNorm: Bool
-    /// A BatchTopK training checkpoint (threshold in `topk_threshold`).
-    public var batchTopKCheckpoint: Bool
     public var version: String?
     public var hookName: String?
 
@@ -47,11 +45,11 @@ public struct SAELensConfig: Sendable, Equatable {
         let version = object["sae_lens_version"] as? String ?? metadata["sae_lens_version"] as? String
         let major = version.flatMap { Int($0.split(separator: ".").first ?? "") } ?? 0
         var config = SAELensConfig(
-            dIn: dIn, dSAE: dSAE, architecture: "standard", activation: .relu, k: nil,
+            dIn: dIn, dSAE: dSAE, architecture: "standard", k: nil,
             applyDecoderBias: object["apply_b_dec_to_input"] as? Bool ?? true,
             dtype: (object["dtype"] as? String ?? "float32").replacingOccurrences(of: "torch.", with: ""),
             normalizeActivations: "none", rescaleByDecoderNorm: object["rescale_acts_by_decoder_norm"] as? Bool ?? false,
-            batchTopKCheckpoint: false, version: version,
+            version: version,
             hookName: metadata["hook_name"] as? String ?? object["hook_name"] as? String)
         if major >= 6 {
             guard let architecture = object["architecture"] as? String else {
@@ -90,15 +88,10 @@ public struct SAELensConfig: Sendable, Equatable {
             throw ArrayFileError(.layout, path, "normalize_activations = \(config.normalizeActivations) is not one SAELens knows")
         }
         switch config.architecture {
-        case "standard": config.activation = .relu
+        case "standard", "jumprelu", "batchtopk": break
         case "topk":
-            config.activation = .topK
             config.k = config.k ?? 100
             guard config.k! <= dSAE else { throw ArrayFileError(.layout, path, "k = \(config.k!) exceeds d_sae = \(dSAE)") }
-        case "jumprelu": config.activation = .jumpReLU
-        case "batchtopk":
-            config.activation = .jumpReLU
-            config.batchTopKCheckpoint = true
         default:
             throw ArrayFileError(.unsupported, path, "architecture \(config.architecture); this tool reads standard, topk, jumprelu "
                                + "and batchtopk checkpoints")
@@ -108,4 +101,17 @@ public struct SAELensConfig: Sendable, Equatable {
         }
         return config
     }
+
+    /// How the SAE activates: a BatchTopK checkpoint as the JumpReLU with
+    /// one threshold SAELens saves it as.
+    public var activation: SAEActivation.Kind {
+        switch architecture {
+        case "topk": return .topK
+        case "jumprelu", "batchtopk": return .jumpReLU
+        default: return .relu
+        }
+    }
+
+    /// A BatchTopK training checkpoint (threshold in `topk_threshold`).
+    public var batchTopKCheckpoint: Bool { architecture == "batchtopk" }
 }
