@@ -29,7 +29,7 @@ mkdir -p "$work/corpus" "$work/artifacts"
 # HDF5 seeds, and safetensors, .npy and cfg.json seeds for the array
 # readers; each named by its path, since fixture folders reuse names.
 find Tests/Fixtures/corpus Tests/Fixtures/convert -name '*.h5' > "$work/seeds"
-find Tests/Fixtures/saelens \( -name '*.safetensors' -o -name '*.npy' -o -name 'cfg.json' \) | head -n 60 >> "$work/seeds"
+find Tests/Fixtures/saelens \( -name '*.safetensors' -o -name '*.npy' -o -name 'cfg.json' \) | sort | awk 'NR <= 60' >> "$work/seeds"
 while read -r seed; do cp "$seed" "$work/corpus/$(echo "$seed" | tr '/' '_')"; done < "$work/seeds"
 
 echo "== fuzzing for $seconds s"
@@ -56,7 +56,7 @@ for crash in "$work"/artifacts/crash-* "$work"/artifacts/leak-* "$work"/artifact
   elif [ -n "$frame" ] || printf '%s' "$report" | grep -q 'ERROR: AddressSanitizer\|Fatal error'; then
     ours=$((ours + 1))
     echo "CRASH IN OUR CODE: $(basename "$crash")"
-    printf '%s\n' "$report" | head -n 40
+    printf '%s\n' "$report" | head -n 40 || true
     mkdir -p fuzz-findings && cp "$crash" fuzz-findings/
   fi
 done
