@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "ArrayFiles"),
         .target(name: "MetaSAEImport", dependencies: ["HDF5", "MetaSAEStore", "AtomicityMetrics", "ArrayFiles"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
-        .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics"]),
+        .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics", "CZlib"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",

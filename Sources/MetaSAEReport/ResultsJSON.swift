@@ -18,6 +18,20 @@ public enum ResultsJSON {
         return try encoder.encode(value)
     }
 
+    /// The same without whitespace, for features.json and the page's data.
+    public static func encodeCompact(value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(value)
+    }
+
+    public static func decodeFeatures(_ data: Data) throws -> FeatureData {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(FeatureData.self, from: data)
+    }
+
     public static func decode(_ data: Data) throws -> AnalysisResults {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")

@@ -98,6 +98,7 @@ final class ThreadExchange: @unchecked Sendable {
             // differently (~1e-7 relative): the block-split tolerance applies.
             expectSameMetrics(merged, single, relative: 1e-5, "rank \(rank) of \(processes)")
             expectSameDiagnostics(merged, single, relative: 1e-5, "rank \(rank) of \(processes)")
+            expectSameFeatures(merged.features, single.features, "rank \(rank) of \(processes)")
             let nullCSP = try #require(single.nullModels?.depths.first?.metrics["CSP"]?.mean)
             #expect(close(merged.nullModels?.depths.first?.metrics["CSP"]?.mean, nullCSP, relative: 1e-7))
         }

@@ -34,21 +34,26 @@ public enum AtomicityFormulas {
     /// CSP from [10 × F] class means, averaged over `latents`.
     static func conceptSelectivity(classMeans means: [Double], width: Int, latents: [Int]) -> Double {
         guard !latents.isEmpty else { return .nan }
-        var total = 0.0
-        for feature in latents {
-            var top = -Double.infinity
-            var second = -Double.infinity
-            for label in 0..<MomentAccumulator.classCount {
-                let value = means[label * width + feature]
-                if value > top {
-                    second = top
-                    top = value
-                } else if value > second {
-                    second = value
-                }
-            }
-            if top > 0 { total += (top - second) / top }
-        }
+        let total = latents.reduce(0) { $0 + selectivity(classMeans: means, width: width, latent: $1).score }
         return total / Double(latents.count)
+    }
+
+    /// One latent's share of CSP: (top − second) / top of its class means
+    /// when top > 0, else 0; and the top class (the first among equals).
+    static func selectivity(classMeans means: [Double], width: Int, latent: Int) -> (score: Double, topClass: Int) {
+        var top = -Double.infinity
+        var second = -Double.infinity
+        var topClass = 0
+        for label in 0..<MomentAccumulator.classCount {
+            let value = means[label * width + latent]
+            if value > top {
+                second = top
+                top = value
+                topClass = label
+            } else if value > second {
+                second = value
+            }
+        }
+        return (top > 0 ? (top - second) / top : 0, topClass)
     }
 }

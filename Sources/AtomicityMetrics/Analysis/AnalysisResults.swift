@@ -110,6 +110,12 @@ public struct AnalysisResults: Codable, Sendable {
     public var verdict: Verdict
     /// Wall time per phase.
     public var seconds: [String: Double]
+    /// Every latent as the feature browser shows it (features.json, not results.json).
+    public var features: FeatureData? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case tool, input, settings, depths, trends, nullModels, controls, verdict, seconds
+    }
 
     /// The SAE depths (≥ 1) in the results.
     public var saeDepths: [DepthMetrics] { depths.filter { $0.depth >= 1 } }

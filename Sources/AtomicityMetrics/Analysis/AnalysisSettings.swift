@@ -85,6 +85,9 @@ public struct AnalysisSettings: Codable, Sendable, Equatable {
     public var blockBytes = 16 << 20
     /// The trained cascade's diagnostics; nil leaves them out.
     public var diagnostics: DiagnosticSettings? = DiagnosticSettings()
+    /// Top activating examples kept per latent for the feature browser
+    /// (report.html); nil or 0 leaves the browser's data out.
+    public var featureExamples: Int? = 16
 
     public init() {}
 

@@ -32,8 +32,10 @@ public struct AtomicityAnalysis: Sendable {
             Diagnosed(labelCounts: try LabelShuffle.classCounts(of: labels),
                       head: try experiment.classifier.flatMap { try ClassifierHead($0) })
         }
+        let browser = (settings.featureExamples ?? 0) > 0 ? FeatureCollector() : nil
         let trained = try measureCascade(sources: sources, decoders: decoders, labels: labels, selected: selected,
-                                         label: "depth", baseODM: nil, seconds: &seconds, progress: progress, diagnosed: diagnosed)
+                                         label: "depth", baseODM: nil, seconds: &seconds, progress: progress, diagnosed: diagnosed,
+                                         browser: browser)
         let trends = Self.trends(trained, metrics: settings.metrics)
         let nulls = try measureNulls(experiment, storedWeights: storedNulls, base: base, labels: labels, selected: selected,
                                      baseODM: trained.first { $0.depth == 0 }?.ODM, seconds: &seconds, progress: progress)
@@ -44,7 +46,8 @@ public struct AtomicityAnalysis: Sendable {
             tool: "\(Self.toolName) \(toolVersion)",
             input: provenance(experiment),
             settings: settings, depths: trained, trends: trends, nullModels: nulls,
-            controls: controls.isEmpty ? nil : controls, verdict: verdict, seconds: seconds)
+            controls: controls.isEmpty ? nil : controls, verdict: verdict, seconds: seconds,
+            features: browser.map { FeatureData(examples: settings.featureExamples!, depths: $0.depths) })
     }
 
     /// Class means and co-moments of one source in one streamed pass, with
@@ -72,7 +75,7 @@ public struct AtomicityAnalysis: Sendable {
     func measureCascade(
         sources: [any RowBlockSource], decoders: [SAEWeights], labels: LabelReader, selected: [Int],
         label: String, baseODM: Double?, seconds: inout [String: Double], progress: any ProgressSink,
-        diagnosed: Diagnosed? = nil
+        diagnosed: Diagnosed? = nil, browser: FeatureCollector? = nil
     ) throws -> [DepthMetrics] {
         let metrics = Set(settings.metrics)
         let total = labels.count
@@ -103,6 +106,7 @@ public struct AtomicityAnalysis: Sendable {
                 pass.diagnostics = diagnosticInputs(depth: depth, sources: sources, chain: depth >= 1 ? chains[depth - 1] : nil,
                                                     labelCounts: diagnosed.labelCounts, head: diagnosed.head)
             }
+            if browser != nil, pass.wantMoments { pass.featureExamples = settings.featureExamples ?? 0 }
             if probe {
                 pass.chain = chains[depth - 1]
                 pass.friRows = metrics.contains(.FRI) ? settings.friExamples.rows(of: total) : 0
@@ -115,6 +119,9 @@ public struct AtomicityAnalysis: Sendable {
                 row.meanL0 = activity.meanL0
                 row.aliveLatents = activity.aliveLatents
                 alive[depth] = activity.fired
+            }
+            if let browser, let moments = outcome.moments, let features = outcome.features {
+                browser.depths.append(Self.depthFeatures(depth: depth, moments: moments, features: features, decoders: decoders))
             }
             if depth == 0, let moments = outcome.moments {
                 let settled = moments.settled
@@ -232,6 +239,11 @@ public struct AtomicityAnalysis: Sendable {
             examples: experiment.exampleCount, widths: experiment.widths,
             classifierAccuracy: file.classifierAccuracy, classifierArchitecture: file.classifierArchitecture)
     }
+}
+
+/// The feature browser's depths, gathered as the trained cascade's passes end.
+final class FeatureCollector {
+    var depths: [DepthFeatures] = []
 }
 
 /// What the trained cascade's diagnostics need beyond its passes.

@@ -25,6 +25,8 @@ struct DepthPass {
     var stage: String
     /// The trained cascade's diagnostics, when wanted (with the moments).
     var diagnostics: DiagnosticInputs?
+    /// Top examples per latent for the feature browser (0: none), with the moments.
+    var featureExamples = 0
 
     /// What a pass returns: its merged accumulators.
     typealias Outcome = Accumulators
@@ -38,6 +40,7 @@ struct DepthPass {
         if let fri = state.fri { local += fri.encoded() }
         if let ltes = state.ltes { local += ltes.encoded() }
         if let diagnostics = state.diagnostics { local += diagnostics.encoded() }
+        if let features = state.features { local += features.encoded() }
         var totals = Accumulators()
         totals.diagnostics = state.diagnostics?.empty
         let width = source.width
@@ -68,6 +71,11 @@ struct DepthPass {
             if let diagnostics = state.diagnostics {
                 totals.diagnostics!.merge(encoded: buffer[cursor...])
                 cursor += diagnostics.encodedCount()
+            }
+            if state.features != nil {
+                let part = FeatureState(encoded: buffer[cursor...], width: width, examples: featureExamples)
+                cursor += FeatureState.encodedCount(width: width, examples: featureExamples)
+                if totals.features == nil { totals.features = part } else { totals.features!.merge(part) }
             }
         }
         totals.seconds = state.seconds
@@ -103,6 +111,7 @@ struct DepthPass {
         var fri: ReconstructionIndependence?
         var ltes: TraversalEffect?
         var diagnostics: DiagnosticState?
+        var features: FeatureState?
         var seconds: [String: Double] = [:]
         var nonFiniteValues = 0
         var nonFiniteRows = 0
@@ -132,6 +141,9 @@ struct DepthPass {
         if let diagnostics, state.moments != nil {
             state.diagnostics = DiagnosticState(inputs: diagnostics, width: source.width, firstRow: share.lowerBound)
         }
+        if featureExamples > 0, state.moments != nil {
+            state.features = FeatureState(width: source.width, examples: featureExamples)
+        }
         let fidelity = state.diagnostics?.fidelity != nil
         let pool = Prefetcher.BufferPool()
         let reader = blockReader(ranges: ranges, pool: pool, labels: state.moments != nil,
@@ -151,6 +163,10 @@ struct DepthPass {
             guard nonFinitePolicy == .exclude || state.nonFiniteValues == 0 else { return }
             let excluded = Set(scan.rows)
             addMoments(item, excluding: excluded, to: &state)
+            if state.features != nil {
+                let elapsed = Self.seconds { addFeatures(item, excluding: excluded, to: &state.features!) }
+                state.seconds["features", default: 0] += elapsed
+            }
             if state.diagnostics != nil {
                 let elapsed = Self.seconds { addDiagnostics(item, excluding: excluded, to: &state.diagnostics!) }
                 state.seconds["diagnostics", default: 0] += elapsed
@@ -220,6 +236,17 @@ struct DepthPass {
             }
         }
         state.seconds["moments", default: 0] += elapsed
+    }
+
+    /// The feature browser's share of one block, minus excluded rows.
+    func addFeatures(_ item: StreamedBlock, excluding excluded: Set<Int>, to state: inout FeatureState) {
+        if let block = item.sparse {
+            state.add(block, firstRow: item.rows.lowerBound, excluded: excluded)
+        } else {
+            item.dense!.values.withUnsafeBufferPointer {
+                state.add($0, rows: item.rows.count, firstRow: item.rows.lowerBound, excluded: excluded)
+            }
+        }
     }
 
     /// FRI and LTES over the block's share of their leading examples, minus

@@ -9,17 +9,18 @@ public enum Composition {
     /// Median participation ratio (Σw²)²/Σw⁴ and median negative mass
     /// Σmin(w,0)²/Σw² of the W_dec rows of `latents` ([F × F_{d−1}]).
     public static func rowShape(decoder: [Float], width: Int, latents: [Int]) -> (participation: Double, negativeMass: Double)? {
-        var ratios: [Double] = []
-        var negatives: [Double] = []
-        for latent in latents {
-            let row = decoder[(latent * width)..<((latent + 1) * width)].map(Double.init)
-            let squares = row.reduce(0) { $0 + $1 * $1 }
-            guard squares > 0 else { continue }
-            ratios.append(squares * squares / row.reduce(0) { $0 + $1 * $1 * $1 * $1 })
-            negatives.append(row.reduce(0) { $0 + min($1, 0) * min($1, 0) } / squares)
-        }
-        guard !ratios.isEmpty else { return nil }
-        return (median(ratios), median(negatives))
+        let shapes = latents.compactMap { rowShape(decoder: decoder, width: width, latent: $0) }
+        guard !shapes.isEmpty else { return nil }
+        return (median(shapes.map(\.participation)), median(shapes.map(\.negativeMass)))
+    }
+
+    /// One row's participation ratio and negative mass; nil for a zero row.
+    static func rowShape(decoder: [Float], width: Int, latent: Int) -> (participation: Double, negativeMass: Double)? {
+        let row = decoder[(latent * width)..<((latent + 1) * width)].map(Double.init)
+        let squares = row.reduce(0) { $0 + $1 * $1 }
+        guard squares > 0 else { return nil }
+        return (squares * squares / row.reduce(0) { $0 + $1 * $1 * $1 * $1 },
+                row.reduce(0) { $0 + min($1, 0) * min($1, 0) } / squares)
     }
 
     /// The middle value (mean of the two middle ones for an even count).

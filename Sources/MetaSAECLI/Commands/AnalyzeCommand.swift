@@ -142,20 +142,30 @@ enum ResultsFolder {
         return url.deletingLastPathComponent().appendingPathComponent("\(stem)-analysis").path
     }
 
-    /// Writes results.json, results.csv, atomicity.svg, report.md and
-    /// diagnostics.svg (and atomicity.png when `rsvg-convert` is
-    /// installed); returns their paths.
+    static let featuresName = "features.json"
+
+    /// Writes results.json, features.json (when the results carry
+    /// per-latent data), results.csv, atomicity.svg, report.md,
+    /// diagnostics.svg and report.html (and atomicity.png when
+    /// `rsvg-convert` is installed); returns their paths.
     static func write(_ results: AnalysisResults, to folder: String) throws -> [String] {
         let json = (folder as NSString).appendingPathComponent("results.json")
         try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
-        return [json] + (try writeReport(results, to: folder))
+        var written = [json]
+        if let features = results.features {
+            let path = (folder as NSString).appendingPathComponent(featuresName)
+            try AtomicOutput.write(try ResultsJSON.encodeCompact(value: features), to: path)
+            written.append(path)
+        }
+        return written + (try writeReport(results, features: results.features, to: folder))
     }
 
-    /// The derived outputs: CSV, figure and report.
-    static func writeReport(_ results: AnalysisResults, to folder: String) throws -> [String] {
+    /// The derived outputs: CSV, figures, report.md and report.html.
+    static func writeReport(_ results: AnalysisResults, features: FeatureData?, to folder: String) throws -> [String] {
         let csv = (folder as NSString).appendingPathComponent("results.csv")
         let svg = (folder as NSString).appendingPathComponent("atomicity.svg")
         let markdown = (folder as NSString).appendingPathComponent("report.md")
+        let page = (folder as NSString).appendingPathComponent(FeatureBrowserPage.fileName)
         try AtomicOutput.write(Data(ResultsCSV.render(results).utf8), to: csv)
         try AtomicOutput.write(Data(AtomicityFigure.svg(for: results).utf8), to: svg)
         try AtomicOutput.write(Data(MarkdownReport.render(results).utf8), to: markdown)
@@ -166,6 +176,7 @@ enum ResultsFolder {
             try AtomicOutput.write(Data(figure.utf8), to: path)
             written.append(path)
         }
-        return written
+        try AtomicOutput.write(Data(FeatureBrowserPage.render(results, features: features).utf8), to: page)
+        return written + [page]
     }
 }

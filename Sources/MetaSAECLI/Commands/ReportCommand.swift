@@ -29,7 +29,8 @@ struct ReportCommand: ParsableCommand {
         try reportingFailures(naming: results) {
             let decoded = try ResultsFile.read(results)
             let folder = try OutputFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
-            let written = try ResultsFolder.writeReport(decoded, to: folder)
+            let features = try ResultsFile.features(besides: results, for: decoded)
+            let written = try ResultsFolder.writeReport(decoded, features: features, to: folder)
             if !quiet {
                 print(ResultsTable.render(decoded), terminator: "")
                 print(decoded.verdict.line)

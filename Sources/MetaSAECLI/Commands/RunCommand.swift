@@ -32,7 +32,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Train and analyze one experiment per seed (e.g. 0-9 or 1,4,7-9, each below 2^32), then aggregate them.")
     var seeds: SeedList?
 
-    @OptionGroup var training: TrainingOptions
+    @OptionGroup var options: TrainingOptions
+
+    /// The training options, storing the analysis images unless --no-images.
+    var training: TrainingOptions {
+        var training = options
+        training.images = training.images ?? true
+        return training
+    }
 
     @OptionGroup var examples: ExampleLimitOptions
 

@@ -77,8 +77,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .customLong("analysis-examples"), help: "Store activations of the first N test images (default: all 10,000).")
     var analysisExamples: Int?
 
-    @Flag(help: "Also store the analysis images under /images.")
-    var images = false
+    @Flag(inversion: .prefixedNo, help: "Store the analysis images under /images, compressed, for the feature browser's cards (default: on for run, off for train).")
+    var images: Bool?
 
     @Option(help: "Store SAE latents in compressed-row form: on, off, auto (density < 0.1) or a density threshold.")
     var sparse = "off"
@@ -118,7 +118,7 @@ struct TrainingOptions: ParsableArguments {
         config.nullSeeds = nullSeeds
         config.trainExamples = trainExamples
         config.analysisExamples = analysisExamples
-        config.storeImages = images
+        config.storeImages = images ?? false
         config.storeNullActivations = storeNullActivations
         guard SparseStorage(argument: sparse) != nil else { throw ValidationError("--sparse takes on, off, auto or a density in (0, 1]") }
         config.sparse = sparse

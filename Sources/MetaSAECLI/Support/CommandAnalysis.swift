@@ -1,5 +1,6 @@
 import AtomicityMetrics
 import MetaSAEStore
+import MetaSAEReport
 import MetaSAETraining
 
 /// An analysis as `analyze` and `run` do it: the streamed metrics and
@@ -15,6 +16,10 @@ enum CommandAnalysis {
         if let meta = settings.diagnostics?.metaSAE, exchange.rank == 0 {
             DecoderRowMetaSAE(meta).annotate(&results, cascade: try experiment.trained.saes.map { try $0.load() },
                                              observer: TerminalTraining(quiet: quiet, logLines: false))
+        }
+        if exchange.rank == 0, let images = experiment.images, let features = results.features {
+            let rows = features.shownRows
+            results.features!.images = FeatureAtlas.images(rows: rows, pixels: try StoredImages.pixels(of: rows, in: images))
         }
         return results
     }

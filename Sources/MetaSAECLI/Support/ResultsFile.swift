@@ -21,6 +21,26 @@ enum ResultsFile {
         }
     }
 
+    /// The features.json beside a results.json, when there is one: what the
+    /// page's latent browser shows. 65 when it is not one metasae wrote or
+    /// belongs to other results (its depths' widths differ).
+    static func features(besides path: String, for results: AnalysisResults) throws -> FeatureData? {
+        let file = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent(ResultsFolder.featuresName).path
+        guard FileManager.default.fileExists(atPath: file) else { return nil }
+        try File.checkInput(file)
+        let features: FeatureData
+        do {
+            features = try ResultsJSON.decodeFeatures(try Data(contentsOf: URL(fileURLWithPath: file)))
+        } catch {
+            throw CommandFailure(status: .unusableResults, description: "\(file) is not a metasae features.json (\(Self.reason(error)))")
+        }
+        let widths = results.input.widths
+        guard features.depths.allSatisfy({ $0.depth < widths.count && widths[$0.depth] == $0.width && $0.latents.count == $0.width }) else {
+            throw CommandFailure(status: .unusableResults, description: "\(file) belongs to other results: its depths' widths are not \(widths)")
+        }
+        return features
+    }
+
     /// The decoder's complaint in a few words: what is missing or wrong, where.
     static func reason(_ error: any Error) -> String {
         guard let error = error as? DecodingError else { return "not JSON" }
