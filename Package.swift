@@ -91,7 +91,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(
-            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "AtomicityMetrics", "HDF5", "CHDF5", "TestSupport"]),
+            name: "MetaSAECLITests", dependencies: ["metasae", "MetaSAECLI", "MetaSAEStore", "AtomicityMetrics", "HDF5", "CHDF5", "CZlib", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,9 @@ file says. Where sae_lens is installed, each folder is also loaded with
 `SAE.load_from_disk`, and its encode of depth d−1 must give the file's depth
 d latents.
 
-    python3 scripts/check-saelens-export.py FILE.h5 EXPORT_DIR
+    python3 scripts/check-saelens-export.py FILE.h5 EXPORT_DIR [FILE.h5 EXPORT_DIR ...]
+
+Several pairs share one process, so torch and sae_lens load once.
 """
 import json
 import os
@@ -63,6 +65,7 @@ def main(path, folder):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    if len(sys.argv) < 3 or len(sys.argv) % 2 != 1:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    for index in range(1, len(sys.argv), 2):
+        main(sys.argv[index], sys.argv[index + 1])

@@ -48,6 +48,20 @@ def values(results):
     return out
 a, b = values(single), values(shared)
 assert a.keys() == b.keys(), "different metrics"
+# The feature browser's data: top rows, histograms and frequencies exactly,
+# class means within the same reassociation tolerance.
+def features(path):
+    try:
+        return json.load(open(path.replace("results.json", "features.json")))
+    except FileNotFoundError:
+        return None
+fs, fm = features(sys.argv[1]), features(sys.argv[2])
+assert (fs is None) == (fm is None), "features.json on one side only"
+for ds, dm in zip((fs or {}).get("depths", []), (fm or {}).get("depths", [])):
+    for ls, lm in zip(ds["latents"], dm["latents"]):
+        for key in ("top", "topValues", "histogram", "histogramStart", "frequency", "parents", "children"):
+            assert ls[key] == lm[key], f"features depth {ds['depth']} latent {ls['latent']} {key}"
+        assert all(abs(x - y) <= max(1e-6, 1e-5 * abs(x)) for x, y in zip(ls["classMeans"], lm["classMeans"])), "class means"
 # Equal up to reassociation: shares cut Float32 block Grams at other rows
 # (relative 1e-5, or absolute 1e-6 near zero, as for PDS, a difference of ODMs).
 bad = [k for k in a if abs(a[k] - b[k]) > max(1e-6, 1e-5 * abs(a[k]))]

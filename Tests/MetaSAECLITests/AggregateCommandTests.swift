@@ -28,6 +28,10 @@ import Testing
         let report = try String(contentsOf: out.appendingPathComponent("aggregate.md"), encoding: .utf8)
         #expect(report.contains("| metric | S | ρ̄ [95% CI] | L | p | p (Holm) | seeds with ρ > 0 | steps significant | verdict |"))
         #expect(report.contains("the same seed twice?"))
+        // The page holds the same report, with the figure inline and nothing from outside.
+        let page = try String(contentsOf: out.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("<svg") && page.contains("the same seed twice?") && page.contains("default-src 'none'"))
+        #expect(!page.contains("http:") && !page.contains("https:"))
     }
 
     @Test func refusesWhatCannotBePooled() throws {

@@ -4,7 +4,7 @@ import MetaSAEReport
 import MetaSAEStore
 
 /// Writing an aggregate: aggregate.json, aggregate.csv, aggregate-depths.csv,
-/// aggregate.svg and aggregate.md (and aggregate.png with rsvg-convert).
+/// aggregate.svg, aggregate.md and report.html (and aggregate.png with rsvg-convert).
 enum AggregateFolder {
     static func write(_ results: AggregateResults, to folder: String) throws -> [String] {
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
@@ -14,6 +14,7 @@ enum AggregateFolder {
             ("aggregate-depths.csv", Data(AggregateCSV.depths(results).utf8)),
             ("aggregate.svg", Data(AggregateFigure.svg(for: results).utf8)),
             ("aggregate.md", Data(AggregateReport.render(results).utf8)),
+            (FeatureBrowserPage.fileName, Data(FeatureBrowserPage.render(aggregate: results).utf8)),
         ]
         var written: [String] = []
         for (name, data) in outputs {

@@ -71,7 +71,7 @@ enum BrowserScript {
   }
 
   const columns = [
-    { key: "latent", title: "latent", value: (l) => l.latent, show: (l) => '<a href="#">' + l.latent + "</a>" },
+    { key: "latent", title: "latent", value: (l) => l.latent },
     { key: "frequency", title: "frequency", value: (l) => l.frequency, show: (l) => percent(l.frequency) },
     { key: "meanActivation", title: "mean activation", value: (l) => l.meanActivation, show: (l) => format(l.meanActivation) },
     { key: "selectivity", title: "CSP score", value: (l) => l.selectivity, show: (l) => format(l.selectivity) },
@@ -115,8 +115,8 @@ enum BrowserScript {
     let html = "<table><thead><tr>" + columns.map((c) => '<th data-key="' + c.key + '" class="sortable' +
       (c.key === view.sort ? (view.descending ? " down" : " up") : "") + '">' + escape(c.title) + "</th>").join("") + "</tr></thead><tbody>";
     for (const l of shown) {
-      html += '<tr data-latent="' + l.latent + '">' + columns.map((c) => "<td>" + (c.key === "latent"
-        ? '<a href="' + href(view.depth, l.latent) + '">' + l.latent + "</a>" : c.show(l)) + "</td>").join("") + "</tr>";
+      html += '<tr data-latent="' + l.latent + '">' + columns.map((c) => "<td>" + (c.show
+        ? c.show(l) : '<a href="' + href(view.depth, l.latent) + '">' + l.latent + "</a>") + "</td>").join("") + "</tr>";
     }
     $("latent-table").innerHTML = html + "</tbody></table>";
     $("latent-count").textContent = shown.length + " of " + entry.latents.length + " latents";
@@ -229,6 +229,8 @@ enum BrowserScript {
   window.addEventListener("hashchange", route);
   route();
   document.body.dataset.pageReady = "ok";
+  // Milliseconds from navigation to a drawn page, for the benchmark.
+  atlasLoaded.then(() => { document.body.dataset.readyMs = String(Math.round(performance.now())); }).catch(() => {});
 })();
 """#
 }

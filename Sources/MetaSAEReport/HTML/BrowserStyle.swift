@@ -14,7 +14,7 @@ enum BrowserStyle {
     section#overview { max-width: 1100px; }
     h2 { font-size: 18px; margin: 22px 0 8px; } h3 { font-size: 16px; margin: 14px 0 6px; } h4 { font-size: 13px; margin: 12px 0 4px; color: var(--muted); }
     table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-    th, td { border-bottom: 1px solid var(--line); padding: 3px 8px; text-align: right; white-space: nowrap; }
+    th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: right; white-space: nowrap; }
     th { background: #f0f2f5; position: sticky; top: 0; }
     th:first-child, td:first-child { text-align: left; }
     .scroll { overflow-x: auto; margin-bottom: 10px; }
@@ -24,7 +24,7 @@ enum BrowserStyle {
     .controls input[type=number] { width: 70px; }
     .spreads { display: flex; flex-wrap: wrap; gap: 8px; }
     .spread figcaption, .charts figcaption { font-size: 12px; color: var(--muted); }
-    .split { display: grid; grid-template-columns: minmax(420px, 1fr) minmax(380px, 560px); gap: 18px; align-items: start; }
+    .split { display: grid; grid-template-columns: minmax(420px, 1fr) minmax(360px, 500px); gap: 16px; align-items: start; }
     #latent-table { max-height: 75vh; overflow: auto; border: 1px solid var(--line); background: #fff; }
     #latent-table th.sortable { cursor: pointer; user-select: none; }
     #latent-table th.down::after { content: " ▾"; } #latent-table th.up::after { content: " ▴"; }

@@ -12,29 +12,41 @@ public enum FeatureBrowserPage {
     public static func render(_ results: AnalysisResults, features: FeatureData?) -> String {
         var figures = ["atomicity.svg": inline(AtomicityFigure.svg(for: results))]
         if let diagnostics = DiagnosticsFigure.svg(for: results) { figures[DiagnosticsFigure.fileName] = inline(diagnostics) }
-        let overview = MarkdownHTML.render(MarkdownReport.render(results), figures: figures)
         let note = features == nil
-            ? "<p class=\"hint\">These results carry no per-latent data (analyze with --feature-examples above 0 to add it).</p>" : ""
-        return """
+            ? "<p class=\"hint\">These results carry no per-latent data (analyze with --feature-examples above 0 to add it).</p>\n" : ""
+        return page(title: URL(fileURLWithPath: results.input.path).lastPathComponent, subtitle: results.input.path,
+                    overview: MarkdownHTML.render(MarkdownReport.render(results), figures: figures) + note, features: features)
+    }
+
+    /// The aggregate's page: its report and figure (each seed's own page holds its latents).
+    public static func render(aggregate: AggregateResults) -> String {
+        let figures = ["aggregate.svg": inline(AggregateFigure.svg(for: aggregate))]
+        let note = "<p class=\"hint\">Each seed's folder holds its own report.html, with the browser of that seed's latents.</p>\n"
+        return page(title: "aggregate of \(aggregate.inputs.count) seeds", subtitle: "aggregate of \(aggregate.inputs.count) seeds",
+                    overview: MarkdownHTML.render(AggregateReport.render(aggregate), figures: figures) + note, features: nil)
+    }
+
+    static func page(title: String, subtitle: String, overview: String, features: FeatureData?) -> String {
+        """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>metasae: \(HTML.escape(URL(fileURLWithPath: results.input.path).lastPathComponent))</title>
+        <title>metasae: \(HTML.escape(title))</title>
         <style>
         \(BrowserStyle.css)
         </style>
         </head>
         <body>
         <header>
-        <h1>Do meta-SAEs become more atomic with depth? <span class="hint">\(HTML.escape(results.input.path))</span></h1>
+        <h1>Do meta-SAEs become more atomic with depth? <span class="hint">\(HTML.escape(subtitle))</span></h1>
         <nav id="depth-tabs"></nav>
         </header>
         <main>
         <section id="overview">
-        \(overview)\(note)
+        \(overview)
         </section>
         <section id="browser" hidden>
         <h2 id="depth-title"></h2>
