@@ -25,7 +25,8 @@ struct AggregateCommand: ParsableCommand {
 
             Writes aggregate.json (every number), aggregate.csv (one row per metric), \
             aggregate-depths.csv (one row per metric and depth, a column per seed), \
-            aggregate.svg and aggregate.md into --out.
+            aggregate.svg, aggregate.md and report.html (the same report as one \
+            self-contained page) into --out.
             """)
 
     @Argument(help: "An experiment folder, or two or more results.json files.")

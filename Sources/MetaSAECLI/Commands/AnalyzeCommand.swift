@@ -11,8 +11,17 @@ struct AnalyzeCommand: ParsableCommand {
         discussion: """
             Streams every depth of a canonical file in chunk-aligned row blocks: memory grows \
             with the widths, never with the number of examples. Writes results.json (every \
-            number, the settings and the input's provenance) and results.csv (one row per \
-            depth) into --out, and prints a table and the verdict.
+            number, the settings and the input's provenance), results.csv (one row per \
+            depth), report.md, the figures and report.html into --out, and prints a table and \
+            the verdict.
+
+            report.html is one self-contained page (it loads nothing from the network): the \
+            report with its figures, and a browser of every latent of the trained cascade, depth \
+            0's units included: a sortable, filterable table per depth, and per latent its top \
+            activating examples (the file's /images when it has them), class means, activation \
+            histogram, decoder lineage to the depths around it and nearest decoder rows. Its \
+            data come from the same streamed passes and go to features.json too; \
+            --feature-examples sets how many top examples a latent keeps (0 leaves them out).
 
             Metrics follow the seed's reference code: FRI on the first 1000 examples, LTES on \
             the first 100 (a latent counts if active in ≥ 10% of them), CSP and ODM over all \

@@ -12,8 +12,9 @@ struct ReportCommand: ParsableCommand {
             dashed least-squares trend, a ρ / t-test p / exact p box, and the null-model \
             mean ± 1 sd as a shaded band), report.md (provenance, figure, per-depth table \
             with ODM and null values, trend tests, verdict, diagnostics and caveats), \
-            diagnostics.svg (when the results carry diagnostics) and results.csv, into \
-            --out (default: the folder of RESULTS). With rsvg-convert installed, also atomicity.png.
+            diagnostics.svg (when the results carry diagnostics), results.csv and report.html \
+            (with the latent browser when features.json lies beside RESULTS), into --out \
+            (default: the folder of RESULTS). With rsvg-convert installed, also atomicity.png.
             """)
 
     @Argument(help: "A results.json written by `metasae analyze` or `metasae run`.")

@@ -12,8 +12,10 @@ struct RunCommand: ParsableCommand {
         discussion: """
             With no arguments: trains the classifier and a 6-depth meta-SAE cascade on the \
             bundled MNIST (data/mnist), stores 4 random-init null cascades, analyzes every \
-            depth, and writes into --out: metasae.h5 (the canonical file), results.json, \
-            results.csv, atomicity.svg, diagnostics.svg and report.md. Prints the table, where each output went \
+            depth, and writes into --out: metasae.h5 (the canonical file, with the analysis \
+            images unless --no-images), results.json, features.json, results.csv, \
+            atomicity.svg, diagnostics.svg, report.md and report.html (the report and a browser \
+            of every latent; see `metasae analyze --help`). Prints the table, where each output went \
             and the verdict. Training options pass through (see `metasae train --help`).
 
             With --seeds (e.g. 0-9, or 1,4,7-9): one independent experiment per seed, each \
