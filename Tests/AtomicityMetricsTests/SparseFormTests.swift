@@ -62,6 +62,7 @@ import Testing
         let b = try analyze(sparse, configure: configure)
         expectSameMetrics(b, a, relative: 1e-6, "sparse vs dense")
         expectSameDiagnostics(b, a, relative: 1e-6, "sparse vs dense")
+        expectSameFeatures(b.features, a.features, "sparse vs dense")
         #expect(a.depths.allSatisfy { $0.diagnostics != nil })
         for (x, y) in zip(a.depths, b.depths) {
             #expect(x.friExamplesUsed == y.friExamplesUsed && x.ltesLatentsUsed == y.ltesLatentsUsed)
