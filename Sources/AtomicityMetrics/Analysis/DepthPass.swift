@@ -90,17 +90,40 @@ struct DepthPass {
         return result
     }
 
+    /// `ranges` with each cut into pieces of at most `targetBytes` of
+    /// `rowBytes`-wide rows, cut on multiples of `alignment`.
+    static func split(_ ranges: [Range<Int>], rowBytes: Int, targetBytes: Int, alignment: Int) -> [Range<Int>] {
+        let step = max(alignment, targetBytes / max(rowBytes, 1) / max(alignment, 1) * max(alignment, 1))
+        return ranges.flatMap { range -> [Range<Int>] in
+            guard range.count * rowBytes > targetBytes else { return [range] }
+            var pieces: [Range<Int>] = []
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let end = min(range.upperBound, (start / step + 1) * step)
+                pieces.append(start..<end)
+                start = end
+            }
+            return pieces
+        }
+    }
+
     /// One block as the I/O thread hands it over.
     struct StreamedBlock: @unchecked Sendable {
         var rows: Range<Int>
         var dense: Prefetcher.Buffer?
         var sparse: CSRBlock?
         var labels: [Int32] = []
-        var base: [Float]?
+        /// The same rows of depth 0, in a pooled buffer: a block sized for a
+        /// sparse depth can be large at depth 0's width, and a fresh array
+        /// each block would fault its pages in again.
+        var baseBuffer: Prefetcher.Buffer?
+        var base: [Float]? { baseBuffer?.values }
         /// Positions of `base`'s rows holding NaN or ±Inf, found once on the I/O thread.
         var badBase: Set<Int> = []
-        /// The same rows one depth below (adjacent-depth correlations).
+        /// The same rows one depth below (adjacent-depth correlations), and
+        /// the positions of its rows holding NaN or ±Inf.
         var lower: CrossMoment.Lower?
+        var badLower: Set<Int> = []
     }
 
     /// The accumulators one pass updates.
@@ -137,7 +160,6 @@ struct DepthPass {
         let prefix = max(state.fri != nil ? friRows : 0, state.ltes != nil ? ltesRows : 0)
         let rowsNeeded = state.moments != nil ? source.rowCount : prefix
         let share = exchange.share(of: rowsNeeded, alignment: source.rowAlignment)
-        let ranges = source.blockRanges(rows: share, targetBytes: blockBytes)
         if let diagnostics, state.moments != nil {
             state.diagnostics = DiagnosticState(inputs: diagnostics, width: source.width, firstRow: share.lowerBound)
         }
@@ -145,8 +167,13 @@ struct DepthPass {
             state.features = FeatureState(width: source.width, examples: featureExamples)
         }
         let fidelity = state.diagnostics?.fidelity != nil
-        let pool = Prefetcher.BufferPool()
-        let reader = blockReader(ranges: ranges, pool: pool, labels: state.moments != nil,
+        var ranges = source.blockRanges(rows: share, targetBytes: blockBytes)
+        // Every block then carries depth 0's rows too: keep those near the
+        // target as well (a block sized for sparse latents can be far more
+        // rows than one of depth 0's), so the pooled buffers stay few and warm.
+        if fidelity { ranges = Self.split(ranges, rowBytes: base.width * 4, targetBytes: blockBytes, alignment: base.rowAlignment) }
+        let (pool, basePool) = (Prefetcher.BufferPool(), Prefetcher.BufferPool())
+        let reader = blockReader(ranges: ranges, pool: pool, basePool: basePool, labels: state.moments != nil,
                                  baseRows: fidelity ? rowsNeeded : (state.fri != nil ? friRows : 0),
                                  lower: state.diagnostics?.cross != nil ? diagnostics?.previous : nil)
         // The I/O thread reads each block while this thread computes on the previous one.
@@ -154,6 +181,7 @@ struct DepthPass {
             defer {
                 progress.update(stage: stage, done: item.rows.upperBound, total: rowsNeeded)
                 if let dense = item.dense { pool.give(dense) }
+                if let buffer = item.baseBuffer { basePool.give(buffer) }
             }
             // Rows with NaN / ±Inf: counted always; refused or left out by policy.
             let scan = item.sparse.map(NonFiniteRows.find(sparse:)) ?? NonFiniteRows.find(dense: item.dense!.values, width: source.width)
@@ -162,14 +190,22 @@ struct DepthPass {
             // Once refusing, keep counting to report the total, accumulate nothing.
             guard nonFinitePolicy == .exclude || state.nonFiniteValues == 0 else { return }
             let excluded = Set(scan.rows)
-            addMoments(item, excluding: excluded, to: &state)
-            if state.features != nil {
-                let elapsed = Self.seconds { addFeatures(item, excluding: excluded, to: &state.features!) }
-                state.seconds["features", default: 0] += elapsed
+            let metrics = {
+                addMoments(item, excluding: excluded, to: &state)
+                if state.features != nil {
+                    let elapsed = Self.seconds { addFeatures(item, excluding: excluded, to: &state.features!) }
+                    state.seconds["features", default: 0] += elapsed
+                }
             }
-            if state.diagnostics != nil {
-                let elapsed = Self.seconds { addDiagnostics(item, excluding: excluded, to: &state.diagnostics!) }
+            if var diagnostics = state.diagnostics {
+                // The diagnostics' per-row work runs beside the moments' on a second thread.
+                state.diagnostics = nil
+                var elapsed = 0.0
+                Concurrently.run(metrics) { elapsed = Self.seconds { addDiagnostics(item, excluding: excluded, to: &diagnostics) } }
+                state.diagnostics = diagnostics
                 state.seconds["diagnostics", default: 0] += elapsed
+            } else {
+                metrics()
             }
             if item.rows.lowerBound < prefix { addProbes(item, excluding: excluded, to: &state) }
         }
@@ -190,10 +226,11 @@ struct DepthPass {
     /// pooled buffer, or sparse), its labels when moments need them, and
     /// the depth-0 rows FRI's residuals need.
     func blockReader(
-        ranges: [Range<Int>], pool: Prefetcher.BufferPool, labels wantLabels: Bool, baseRows: Int, lower: (any RowBlockSource)?
+        ranges: [Range<Int>], pool: Prefetcher.BufferPool, basePool: Prefetcher.BufferPool, labels wantLabels: Bool, baseRows: Int, lower: (any RowBlockSource)?
     ) -> @Sendable (Int) throws -> StreamedBlock {
         let (source, base, labels) = (source, base, labels)
         let sparse = source as? SparseActivations
+        let lowerIsBase = depth == 1
         return { index in
             let rows = ranges[index]
             var item = StreamedBlock(rows: rows)
@@ -206,11 +243,21 @@ struct DepthPass {
             }
             if wantLabels { item.labels = try labels?.labels(rows) ?? [Int32](repeating: 0, count: rows.count) }
             if rows.lowerBound < baseRows {
-                let values = try base.rows(rows.lowerBound..<min(rows.upperBound, baseRows))
-                item.base = values
-                item.badBase = Set(NonFiniteRows.find(dense: values, width: base.width).rows)
+                let buffer = basePool.take()
+                try base.read(rows.lowerBound..<min(rows.upperBound, baseRows), into: &buffer.values)
+                item.baseBuffer = buffer
+                item.badBase = Set(NonFiniteRows.find(dense: buffer.values, width: base.width).rows)
             }
-            if let lower { item.lower = try DepthPass.lowerBlock(lower, rows: rows) }
+            if let lower {
+                // Depth 1's lower depth is depth 0: the rows just read for FVU₀ when they cover the block.
+                if lowerIsBase, let values = item.base, values.count == rows.count * base.width {
+                    item.lower = .dense(values)
+                    item.badLower = item.badBase
+                } else {
+                    item.lower = try DepthPass.lowerBlock(lower, rows: rows)
+                    item.badLower = Set(CrossMoment.nonFiniteRows(item.lower!, width: lower.width))
+                }
+            }
             return item
         }
     }

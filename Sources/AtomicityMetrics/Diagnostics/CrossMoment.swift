@@ -35,40 +35,64 @@ struct CrossMoment: Sendable {
     /// The same rows at both depths, less `excluded` (positions in the block).
     mutating func add(lower: Lower, upper: CSRBlock, excluded: Set<Int>) {
         let lowerWidth = self.lowerWidth
-        products.withUnsafeMutableBufferPointer { products in
+        var count = self.count
+        let x = UnsafeMutablePointer<Double>.allocate(capacity: lowerWidth)
+        defer { x.deallocate() }
+        withSums { lowerSums, upperSums, lowerSquares, upperSquares, products in
             for row in 0..<upper.rowCount where !excluded.contains(row) {
                 count += 1
                 let upperSpan = upper.offsets[row]..<upper.offsets[row + 1]
                 for entry in upperSpan {
-                    let value = Double(upper.values[entry])
-                    upperSums[Int(upper.indices[entry])] += value
-                    upperSquares[Int(upper.indices[entry])] += value * value
+                    let (column, value) = (Int(upper.indices[entry]), Double(upper.values[entry]))
+                    upperSums[column] += value
+                    upperSquares[column] += value * value
                 }
                 switch lower {
                 case .sparse(let block):
                     let lowerSpan = block.offsets[row]..<block.offsets[row + 1]
                     for entry in lowerSpan {
-                        let value = Double(block.values[entry])
-                        lowerSums[Int(block.indices[entry])] += value
-                        lowerSquares[Int(block.indices[entry])] += value * value
+                        let (column, value) = (Int(block.indices[entry]), Double(block.values[entry]))
+                        lowerSums[column] += value
+                        lowerSquares[column] += value * value
                     }
                     for entry in upperSpan {
                         let value = Double(upper.values[entry])
-                        let target = products.baseAddress! + Int(upper.indices[entry]) * lowerWidth
+                        let target = products + Int(upper.indices[entry]) * lowerWidth
                         for other in lowerSpan { target[Int(block.indices[other])] += value * Double(block.values[other]) }
                     }
                 case .dense(let values):
+                    // The row in Float64 once, so the k products below are pure multiply-adds.
                     values.withUnsafeBufferPointer { values in
-                        let x = values.baseAddress! + row * lowerWidth
-                        for column in 0..<lowerWidth {
-                            let value = Double(x[column])
-                            lowerSums[column] += value
-                            lowerSquares[column] += value * value
-                        }
-                        for entry in upperSpan {
-                            let value = Double(upper.values[entry])
-                            let target = products.baseAddress! + Int(upper.indices[entry]) * lowerWidth
-                            for column in 0..<lowerWidth { target[column] += value * Double(x[column]) }
+                        let source = values.baseAddress! + row * lowerWidth
+                        for column in 0..<lowerWidth { x[column] = Double(source[column]) }
+                    }
+                    for column in 0..<lowerWidth {
+                        lowerSums[column] += x[column]
+                        lowerSquares[column] += x[column] * x[column]
+                    }
+                    for entry in upperSpan {
+                        let value = Double(upper.values[entry])
+                        let target = products + Int(upper.indices[entry]) * lowerWidth
+                        for column in 0..<lowerWidth { target[column] += value * x[column] }
+                    }
+                }
+            }
+        }
+        self.count = count
+    }
+
+    /// The five sums as pointers, for the per-row loops.
+    private mutating func withSums(
+        _ body: (UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>,
+                 UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Void
+    ) {
+        lowerSums.withUnsafeMutableBufferPointer { lowerSums in
+            upperSums.withUnsafeMutableBufferPointer { upperSums in
+                lowerSquares.withUnsafeMutableBufferPointer { lowerSquares in
+                    upperSquares.withUnsafeMutableBufferPointer { upperSquares in
+                        products.withUnsafeMutableBufferPointer { products in
+                            body(lowerSums.baseAddress!, upperSums.baseAddress!, lowerSquares.baseAddress!,
+                                 upperSquares.baseAddress!, products.baseAddress!)
                         }
                     }
                 }

@@ -18,18 +18,73 @@ struct CumulativeFidelity: Sendable {
     ) {
         let outputs = chain.outputWidth
         var estimate = [Double](repeating: 0, count: outputs)
-        for (position, row) in kept.enumerated() {
-            for column in 0..<outputs {
-                estimate[column] = reconstruction[position * outputs + column] + chain.offset[column]
-                let difference = estimate[column] - Double(base[row * outputs + column])
-                squaredError += difference * difference
+        reconstruction.withUnsafeBufferPointer { product in
+            for (position, row) in kept.enumerated() {
+                for column in 0..<outputs { estimate[column] = product[position * outputs + column] + chain.offset[column] }
+                score(estimate, base: base, row: row, labels: labels, head: head)
             }
-            rows += 1
-            guard let head, row < labels.count else { continue }
-            let label = Int(labels[row])
-            if head.predict(estimate) == label { correctOnReconstruction += 1 }
-            if head.predict(base[(row * outputs)..<((row + 1) * outputs)].lazy.map(Double.init)) == label { correctOnBase += 1 }
         }
+    }
+
+    /// The same for compressed rows, one row at a time: G_d(z) = c + Σ z_j m_j
+    /// over the row's entries, in one Float32 scratch row (four lanes where
+    /// Float64 has two); each row's squared error is summed in Float64. The
+    /// rounding of a row's estimate (~1e-7 of its size, of either sign)
+    /// moves the total by far less than the 1e-6 its tests allow.
+    mutating func add(sparse block: CSRBlock, base: [Float], kept: [Int], labels: [Int32], chain: DecoderChain, head: ClassifierHead?) {
+        let outputs = chain.outputWidth
+        let offset = chain.offset.map(Float.init)
+        var estimate = [Float](repeating: 0, count: outputs)
+        chain.linearFloat.withUnsafeBufferPointer { linear in
+            base.withUnsafeBufferPointer { base in
+                for row in kept {
+                    let error = estimate.withUnsafeMutableBufferPointer { target -> Double in
+                        for column in 0..<outputs { target[column] = offset[column] }
+                        for entry in block.offsets[row]..<block.offsets[row + 1] {
+                            let value = block.values[entry]
+                            let source = linear.baseAddress! + Int(block.indices[entry]) * outputs
+                            for column in 0..<outputs { target[column] += value * source[column] }
+                        }
+                        let start = base.baseAddress! + row * outputs
+                        var error = 0.0
+                        for column in 0..<outputs {
+                            let difference = Double(target[column] - start[column])
+                            error += difference * difference
+                        }
+                        return error
+                    }
+                    squaredError += error
+                    rows += 1
+                    if let head { classify(estimate.map(Double.init), base: base, row: row, labels: labels, head: head) }
+                }
+            }
+        }
+    }
+
+    /// Adds one row's squared error and, with a head, whether it classifies
+    /// the estimate and depth 0's row correctly.
+    private mutating func score(_ estimate: [Double], base: [Float], row: Int, labels: [Int32], head: ClassifierHead?) {
+        let outputs = estimate.count
+        base.withUnsafeBufferPointer { base in
+            let start = row * outputs
+            var error = 0.0
+            for column in 0..<outputs {
+                let difference = estimate[column] - Double(base[start + column])
+                error += difference * difference
+            }
+            squaredError += error
+            rows += 1
+            if let head { classify(estimate, base: base, row: row, labels: labels, head: head) }
+        }
+    }
+
+    /// Counts whether the head classifies the estimate and depth 0's row as labelled.
+    private mutating func classify(_ estimate: [Double], base: UnsafeBufferPointer<Float>, row: Int, labels: [Int32], head: ClassifierHead) {
+        guard row < labels.count else { return }
+        let outputs = estimate.count
+        let label = Int(labels[row])
+        if head.predict(estimate) == label { correctOnReconstruction += 1 }
+        if head.predict(base[(row * outputs)..<((row + 1) * outputs)].lazy.map(Double.init)) == label { correctOnBase += 1 }
     }
 
     func encoded() -> [Double] { [squaredError, Double(rows), Double(correctOnReconstruction), Double(correctOnBase)] }

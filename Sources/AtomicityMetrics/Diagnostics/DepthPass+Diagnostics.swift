@@ -81,43 +81,29 @@ extension DepthPass {
         }
         if state.cross != nil, let lower = item.lower {
             let upper = item.sparse ?? item.dense!.values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
-            let lowerWidth = state.cross!.lowerWidth
-            state.cross!.add(lower: lower, upper: upper, excluded: excluded.union(CrossMoment.nonFiniteRows(lower, width: lowerWidth)))
+            state.cross!.add(lower: lower, upper: upper, excluded: item.badLower.isEmpty ? excluded : excluded.union(item.badLower))
         }
         if state.fidelity != nil, let chain = diagnostics?.chain, let base = item.base {
             let kept = (0..<item.rows.count).filter { !excluded.contains($0) && !item.badBase.contains($0) }
-            let reconstruction = Self.reconstruction(item, rows: kept, chain: chain)
-            state.fidelity!.add(reconstruction: reconstruction, base: base, kept: kept, labels: item.labels, chain: chain, head: diagnostics?.head)
+            if let block = item.sparse {
+                state.fidelity!.add(sparse: block, base: base, kept: kept, labels: item.labels, chain: chain, head: diagnostics?.head)
+            } else {
+                let reconstruction = Self.reconstruction(item, rows: kept, chain: chain)
+                state.fidelity!.add(reconstruction: reconstruction, base: base, kept: kept, labels: item.labels, chain: chain, head: diagnostics?.head)
+            }
         }
     }
 
-    /// z·M in Float64 for the given rows of the block, in their order.
+    /// z·M in Float64 for the given rows of a dense block, in their order.
     static func reconstruction(_ item: StreamedBlock, rows: [Int], chain: DecoderChain) -> [Double] {
-        let outputs = chain.outputWidth
-        if let block = item.sparse {
-            var product = [Double](repeating: 0, count: rows.count * outputs)
-            product.withUnsafeMutableBufferPointer { product in
-                chain.linear.withUnsafeBufferPointer { linear in
-                    for (position, row) in rows.enumerated() {
-                        let target = product.baseAddress! + position * outputs
-                        for entry in block.offsets[row]..<block.offsets[row + 1] {
-                            let value = Double(block.values[entry])
-                            let source = linear.baseAddress! + Int(block.indices[entry]) * outputs
-                            for column in 0..<outputs { target[column] += value * source[column] }
-                        }
-                    }
-                }
-            }
-            return product
-        }
         let width = chain.latentWidth
         let values = item.dense!.values
         var latents = [Double](repeating: 0, count: rows.count * width)
         for (position, row) in rows.enumerated() {
             for column in 0..<width { latents[position * width + column] = Double(values[row * width + column]) }
         }
-        var product = [Double](repeating: 0, count: rows.count * outputs)
-        BLAS.multiply(latents, chain.linear, into: &product, m: rows.count, k: width, n: outputs)
+        var product = [Double](repeating: 0, count: rows.count * chain.outputWidth)
+        BLAS.multiply(latents, chain.linear, into: &product, m: rows.count, k: width, n: chain.outputWidth)
         return product
     }
 }
