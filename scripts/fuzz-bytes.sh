@@ -45,14 +45,24 @@ ours=0
 hdf5=0
 for crash in "$work"/artifacts/crash-* "$work"/artifacts/leak-* "$work"/artifacts/oom-* "$work"/artifacts/timeout-*; do
   [ -e "$crash" ] || continue
-  report=$("$binary" "$crash" 2>&1 || true)
-  # The first stack frame outside the sanitizer runtime, libc and the Swift
+  # libFuzzer's own alarm reports a hang (a timeout artifact) with its stack
+  # after 30 s; the outer limit only catches a replay that never reports.
+  replay=0
+  report=$(timeout 120 "$binary" -timeout=30 "$crash" 2>&1) || replay=$?
+  if [ "$replay" -eq 124 ]; then
+    ours=$((ours + 1))
+    echo "REPLAY DID NOT FINISH: $(basename "$crash")"
+    mkdir -p fuzz-findings && cp "$crash" fuzz-findings/
+    continue
+  fi
+  # The first stack frame outside the sanitizer runtime, libc (by library or
+  # by its source path, as symbolized memcpy frames show) and the Swift
   # runtime's trap machinery decides whose crash it is.
   frame=$(printf '%s\n' "$report" | grep -E '^ *#[0-9]+ 0x' \
-    | grep -vE 'libclang_rt|compiler-rt|asan_|libc\.so|libswiftCore|__sanitizer|libFuzzer|fuzzer::' | head -n 1 || true)
+    | grep -vE 'libclang_rt|compiler-rt|asan_|libc\.so|sysdeps/|nptl/|libswiftCore|__sanitizer|libFuzzer|fuzzer::' | head -n 1 || true)
   if printf '%s' "$frame" | grep -q 'libhdf5'; then
     hdf5=$((hdf5 + 1))
-    echo "libhdf5 crash (isolated by the probe in the commands): $(basename "$crash"): $frame"
+    echo "libhdf5 crash or hang (isolated by the probe in the commands): $(basename "$crash"): $frame"
   elif [ -n "$frame" ] || printf '%s' "$report" | grep -q 'ERROR: AddressSanitizer\|Fatal error'; then
     ours=$((ours + 1))
     echo "CRASH IN OUR CODE: $(basename "$crash")"

@@ -34,14 +34,14 @@ public enum FeatureBrowserPage {
         <meta charset="utf-8">
         <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
         <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>metasae: \(HTML.escape(title))</title>
+        <title>metasae: \(Markup.escape(title))</title>
         <style>
         \(BrowserStyle.css)
         </style>
         </head>
         <body>
         <header>
-        <h1>Do meta-SAEs become more atomic with depth? <span class="hint">\(HTML.escape(subtitle))</span></h1>
+        <h1>Do meta-SAEs become more atomic with depth? <span class="hint">\(Markup.escape(subtitle))</span></h1>
         <nav id="depth-tabs"></nav>
         </header>
         <main>

@@ -29,7 +29,7 @@ enum MarkdownHTML {
             if let level = headingLevel(line) {
                 out += "<h\(level)>\(inline(String(line.dropFirst(level + 1))))</h\(level)>\n"
             } else if let name = figureName(line) {
-                out += "<figure>\(figures[name] ?? "<p>(\(HTML.escape(name)) is not in this page)</p>")</figure>\n"
+                out += "<figure>\(figures[name] ?? "<p>(\(Markup.escape(name)) is not in this page)</p>")</figure>\n"
             } else {
                 out += "<p>\(inline(line))</p>\n"
             }
@@ -82,30 +82,12 @@ enum MarkdownHTML {
                 bold.toggle()
                 index = text.index(after: index)
             } else {
-                out += HTML.escape(String(character))
+                out += Markup.escape(String(character))
             }
             index = text.index(after: index)
         }
         if code { out += "</code>" }
         if bold { out += "</strong>" }
-        return out
-    }
-}
-
-/// Text made safe for HTML element content and attribute values.
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
         return out
     }
 }

@@ -17,30 +17,16 @@ public struct SVGElement: Sendable {
 
     public func render(indent: String = "") -> String {
         var out = indent + "<" + name
-        for (key, value) in attributes { out += " \(key)=\"\(Self.escape(value))\"" }
+        for (key, value) in attributes { out += " \(key)=\"\(Markup.escape(value))\"" }
         if children.isEmpty && text == nil { return out + "/>\n" }
         out += ">"
-        if let text { out += Self.escape(text) }
+        if let text { out += Markup.escape(text) }
         if !children.isEmpty {
             out += "\n"
             for child in children { out += child.render(indent: indent + "  ") }
             out += indent
         }
         return out + "</\(name)>\n"
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

@@ -26,6 +26,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import canonical_h5  # noqa: E402
+
 TOP = 16
 LINKS = 8
 NEIGHBOURS = 6
@@ -144,25 +147,10 @@ def make(rng):
 
 def write(path, images, labels, acts, saes):
     with h5py.File(path, "w", libver=("earliest", "v110"), track_times=False) as out:
-        out.attrs["metasae_schema"] = "metasae/canonical"
-        out.attrs["metasae_schema_version"] = np.int64(1)
-        out.attrs["tool_version"] = "make_browser_fixtures.py"
-        out.attrs["created"] = "2026-01-01T00:00:00Z"
-        out.attrs["source"] = "synthetic"
+        canonical_h5.write_header(out, "make_browser_fixtures.py")
         out.create_dataset("labels", data=labels.astype(np.int64), track_times=False)
         out.create_dataset("images", data=images, chunks=(64, images.shape[1]), compression="gzip", track_times=False)
-        for d, a in enumerate(acts):
-            g = out.create_group(f"depths/{d}", track_times=False)
-            g.create_dataset("activations", data=a, chunks=(64, a.shape[1]), track_times=False)
-            if d >= 1:
-                w_enc, b_enc, w_dec, b_dec = saes[d]
-                s = g.create_group("sae", track_times=False)
-                for name, arr in (("W_enc", w_enc), ("b_enc", b_enc), ("W_dec", w_dec), ("b_dec", b_dec)):
-                    s.create_dataset(name, data=arr.astype(np.float32), track_times=False)
-                s.attrs["activation_fn"] = "relu"
-                s.attrs["d_in"] = np.int64(w_enc.shape[0])
-                s.attrs["d_sae"] = np.int64(w_enc.shape[1])
-                s.attrs["apply_b_dec_to_input"] = np.int64(0)
+        canonical_h5.write_depths(out, acts, saes)
 
 
 def expected_from(path):

@@ -24,6 +24,9 @@ import sys
 import h5py
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import canonical_h5  # noqa: E402
+
 ACTIVE = 1e-5
 FRI_EXAMPLES = 1000
 LTES_EXAMPLES = 100
@@ -296,11 +299,7 @@ def make(rng):
 
 def write(path, labels, acts, saes, layers):
     with h5py.File(path, "w", libver=("earliest", "v110"), track_times=False) as out:
-        out.attrs["metasae_schema"] = "metasae/canonical"
-        out.attrs["metasae_schema_version"] = np.int64(1)
-        out.attrs["tool_version"] = "make_diagnostics_fixtures.py"
-        out.attrs["created"] = "2026-01-01T00:00:00Z"
-        out.attrs["source"] = "synthetic"
+        canonical_h5.write_header(out, "make_diagnostics_fixtures.py")
         out.create_dataset("labels", data=labels.astype(np.int64), track_times=False)
         classifier = out.create_group("classifier", track_times=False)
         classifier.attrs["hidden_layer"] = np.int64(1)
@@ -308,18 +307,7 @@ def write(path, labels, acts, saes, layers):
             layer = classifier.create_group(f"layers/{index}", track_times=False)
             layer.create_dataset("weight", data=w.astype(np.float32), track_times=False)
             layer.create_dataset("bias", data=b.astype(np.float32), track_times=False)
-        for d, a in enumerate(acts):
-            g = out.create_group(f"depths/{d}", track_times=False)
-            g.create_dataset("activations", data=a, chunks=(64, a.shape[1]), track_times=False)
-            if d >= 1:
-                w_enc, b_enc, w_dec, b_dec = saes[d]
-                s = g.create_group("sae", track_times=False)
-                for name, arr in (("W_enc", w_enc), ("b_enc", b_enc), ("W_dec", w_dec), ("b_dec", b_dec)):
-                    s.create_dataset(name, data=arr.astype(np.float32), track_times=False)
-                s.attrs["activation_fn"] = "relu"
-                s.attrs["d_in"] = np.int64(w_enc.shape[0])
-                s.attrs["d_sae"] = np.int64(w_enc.shape[1])
-                s.attrs["apply_b_dec_to_input"] = np.int64(0)
+        canonical_h5.write_depths(out, acts, saes)
 
 
 def read(path):

@@ -10,7 +10,7 @@ import TestSupport
 /// validate and analyze must agree on whether a file is fit, and whatever
 /// convert writes must validate.
 ///
-/// Runs for METASAE_FUZZ_SECONDS (default 90) from mutant METASAE_FUZZ_FIRST
+/// Runs for METASAE_FUZZ_SECONDS (default 60) from mutant METASAE_FUZZ_FIRST
 /// (default 0); `scripts/fuzz.sh MINUTES` runs it longer.
 @Suite struct MutationFuzzTests {
     struct Finding: CustomStringConvertible {
@@ -25,7 +25,7 @@ import TestSupport
 
     @Test func mutantsEndCleanly() throws {
         let environment = ProcessInfo.processInfo.environment
-        let seconds = environment["METASAE_FUZZ_SECONDS"].flatMap(Double.init) ?? 90
+        let seconds = environment["METASAE_FUZZ_SECONDS"].flatMap(Double.init) ?? 60
         let first = environment["METASAE_FUZZ_FIRST"].flatMap(Int.init) ?? 0
         let verbose = environment["METASAE_FUZZ_VERBOSE"] == "1"
         let scratch = try TestSupport.scratch()
