@@ -16,6 +16,27 @@ import Testing
 
     static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
 
+    /// PNG copies only with --png; without rsvg-convert, a warning and no file.
+    @Test func pngCopiesOnlyWhenAsked() throws {
+        let scratch = try CLI.scratch("analyze-png")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let plain = scratch.appendingPathComponent("plain")
+        let run = try CLI.run(["analyze", Self.example, "--out", plain.path, "--null-seeds", "0", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: plain.appendingPathComponent("atomicity.png").path))
+        let asked = scratch.appendingPathComponent("asked")
+        let noTool = try CLI.run(["analyze", Self.example, "--out", asked.path, "--null-seeds", "0", "--quiet", "--png"],
+                                 environment: ["PATH": scratch.path])
+        #expect(noTool.status == 0 && noTool.stderr.contains("rsvg-convert is not installed"), "\(noTool.status) \(noTool.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: asked.appendingPathComponent("atomicity.png").path))
+        if PNGTool.installed {
+            let drawn = try CLI.run(["analyze", Self.example, "--out", asked.path, "--null-seeds", "0", "--quiet", "--png"])
+            #expect(drawn.status == 0, "\(drawn.stderr)")
+            let png = try Data(contentsOf: asked.appendingPathComponent("atomicity.png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        }
+    }
+
     @Test func writesResultsThatMatchTheSeed() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -99,5 +120,13 @@ import Testing
         #expect((nulls["cascades"] as? [Any])?.count == 2)
         let csv = try String(contentsOf: folder.appendingPathComponent("results.csv"), encoding: .utf8)
         #expect(csv.hasPrefix("depth,width,FRI,CSP,PDS,LTES,ODM,mean_L0,alive_latents,null_FRI_mean,null_FRI_std"))
+    }
+}
+
+/// Whether rsvg-convert is on this machine's PATH.
+enum PNGTool {
+    static var installed: Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/rsvg-convert") }
     }
 }

@@ -35,6 +35,8 @@ struct AggregateCommand: ParsableCommand {
     @Option(help: "Output folder (default: the experiment folder, when one is given).")
     var out: String?
 
+    @OptionGroup var figures: PNGOption
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -54,7 +56,7 @@ struct AggregateCommand: ParsableCommand {
             for path in files { AtomicOutput.inputs.protect(path) }
             let aggregate = try ReplicationAnalysis.run(seeds, toolVersion: MetaSAE.version)
             let folder = try OutputFolder.prepare(out ?? inputs[0])
-            let written = try AggregateFolder.write(aggregate, to: folder)
+            let written = try AggregateFolder.write(aggregate, to: folder, figures: figures)
             if !quiet { AggregateFolder.announce(aggregate, written: written) }
         }
     }

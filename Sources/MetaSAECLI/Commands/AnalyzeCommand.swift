@@ -76,6 +76,8 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Rows with NaN or Inf activations: refuse (stop with an error naming the depth and counts) or exclude (leave them out, and report how many).")
     var nonfinite = "refuse"
 
+    @OptionGroup var figures: PNGOption
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -132,7 +134,7 @@ struct AnalyzeCommand: ParsableCommand {
             let results = try CommandAnalysis.run(experiment, settings: try settings(), exchange: exchange, progress: progress, quiet: quiet)
             guard leader else { return }
             let folder = try OutputFolder.prepare(out ?? ResultsFolder.defaultPath(for: file))
-            let written = try ResultsFolder.write(results, to: folder)
+            let written = try ResultsFolder.write(results, to: folder, figures: figures)
             if !quiet {
                 print(ResultsTable.render(results), terminator: "")
                 print(results.verdict.line)
@@ -155,9 +157,9 @@ enum ResultsFolder {
 
     /// Writes results.json, features.json (when the results carry
     /// per-latent data), results.csv, atomicity.svg, report.md,
-    /// diagnostics.svg and report.html (and atomicity.png when
-    /// `rsvg-convert` is installed); returns their paths.
-    static func write(_ results: AnalysisResults, to folder: String) throws -> [String] {
+    /// diagnostics.svg and report.html (and, with --png, PNG copies of the
+    /// figures); returns their paths.
+    static func write(_ results: AnalysisResults, to folder: String, figures: PNGOption = PNGOption()) throws -> [String] {
         let json = (folder as NSString).appendingPathComponent("results.json")
         try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
         var written = [json]
@@ -166,11 +168,12 @@ enum ResultsFolder {
             try AtomicOutput.write(try ResultsJSON.encodeCompact(value: features), to: path)
             written.append(path)
         }
-        return written + (try writeReport(results, features: results.features, to: folder))
+        return written + (try writeReport(results, features: results.features, to: folder, figures: figures))
     }
 
     /// The derived outputs: CSV, figures, report.md and report.html.
-    static func writeReport(_ results: AnalysisResults, features: FeatureData?, to folder: String) throws -> [String] {
+    static func writeReport(_ results: AnalysisResults, features: FeatureData?, to folder: String,
+                            figures: PNGOption = PNGOption()) throws -> [String] {
         let csv = (folder as NSString).appendingPathComponent("results.csv")
         let svg = (folder as NSString).appendingPathComponent("atomicity.svg")
         let markdown = (folder as NSString).appendingPathComponent("report.md")
@@ -179,11 +182,12 @@ enum ResultsFolder {
         try AtomicOutput.write(Data(AtomicityFigure.svg(for: results).utf8), to: svg)
         try AtomicOutput.write(Data(MarkdownReport.render(results).utf8), to: markdown)
         var written = [csv, svg, markdown]
-        if let png = PNGConversion.convert(svg: svg) { written.append(png) }
+        if let png = figures.copy(of: svg) { written.append(png) }
         if let figure = DiagnosticsFigure.svg(for: results) {
             let path = (folder as NSString).appendingPathComponent(DiagnosticsFigure.fileName)
             try AtomicOutput.write(Data(figure.utf8), to: path)
             written.append(path)
+            if let png = figures.copy(of: path) { written.append(png) }
         }
         try AtomicOutput.write(Data(FeatureBrowserPage.render(results, features: features).utf8), to: page)
         return written + [page]

@@ -14,7 +14,7 @@ struct ReportCommand: ParsableCommand {
             with ODM and null values, trend tests, verdict, diagnostics and caveats), \
             diagnostics.svg (when the results carry diagnostics), results.csv and report.html \
             (with the latent browser when features.json lies beside RESULTS), into --out \
-            (default: the folder of RESULTS). With rsvg-convert installed, also atomicity.png.
+            (default: the folder of RESULTS). With --png, PNG copies of the figures too.
             """)
 
     @Argument(help: "A results.json written by `metasae analyze` or `metasae run`.")
@@ -22,6 +22,8 @@ struct ReportCommand: ParsableCommand {
 
     @Option(help: "Output folder (default: beside RESULTS).")
     var out: String?
+
+    @OptionGroup var figures: PNGOption
 
     @Flag(help: "Print nothing but errors.")
     var quiet = false
@@ -31,7 +33,7 @@ struct ReportCommand: ParsableCommand {
             let decoded = try ResultsFile.read(results)
             let folder = try OutputFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
             let features = try ResultsFile.features(besides: results, for: decoded)
-            let written = try ResultsFolder.writeReport(decoded, features: features, to: folder)
+            let written = try ResultsFolder.writeReport(decoded, features: features, to: folder, figures: figures)
             if !quiet {
                 print(ResultsTable.render(decoded), terminator: "")
                 print(decoded.verdict.line)

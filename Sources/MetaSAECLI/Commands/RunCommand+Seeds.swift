@@ -28,7 +28,7 @@ extension RunCommand {
                 let timed = try Self.trainAndAnalyze(options, file: experiment.file(seed: seed), settings: settings, quiet: quiet, train: train,
                                                      observer: TerminalTraining(quiet: quiet, prefix: prefix, logLines: false),
                                                      progress: TerminalProgress(quiet: quiet, prefix: prefix))
-                _ = try ResultsFolder.write(timed.results, to: experiment.folder(seed: seed))
+                _ = try ResultsFolder.write(timed.results, to: experiment.folder(seed: seed), figures: figures)
                 if train { seconds.append(timed.training + timed.analysis) }
                 results = timed.results
                 say(String(format: "%@: %@ %.1fs, analyzed %.1fs — %@", position, train ? "trained" : "kept the trained file,",
@@ -41,7 +41,7 @@ extension RunCommand {
             return
         }
         let aggregate = try ReplicationAnalysis.run(collected, toolVersion: MetaSAE.version)
-        let written = try AggregateFolder.write(aggregate, to: experiment.root)
+        let written = try AggregateFolder.write(aggregate, to: experiment.root, figures: figures)
         if !quiet {
             print("")
             AggregateFolder.announce(aggregate, written: written)

@@ -47,6 +47,8 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Diagnostics") var diagnostics: DiagnosticOptions
 
+    @OptionGroup var figures: PNGOption
+
     @Flag(help: "Print nothing but errors.")
     var quiet = false
 
@@ -76,7 +78,7 @@ struct RunCommand: ParsableCommand {
         let folder = try OutputFolder.prepare(out ?? "runs/mnist")
         let file = (folder as NSString).appendingPathComponent("metasae.h5")
         let timed = try Self.trainAndAnalyze(training, file: file, settings: settings, quiet: quiet)
-        let written = try ResultsFolder.write(timed.results, to: folder)
+        let written = try ResultsFolder.write(timed.results, to: folder, figures: figures)
         if !quiet {
             print("")
             print(ResultsTable.render(timed.results), terminator: "")

@@ -4,9 +4,9 @@ import MetaSAEReport
 import MetaSAEStore
 
 /// Writing an aggregate: aggregate.json, aggregate.csv, aggregate-depths.csv,
-/// aggregate.svg, aggregate.md and report.html (and aggregate.png with rsvg-convert).
+/// aggregate.svg, aggregate.md and report.html (and aggregate.png with --png).
 enum AggregateFolder {
-    static func write(_ results: AggregateResults, to folder: String) throws -> [String] {
+    static func write(_ results: AggregateResults, to folder: String, figures: PNGOption = PNGOption()) throws -> [String] {
         func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
         let outputs: [(String, Data)] = [
             ("aggregate.json", try ResultsJSON.encode(value: results)),
@@ -21,7 +21,7 @@ enum AggregateFolder {
             try AtomicOutput.write(data, to: path(name))
             written.append(path(name))
         }
-        if let png = PNGConversion.convert(svg: path("aggregate.svg")) { written.append(png) }
+        if let png = figures.copy(of: path("aggregate.svg")) { written.append(png) }
         return written
     }
 
