@@ -1,25 +1,30 @@
 
-/// How many latents fire (|z| > 1e-5, the seed's rule) per row, and which
-/// ever fire: mean L0 and the alive latents, as the analysis, the file
-/// summary and the training log all count them.
+/// How many latents fire (|z| > 1e-5, the seed's rule) per row, and how
+/// often each fires: mean L0, the alive latents and each latent's
+/// frequency, as the analysis, the file summary, the training log and the
+/// feature browser all count them.
 public struct ActivityCount: Sendable, Equatable {
     public private(set) var rows = 0
     public private(set) var active = 0
-    /// Whether each latent fired on at least one row.
-    public private(set) var fired: [Bool]
+    /// Rows on which each latent fired.
+    public private(set) var firings: [Int]
 
-    public init(width: Int) { fired = [Bool](repeating: false, count: width) }
+    public init(width: Int) { firings = [Int](repeating: 0, count: width) }
 
     public var meanL0: Double { rows > 0 ? Double(active) / Double(rows) : .nan }
-    public var aliveLatents: Int { fired.filter { $0 }.count }
+    /// Whether each latent fired on at least one row.
+    public var fired: [Bool] { firings.map { $0 > 0 } }
+    public var aliveLatents: Int { firings.filter { $0 > 0 }.count }
 
     /// A dense row-major block of `rows` rows.
     public mutating func add(_ block: UnsafeBufferPointer<Float>, rows count: Int) {
-        let width = fired.count
+        let width = firings.count
         guard width > 0 else { rows += count; return }
-        for index in 0..<(count * width) where abs(block[index]) > Conventions.activeThreshold {
-            active += 1
-            fired[index % width] = true
+        for row in 0..<count {
+            for column in 0..<width where abs(block[row * width + column]) > Conventions.activeThreshold {
+                active += 1
+                firings[column] += 1
+            }
         }
         rows += count
     }
@@ -27,7 +32,7 @@ public struct ActivityCount: Sendable, Equatable {
     public mutating func add(_ block: CSRBlock) {
         for (column, value) in zip(block.indices, block.values) where abs(value) > Conventions.activeThreshold {
             active += 1
-            fired[Int(column)] = true
+            firings[Int(column)] += 1
         }
         rows += block.rowCount
     }
@@ -35,17 +40,17 @@ public struct ActivityCount: Sendable, Equatable {
     public mutating func merge(_ other: ActivityCount) {
         rows += other.rows
         active += other.active
-        for index in fired.indices where other.fired[index] { fired[index] = true }
+        for index in firings.indices { firings[index] += other.firings[index] }
     }
 
     /// For the exchange between processes.
-    public func encoded() -> [Double] { [Double(rows), Double(active)] + fired.map { $0 ? 1 : 0 } }
+    public func encoded() -> [Double] { [Double(rows), Double(active)] + firings.map(Double.init) }
 
     public init(encoded values: ArraySlice<Double>, width: Int) {
         let start = values.startIndex
         rows = Int(values[start])
         active = Int(values[start + 1])
-        fired = (0..<width).map { values[start + 2 + $0] != 0 }
+        firings = (0..<width).map { Int(values[start + 2 + $0]) }
     }
 
     public static func encodedCount(width: Int) -> Int { 2 + width }

@@ -120,8 +120,9 @@ public struct AtomicityAnalysis: Sendable {
                 row.aliveLatents = activity.aliveLatents
                 alive[depth] = activity.fired
             }
-            if let browser, let moments = outcome.moments, let features = outcome.features {
-                browser.depths.append(Self.depthFeatures(depth: depth, moments: moments, features: features, decoders: decoders))
+            if let browser, let moments = outcome.moments, let activity = outcome.activity, let features = outcome.features {
+                browser.depths.append(Self.depthFeatures(depth: depth, moments: moments, activity: activity, features: features,
+                                                         decoders: decoders))
             }
             if depth == 0, let moments = outcome.moments {
                 let settled = moments.settled

@@ -45,15 +45,21 @@ public enum CovarianceDiagnostics {
     /// Unordered pairs of `latents` whose Pearson r exceeds `threshold`.
     static func duplicatePairs(_ moments: MomentAccumulator, latents: [Int], above threshold: Double) -> Int? {
         guard moments.count >= 2 else { return nil }
+        var count = 0
+        forEachCorrelation(moments, latents: latents) { _, _, r in if r > threshold { count += 1 } }
+        return count
+    }
+
+    /// Pearson r of every unordered pair (i < j) of `latents` (increasing)
+    /// from the co-moments; pairs with a latent that never varies are skipped.
+    static func forEachCorrelation(_ moments: MomentAccumulator, latents: [Int], _ body: (Int, Int, Double) -> Void) {
         let width = moments.width
         let variance = latents.map { moments.comoment[$0 * width + $0] }
-        var count = 0
         for a in latents.indices where variance[a] > 0 {
             for b in (a + 1)..<latents.count where variance[b] > 0 {
                 let (i, j) = (min(latents[a], latents[b]), max(latents[a], latents[b]))
-                if moments.comoment[i * width + j] / (variance[a] * variance[b]).squareRoot() > threshold { count += 1 }
+                body(i, j, moments.comoment[i * width + j] / (variance[a] * variance[b]).squareRoot())
             }
         }
-        return count
     }
 }

@@ -1,11 +1,10 @@
 import Foundation
-import MetaSAEStore
 
 /// Each latent's positive activations counted in half-octave bins, one
 /// pass over the rows with no range known in advance: bin b holds values
 /// in [2^((b − 1)/2 + lowest), 2^(b/2 + lowest)), the first bin everything
-/// below, the last everything above. Also counts how often each latent
-/// fires (|z| > 1e-5, the seed's rule).
+/// below, the last everything above. (How often each latent fires is
+/// `ActivityCount`'s, over the same rows.)
 struct ActivationHistogram: Sendable, Equatable {
     /// Powers of two the bins span: 2^-16 … 2^16.
     static let lowestExponent = -16
@@ -14,12 +13,10 @@ struct ActivationHistogram: Sendable, Equatable {
 
     let width: Int
     private(set) var counts: [Int]
-    private(set) var fired: [Int]
 
     init(width: Int) {
         self.width = width
         counts = [Int](repeating: 0, count: width * Self.binCount)
-        fired = [Int](repeating: 0, count: width)
     }
 
     /// The bin of a positive value, from its binary exponent and whether
@@ -37,7 +34,6 @@ struct ActivationHistogram: Sendable, Equatable {
 
     @inline(__always)
     mutating func add(_ value: Float, latent: Int) {
-        if abs(value) > Conventions.activeThreshold { fired[latent] += 1 }
         if value > 0 { counts[latent * Self.binCount + Self.bin(value)] += 1 }
     }
 
@@ -47,17 +43,15 @@ struct ActivationHistogram: Sendable, Equatable {
 
     mutating func merge(_ other: ActivationHistogram) {
         for index in counts.indices { counts[index] += other.counts[index] }
-        for index in fired.indices { fired[index] += other.fired[index] }
     }
 
-    func encoded() -> [Double] { counts.map(Double.init) + fired.map(Double.init) }
+    func encoded() -> [Double] { counts.map(Double.init) }
 
     init(encoded values: ArraySlice<Double>, width: Int) {
         self.init(width: width)
         let start = values.startIndex
         for index in counts.indices { counts[index] = Int(values[start + index]) }
-        for index in fired.indices { fired[index] = Int(values[start + counts.count + index]) }
     }
 
-    static func encodedCount(width: Int) -> Int { width * (binCount + 1) }
+    static func encodedCount(width: Int) -> Int { width * binCount }
 }

@@ -6,9 +6,11 @@ extension AtomicityAnalysis {
     static let neighbourLinks = 6
 
     /// The feature browser's view of one depth of the trained cascade: its
-    /// pass's moments and feature state, and the decoders around it
-    /// (`decoders[d − 1]` is depth d's SAE).
-    static func depthFeatures(depth: Int, moments state: MomentAccumulator, features: FeatureState, decoders: [SAEWeights]) -> DepthFeatures {
+    /// pass's moments, firing counts and feature state, and the decoders
+    /// around it (`decoders[d − 1]` is depth d's SAE).
+    static func depthFeatures(
+        depth: Int, moments state: MomentAccumulator, activity: ActivityCount, features: FeatureState, decoders: [SAEWeights]
+    ) -> DepthFeatures {
         let moments = state.settled
         let width = moments.width
         let classMeans = moments.classMeans
@@ -24,7 +26,7 @@ extension AtomicityAnalysis {
             let shape = own.flatMap { Composition.rowShape(decoder: $0.decoderWeight, width: $0.inputWidth, latent: latent) }
             return LatentFeatures(
                 latent: latent,
-                frequency: moments.count > 0 ? Double(features.histogram.fired[latent]) / Double(moments.count) : 0,
+                frequency: activity.rows > 0 ? Double(activity.firings[latent]) / Double(activity.rows) : 0,
                 meanActivation: Float(moments.mean[latent]),
                 classMeans: (0..<MomentAccumulator.classCount).map { Float(classMeans[$0 * width + latent]) },
                 selectivity: selectivity.score, topClass: selectivity.topClass,
@@ -43,16 +45,11 @@ extension AtomicityAnalysis {
     /// Each latent's largest Pearson r with another latent of its depth
     /// (latents that never vary have none).
     static func strongestCorrelations(_ moments: MomentAccumulator) -> [(latent: Int, r: Double)?] {
-        let width = moments.width
-        var best = [(latent: Int, r: Double)?](repeating: nil, count: width)
+        var best = [(latent: Int, r: Double)?](repeating: nil, count: moments.width)
         guard moments.count >= 2 else { return best }
-        let variance = (0..<width).map { moments.comoment[$0 * width + $0] }
-        for i in 0..<width where variance[i] > 0 {
-            for j in (i + 1)..<width where variance[j] > 0 {
-                let r = moments.comoment[i * width + j] / (variance[i] * variance[j]).squareRoot()
-                if best[i].map({ r > $0.r }) ?? true { best[i] = (j, r) }
-                if best[j].map({ r > $0.r }) ?? true { best[j] = (i, r) }
-            }
+        CovarianceDiagnostics.forEachCorrelation(moments, latents: Array(0..<moments.width)) { i, j, r in
+            if best[i].map({ r > $0.r }) ?? true { best[i] = (j, r) }
+            if best[j].map({ r > $0.r }) ?? true { best[j] = (i, r) }
         }
         return best
     }
