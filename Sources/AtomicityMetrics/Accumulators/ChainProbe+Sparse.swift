@@ -7,21 +7,12 @@ extension DecoderChain {
     /// z·M for one CSR row (without the offset c), in Float64.
     func reconstruction(of block: CSRBlock, row: Int) -> [Double] {
         var output = [Double](repeating: 0, count: outputWidth)
-        output.withUnsafeMutableBufferPointer { addReconstruction(of: block, row: row, into: $0) }
-        return output
-    }
-
-    /// Adds z·M of compressed row `row` into `target` (outputWidth values).
-    func addReconstruction(of block: CSRBlock, row: Int, into target: UnsafeMutableBufferPointer<Double>) {
-        precondition(target.count == outputWidth, "a reconstruction has the chain's output width")
-        let outputs = outputWidth
-        linear.withUnsafeBufferPointer { linear in
-            for entry in block.offsets[row]..<block.offsets[row + 1] {
-                let value = Double(block.values[entry])
-                let source = linear.baseAddress! + Int(block.indices[entry]) * outputs
-                for column in 0..<outputs { target[column] += value * source[column] }
-            }
+        for entry in block.offsets[row]..<block.offsets[row + 1] {
+            let value = Double(block.values[entry])
+            let base = Int(block.indices[entry]) * outputWidth
+            for column in 0..<outputWidth { output[column] += value * linear[base + column] }
         }
+        return output
     }
 }
 
