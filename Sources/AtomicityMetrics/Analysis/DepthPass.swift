@@ -90,23 +90,6 @@ struct DepthPass {
         return result
     }
 
-    /// `ranges` with each cut into pieces of at most `targetBytes` of
-    /// `rowBytes`-wide rows, cut on multiples of `alignment`.
-    static func split(_ ranges: [Range<Int>], rowBytes: Int, targetBytes: Int, alignment: Int) -> [Range<Int>] {
-        let step = max(alignment, targetBytes / max(rowBytes, 1) / max(alignment, 1) * max(alignment, 1))
-        return ranges.flatMap { range -> [Range<Int>] in
-            guard range.count * rowBytes > targetBytes else { return [range] }
-            var pieces: [Range<Int>] = []
-            var start = range.lowerBound
-            while start < range.upperBound {
-                let end = min(range.upperBound, (start / step + 1) * step)
-                pieces.append(start..<end)
-                start = end
-            }
-            return pieces
-        }
-    }
-
     /// One block as the I/O thread hands it over.
     struct StreamedBlock: @unchecked Sendable {
         var rows: Range<Int>
@@ -171,7 +154,7 @@ struct DepthPass {
         // Every block then carries depth 0's rows too: keep those near the
         // target as well (a block sized for sparse latents can be far more
         // rows than one of depth 0's), so the pooled buffers stay few and warm.
-        if fidelity { ranges = Self.split(ranges, rowBytes: base.width * 4, targetBytes: blockBytes, alignment: base.rowAlignment) }
+        if fidelity { ranges = ranges.flatMap { base.blockRanges(rows: $0, targetBytes: blockBytes) } }
         let (pool, basePool) = (Prefetcher.BufferPool(), Prefetcher.BufferPool())
         let reader = blockReader(ranges: ranges, pool: pool, basePool: basePool, labels: state.moments != nil,
                                  baseRows: fidelity ? rowsNeeded : (state.fri != nil ? friRows : 0),
