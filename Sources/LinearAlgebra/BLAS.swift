@@ -6,11 +6,14 @@ import CBLAS
 /// experiment checked upstream these never fire on user data, they guard
 /// against our own mistakes, which would otherwise read or write out of bounds.
 public enum BLAS {
-    /// Stops OpenBLAS's idle worker threads, which otherwise spin for about
-    /// 0.1 s after the library loads and after each threaded call, taking a
-    /// core from the reader and sparse-kernel threads. The next threaded
-    /// call restarts them. Call at startup and between BLAS-free phases.
-    public static func releaseIdleThreads() { metasae_blas_release_idle_threads() }
+    /// Stops OpenBLAS's idle worker threads and has them, from the next
+    /// threaded call on, spin 2⁴ cycles instead of ~0.1 s before sleeping
+    /// (unless the user set `OPENBLAS_THREAD_TIMEOUT`). Spinning workers
+    /// take the core the reader, sparse-kernel and diagnostics threads want,
+    /// and even training's back-to-back GEMMs ran faster without it
+    /// (BENCHMARKS.md, "OpenBLAS's idle wait"). Call at startup, before
+    /// other threads run: it may set the process's environment.
+    public static func releaseIdleThreads() { metasae_blas_release_idle_threads("4") }
 
     /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32).
     /// With `transposeA`, `a` is stored [k×m] and Aᵀ is used; with

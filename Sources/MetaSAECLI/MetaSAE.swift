@@ -24,7 +24,7 @@ public struct MetaSAE: ParsableCommand {
     }
 
     /// Process-wide setup before any command: OpenBLAS's idle workers would
-    /// otherwise spin on a core for the first 0.1 s (see BLAS).
+    /// otherwise spin on a core after every threaded call (see BLAS).
     static func prepareProcess() { BLAS.releaseIdleThreads() }
 
     /// Parses and runs a command, returning its exit status instead of

@@ -27,35 +27,33 @@ struct CumulativeFidelity: Sendable {
     }
 
     /// The same for compressed rows, one row at a time: G_d(z) = c + Σ z_j m_j
-    /// over the row's entries, in one Float32 scratch row (four lanes where
-    /// Float64 has two); each row's squared error is summed in Float64. The
-    /// rounding of a row's estimate (~1e-7 of its size, of either sign)
-    /// moves the total by far less than the 1e-6 its tests allow.
+    /// over the row's entries, formed in Float32 (`SparseEstimate`); each
+    /// row's squared error is summed in Float64. The rounding of a row's
+    /// estimate (~1e-7 of its size, of either sign) moves the total by far
+    /// less than the 1e-6 its tests allow.
     mutating func add(sparse block: CSRBlock, base: [Float], kept: [Int], labels: [Int32], chain: DecoderChain, head: ClassifierHead?) {
         let outputs = chain.outputWidth
         let offset = chain.offset.map(Float.init)
         var estimate = [Float](repeating: 0, count: outputs)
         chain.linearFloat.withUnsafeBufferPointer { linear in
-            base.withUnsafeBufferPointer { base in
-                for row in kept {
-                    let error = estimate.withUnsafeMutableBufferPointer { target -> Double in
-                        for column in 0..<outputs { target[column] = offset[column] }
-                        for entry in block.offsets[row]..<block.offsets[row + 1] {
-                            let value = block.values[entry]
-                            let source = linear.baseAddress! + Int(block.indices[entry]) * outputs
-                            for column in 0..<outputs { target[column] += value * source[column] }
+            offset.withUnsafeBufferPointer { offset in
+                base.withUnsafeBufferPointer { base in
+                    estimate.withUnsafeMutableBufferPointer { estimate in
+                        block.indices.withUnsafeBufferPointer { indices in
+                            block.values.withUnsafeBufferPointer { values in
+                                let kernel = SparseEstimate(linear: linear.baseAddress!, offset: offset.baseAddress!, width: outputs)
+                                for row in kept {
+                                    let start = block.offsets[row]
+                                    squaredError += kernel.squaredError(
+                                        indices: indices.baseAddress! + start, values: values.baseAddress! + start,
+                                        count: block.offsets[row + 1] - start,
+                                        target: base.baseAddress! + row * outputs, estimate: estimate.baseAddress!)
+                                    rows += 1
+                                    if let head { classify(estimate.map(Double.init), base: base, row: row, labels: labels, head: head) }
+                                }
+                            }
                         }
-                        let start = base.baseAddress! + row * outputs
-                        var error = 0.0
-                        for column in 0..<outputs {
-                            let difference = Double(target[column] - start[column])
-                            error += difference * difference
-                        }
-                        return error
                     }
-                    squaredError += error
-                    rows += 1
-                    if let head { classify(estimate.map(Double.init), base: base, row: row, labels: labels, head: head) }
                 }
             }
         }
