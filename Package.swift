@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "CFloatEnvironment"),
         // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
         .target(name: "CMemoryHints"),
+        // The diagnostics' per-row loops, baseline x86-64 and AVX2/FMA versions chosen at run time.
+        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
@@ -42,7 +44,7 @@ let package = Package(
         // BLAS wrappers and the seeded random generator, shared by metrics and training.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.
-        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra", "CMemoryHints"]),
+        .target(name: "AtomicityMetrics", dependencies: ["MetaSAEStore", "LinearAlgebra", "CMemoryHints", "CVectorKernels"]),
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",
@@ -85,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "MetaSAEStoreTests", dependencies: ["MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
+            name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "CVectorKernels", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
             name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport"]),
         .testTarget(

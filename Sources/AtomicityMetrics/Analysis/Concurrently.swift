@@ -1,19 +1,21 @@
 import Dispatch
 
-/// Two pieces of work on two threads at once, returning when both are done.
-/// Each must touch only memory the other does not.
+/// Three pieces of work on three threads at once, returning when all are
+/// done. Each must touch only memory the others do not.
 enum Concurrently {
-    static func run(_ first: () -> Void, _ second: () -> Void) {
+    static func run(_ first: () -> Void, _ second: () -> Void, _ third: () -> Void) {
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
-                let pair = Pair(work: [first, second])
-                DispatchQueue.concurrentPerform(iterations: 2) { pair.work[$0]() }
+                withoutActuallyEscaping(third) { third in
+                    let shared = Shared(work: [first, second, third])
+                    DispatchQueue.concurrentPerform(iterations: 3) { shared.work[$0]() }
+                }
             }
         }
     }
 
     /// The closures, shared with the worker threads for the call's duration.
-    private final class Pair: @unchecked Sendable {
+    private final class Shared: @unchecked Sendable {
         let work: [() -> Void]
         init(work: [() -> Void]) { self.work = work }
     }

@@ -1,3 +1,4 @@
+import CVectorKernels
 import MetaSAEStore
 
 /// Correlations between the latents of two adjacent depths, streamed: raw
@@ -73,7 +74,7 @@ struct CrossMoment: Sendable {
                     for entry in upperSpan {
                         let value = Double(upper.values[entry])
                         let target = products + Int(upper.indices[entry]) * lowerWidth
-                        for column in 0..<lowerWidth { target[column] += value * x[column] }
+                        metasae_axpy(target, x, value, Int64(lowerWidth))
                     }
                 }
             }

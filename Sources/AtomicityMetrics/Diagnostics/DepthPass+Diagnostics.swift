@@ -69,19 +69,21 @@ extension DepthPass {
         return .dense(try source.rows(rows))
     }
 
-    /// The diagnostics' share of one block, minus excluded rows.
+    /// The adjacent-depth cross-moments' share of one block, minus excluded rows.
+    func addCorrelations(_ item: StreamedBlock, excluding excluded: Set<Int>, to cross: inout CrossMoment?) {
+        guard cross != nil, let lower = item.lower else { return }
+        let upper = item.sparse ?? item.dense!.values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: source.width) }
+        cross!.add(lower: lower, upper: upper, excluded: item.badLower.isEmpty ? excluded : excluded.union(item.badLower))
+    }
+
+    /// The other diagnostics' share of one block, minus excluded rows.
     func addDiagnostics(_ item: StreamedBlock, excluding excluded: Set<Int>, to state: inout DiagnosticState) {
-        let width = source.width
         if state.shuffled != nil {
             if let block = item.sparse {
                 state.shuffled!.add(block, excluded: excluded)
             } else {
                 item.dense!.values.withUnsafeBufferPointer { state.shuffled!.add($0, rows: item.rows.count, excluded: excluded) }
             }
-        }
-        if state.cross != nil, let lower = item.lower {
-            let upper = item.sparse ?? item.dense!.values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
-            state.cross!.add(lower: lower, upper: upper, excluded: item.badLower.isEmpty ? excluded : excluded.union(item.badLower))
         }
         if state.fidelity != nil, let chain = diagnostics?.chain, let base = item.base {
             let kept = (0..<item.rows.count).filter { !excluded.contains($0) && !item.badBase.contains($0) }

@@ -1,0 +1,23 @@
+#ifndef METASAE_VECTOR_KERNELS_H
+#define METASAE_VECTOR_KERNELS_H
+#include <stdint.h>
+
+/// e = offset + Σ values[i]·linear[indices[i]] (rows of `width` Float32
+/// values), written to `estimate`; returns ‖e − target‖² summed in Float64.
+/// The per-row kernel of FVU₀ for compressed rows.
+double metasae_sparse_row_error(const float *linear, const float *offset, int64_t width,
+                                const int32_t *indices, const float *values, int64_t count,
+                                const float *target, float *estimate);
+
+/// y += a·x over n Float64 values.
+void metasae_axpy(double *y, const double *x, double a, int64_t n);
+
+/// The baseline x86-64 versions, whatever the CPU (for tests).
+double metasae_sparse_row_error_baseline(const float *linear, const float *offset, int64_t width,
+                                         const int32_t *indices, const float *values, int64_t count,
+                                         const float *target, float *estimate);
+void metasae_axpy_baseline(double *y, const double *x, double a, int64_t n);
+
+/// Whether the kernels above run their AVX2/FMA versions on this CPU.
+int metasae_vector_kernels_use_avx2(void);
+#endif
