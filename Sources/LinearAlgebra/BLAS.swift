@@ -7,12 +7,14 @@ import CBLAS
 /// against our own mistakes, which would otherwise read or write out of bounds.
 public enum BLAS {
     /// Stops OpenBLAS's idle worker threads and has them, from the next
-    /// threaded call on, spin 2⁴ cycles instead of ~0.1 s before sleeping
-    /// (unless the user set `OPENBLAS_THREAD_TIMEOUT`). Spinning workers
-    /// take the core the reader, sparse-kernel and diagnostics threads want,
-    /// and even training's back-to-back GEMMs ran faster without it
-    /// (BENCHMARKS.md, "OpenBLAS's idle wait"). Call at startup, before
-    /// other threads run: it may set the process's environment.
+    /// threaded call on, spin 2⁴ cycles instead of ~0.1 s before they sleep
+    /// (unless the user set `OPENBLAS_THREAD_TIMEOUT`). A spinning worker
+    /// takes the core the reader, sparse-kernel and diagnostics threads
+    /// want: a streaming pass calls BLAS once per block, and OpenBLAS's own
+    /// wait kept a worker spinning through most of it. Wall times of
+    /// training and analyses stay within the machine's noise while a core's
+    /// worth of system time goes (BENCHMARKS.md, "OpenBLAS's idle wait").
+    /// Call at startup, before other threads run: it may set a variable.
     public static func releaseIdleThreads() { metasae_blas_release_idle_threads("4") }
 
     /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32).

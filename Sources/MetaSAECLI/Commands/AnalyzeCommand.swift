@@ -45,7 +45,9 @@ struct AnalyzeCommand: ParsableCommand {
 
             Threads: METASAE_READ_THREADS copy or decompress data from the file (default: one \
             per core, up to 4), METASAE_THREADS run the sparse kernel (default: one per core), \
-            OPENBLAS_NUM_THREADS the dense one. Set all three to 1 when processes share the cores.
+            OPENBLAS_NUM_THREADS the dense one. Set all three to 1 when processes share the cores. \
+            metasae has OpenBLAS's idle threads sleep at once rather than spin for 0.1 s \
+            (OPENBLAS_THREAD_TIMEOUT=4) unless OPENBLAS_THREAD_TIMEOUT is set.
             """)
 
     @Argument(help: "A canonical HDF5 file (see `metasae schema`).")
