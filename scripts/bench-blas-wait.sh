@@ -10,14 +10,7 @@
 #      200,000-row cascade of scripts/bench-diagnostics.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="/opt/swift/usr/bin:$PATH"
-dir="${BENCH_DIR:-/tmp/metasae-bench}"
-mkdir -p "$dir"
-swift build -c release --product metasae >/dev/null
-swift build -c release --product metasae-bench >/dev/null
-metasae=.build/release/metasae
-[ -f "$dir/run/metasae.h5" ] || $metasae run --out "$dir/run" --quiet
-[ -f "$dir/cascade200k.h5" ] || .build/release/metasae-bench make-cascade --rows 200000 --widths 256,512,512,256 --k 16 --out "$dir/cascade200k.h5"
+. scripts/bench-analysis-files.sh
 
 best() {  # timeout, command...: "wall user system" of the fastest of three runs
   local timeout=$1; shift
