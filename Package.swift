@@ -28,6 +28,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
             name: "CMPI", pkgConfig: "ompi-c",
             providers: [.apt(["libopenmpi-dev"])]),
         // Flush-to-zero / denormals-are-zero control (an MXCSR write Swift cannot spell).
@@ -38,7 +41,7 @@ let package = Package(
         .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
         // Safe Swift layer over libhdf5.
-        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib"]),
+        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"]),
         // The canonical experiment layout as typed Swift.
         .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
         // BLAS wrappers and the seeded random generator, shared by metrics and training.

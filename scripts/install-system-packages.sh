@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the C libraries metasae builds against, on Debian or Ubuntu:
-# libhdf5 (with its pkg-config file), OpenBLAS (cblas.h) and zlib.
+# libhdf5 (with its pkg-config file), OpenBLAS (cblas.h), zlib and libdeflate.
 set -euo pipefail
-packages=(libhdf5-dev libopenblas-dev zlib1g-dev pkg-config)
+packages=(libhdf5-dev libopenblas-dev zlib1g-dev libdeflate-dev pkg-config)
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
 missing=()

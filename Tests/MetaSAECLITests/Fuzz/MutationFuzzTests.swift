@@ -49,7 +49,8 @@ import TestSupport
         print("mutation fuzzer: \(state.done) mutants (\(first)…\(first + state.done - 1)), \(state.commands) commands in \(Int(seconds)) s; exit codes \(state.histogram.sorted { $0.key < $1.key })")
         for finding in state.findings.prefix(50) { print("finding: \(finding)") }
         #expect(state.findings.isEmpty, "\(state.findings.count) finding(s), listed above as 'finding:'")
-        #expect(state.done >= 50, "only \(state.done) mutants ran")
+        // That it ran at all, at any speed the build allows: an ASan build on two cores manages ~1.5 a second.
+        #expect(state.done >= max(10, Int(seconds)), "only \(state.done) mutants ran in \(Int(seconds)) s")
     }
 
     /// Makes mutant `index` in `folder` and runs the four commands on it.
