@@ -41,6 +41,7 @@ struct MakeDense: ParsableCommand {
         var generator = SeededGenerator(seed: seed)
         let blockRows = max(1, (16 << 20) / (width * 4))
         let dataset = try writer.activations(depth: 0, width: width)
+        let depth1 = try MinimalDepth(writer, depth0Width: width, seed: seed)
         var block = [Float](repeating: 0, count: blockRows * width)
         for range in Dataset.blocks(rows: rows, blockRows: blockRows) {
             let count = range.count * width
@@ -50,8 +51,10 @@ struct MakeDense: ParsableCommand {
                 block[index] = max(0, value)
             }
             try block.withUnsafeBufferPointer { try dataset.append(UnsafeBufferPointer(rebasing: $0[0..<count])) }
+            try depth1.append(Array(block[0..<count]))
             try labels.append(range.map { Int64($0 % 10) })
         }
+        try depth1.finish(writer)
         try writer.commit()
         print("wrote \(out): \(rows) × \(width)")
     }
@@ -107,6 +110,26 @@ enum SyntheticFile {
     }
 }
 
+/// The SAE depth a canonical file must have, at the least cost: one ReLU
+/// latent on depth 0 (a random SAE), its codes stored dense beside the
+/// depth-0 rows the benchmark is about.
+struct MinimalDepth {
+    let sae: SAEWeights
+    let codes: Dataset
+
+    init(_ writer: CanonicalWriter, depth0Width: Int, seed: UInt64) throws {
+        sae = RandomCascade.cascade(widths: [depth0Width, 1], seed: seed)[0]
+        codes = try writer.activations(depth: 1, width: 1)
+    }
+
+    /// Encodes and stores a block of depth-0 rows.
+    func append(_ rows: [Float]) throws {
+        try sae.encode(rows, rows: rows.count / sae.inputWidth).withUnsafeBufferPointer { try codes.append($0) }
+    }
+
+    func finish(_ writer: CanonicalWriter) throws { try writer.writeSAE(depth: 1, sae) }
+}
+
 /// Sparse ReLU latents with about `l0` active of `width` per row, written
 /// as the CSR form (and, with --dense, also as the dense dataset), for
 /// comparing the two paths on the same data.
@@ -124,6 +147,7 @@ struct MakeSparse: ParsableCommand {
         var generator = SeededGenerator(seed: seed)
         let sparse = try writer.sparseActivations(depth: 0, width: width)
         let denseDataset = dense ? try writer.activations(depth: 0, width: width) : nil
+        let depth1 = try MinimalDepth(writer, depth0Width: width, seed: seed)
         let blockRows = 8_192
         for range in Dataset.blocks(rows: rows, blockRows: blockRows) {
             var offsets = [0]
@@ -140,10 +164,13 @@ struct MakeSparse: ParsableCommand {
                 offsets.append(indices.count)
             }
             let block = CSRBlock(width: width, offsets: offsets, indices: indices, values: values)
+            let densified = block.densified()
             try sparse.append(block)
-            try denseDataset?.append(block.densified())
+            try denseDataset?.append(densified)
+            try depth1.append(densified)
             try labels.append(range.map { Int64($0 % 10) })
         }
+        try depth1.finish(writer)
         try writer.commit()
         print("wrote \(out): \(rows) × \(width), L0 \(l0)" + (dense ? ", dense and CSR" : ", CSR"))
     }
