@@ -38,7 +38,7 @@ let package = Package(
         // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
         .target(name: "CMemoryHints"),
         // The diagnostics' per-row loops, baseline x86-64 and AVX2/FMA versions chosen at run time.
-        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "CVectorKernels"),
 
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"]),

@@ -182,18 +182,18 @@ struct DepthPass {
             }
             if var diagnostics = state.diagnostics {
                 // The diagnostics' per-row work runs beside the moments' on other threads:
-                // at compressed depths it is the larger part, so its two halves run apart.
+                // at compressed depths it is the larger part, so the cross-moments get a third.
                 state.diagnostics = nil
                 var cross = diagnostics.cross
                 diagnostics.cross = nil
-                var elapsed = 0.0
+                var (elapsed, crossElapsed) = (0.0, 0.0)
                 Concurrently.run(
                     metrics,
                     { elapsed = Self.seconds { addDiagnostics(item, excluding: excluded, to: &diagnostics) } },
-                    { addCorrelations(item, excluding: excluded, to: &cross) })
+                    { crossElapsed = Self.seconds { addCorrelations(item, excluding: excluded, to: &cross) } })
                 diagnostics.cross = cross
                 state.diagnostics = diagnostics
-                state.seconds["diagnostics", default: 0] += elapsed
+                state.seconds["diagnostics", default: 0] += max(elapsed, crossElapsed)
             } else {
                 metrics()
             }
