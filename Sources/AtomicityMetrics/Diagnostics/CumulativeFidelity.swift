@@ -1,3 +1,4 @@
+import CVectorKernels
 import LinearAlgebra
 import MetaSAEStore
 
@@ -27,32 +28,24 @@ struct CumulativeFidelity: Sendable {
     }
 
     /// The same for compressed rows, one row at a time: G_d(z) = c + Σ z_j m_j
-    /// over the row's entries, formed in Float32 (`SparseEstimate`); each
-    /// row's squared error is summed in Float64. The rounding of a row's
-    /// estimate (~1e-7 of its size, of either sign) moves the total by far
-    /// less than the 1e-6 its tests allow.
+    /// over the row's entries, formed in Float32 by `metasae_sparse_row_error`
+    /// (C, with an AVX2/FMA version); each row's squared error is summed in
+    /// Float64. The rounding of a row's estimate (~1e-7 of its size, of
+    /// either sign) moves the total by far less than the 1e-6 its tests allow.
     mutating func add(sparse block: CSRBlock, base: [Float], kept: [Int], labels: [Int32], chain: DecoderChain, head: ClassifierHead?) {
         let outputs = chain.outputWidth
-        let offset = chain.offset.map(Float.init)
+        let (linear, offset) = (chain.linearFloat, chain.offset.map(Float.init))
         var estimate = [Float](repeating: 0, count: outputs)
-        chain.linearFloat.withUnsafeBufferPointer { linear in
-            offset.withUnsafeBufferPointer { offset in
-                base.withUnsafeBufferPointer { base in
-                    estimate.withUnsafeMutableBufferPointer { estimate in
-                        block.indices.withUnsafeBufferPointer { indices in
-                            block.values.withUnsafeBufferPointer { values in
-                                let kernel = SparseEstimate(linear: linear.baseAddress!, offset: offset.baseAddress!, width: outputs)
-                                for row in kept {
-                                    let start = block.offsets[row]
-                                    squaredError += kernel.squaredError(
-                                        indices: indices.baseAddress! + start, values: values.baseAddress! + start,
-                                        count: block.offsets[row + 1] - start,
-                                        target: base.baseAddress! + row * outputs, estimate: estimate.baseAddress!)
-                                    rows += 1
-                                    if let head { classify(estimate.map(Double.init), base: base, row: row, labels: labels, head: head) }
-                                }
-                            }
-                        }
+        base.withUnsafeBufferPointer { base in
+            block.indices.withUnsafeBufferPointer { indices in
+                block.values.withUnsafeBufferPointer { values in
+                    for row in kept {
+                        let start = block.offsets[row]
+                        squaredError += metasae_sparse_row_error(
+                            linear, offset, Int64(outputs), indices.baseAddress! + start, values.baseAddress! + start,
+                            Int64(block.offsets[row + 1] - start), base.baseAddress! + row * outputs, &estimate)
+                        rows += 1
+                        if let head { classify(estimate.map(Double.init), base: base, row: row, labels: labels, head: head) }
                     }
                 }
             }
