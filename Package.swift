@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "CMemoryHints"),
         // The diagnostics' per-row loops, baseline x86-64 and AVX2/FMA versions chosen at run time.
         .target(name: "CVectorKernels"),
+        // The child of a supervised command dies with its parent (prctl, variadic in C).
+        .target(name: "CProcessControl"),
 
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"]),
@@ -62,7 +64,7 @@ let package = Package(
         .target(
             name: "MetaSAECLI",
             dependencies: [
-                "ArrayFiles",
+                "ArrayFiles", "CProcessControl",
                 "HDF5", "MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "MetaSAEReport", "MetaSAETraining", "MetaSAEImport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),

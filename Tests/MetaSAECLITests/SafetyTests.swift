@@ -13,13 +13,18 @@ import Testing
     static let deliveredSegv = ([ProcessInfo.processInfo.environment["ASAN_OPTIONS"]].compactMap { $0 } + ["handle_segv=0"])
         .joined(separator: ":")
 
-    @Test func aCrashingParserBecomesAClearError() throws {
+    /// Both places the check runs: the supervised child (the default) and
+    /// a separate `__probe` process (for processes that cannot fork).
+    static let checkPlaces: [[String: String]] = [[:], ["METASAE_DEBUG_PROBE_SPAWN": "1"]]
+
+    @Test(arguments: checkPlaces)
+    func aCrashingParserBecomesAClearError(place: [String: String]) throws {
         let scratch = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("never")
         for command in ["describe", "validate", "analyze"] {
             let run = try CLI.run([command, Self.example] + (command == "analyze" ? ["--quiet", "--out", out.path] : []),
-                                  environment: ["METASAE_DEBUG_PROBE_CRASH": "1", "ASAN_OPTIONS": Self.deliveredSegv])
+                                  environment: place.merging(["METASAE_DEBUG_PROBE_CRASH": "1", "ASAN_OPTIONS": Self.deliveredSegv]) { $1 })
             #expect(run.status == 68, "\(command): \(run.status) \(run.stderr)")
             #expect(run.stderr.contains("fixture-canonical.h5: corrupt or unsupported HDF5 file (libhdf5 crashed"), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").count == 1)
@@ -27,10 +32,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out.path))
     }
 
-    @Test func aHangingParserTimesOut() throws {
+    @Test(arguments: checkPlaces)
+    func aHangingParserTimesOut(place: [String: String]) throws {
         let started = Date()
         let run = try CLI.run(["validate", Self.example], timeout: 60,
-                              environment: ["METASAE_DEBUG_PROBE_HANG": "1", "METASAE_PROBE_TIMEOUT": "2"])
+                              environment: place.merging(["METASAE_DEBUG_PROBE_HANG": "1", "METASAE_PROBE_TIMEOUT": "2"]) { $1 })
         #expect(run.status == 68)
         #expect(run.stderr.contains("did not finish reading its metadata within 2 s"), "\(run.stderr)")
         #expect(Date().timeIntervalSince(started) < 30)

@@ -4,14 +4,15 @@ import Foundation
 import HDF5
 
 /// libhdf5 is not hardened against malformed files: some crash or hang it.
-/// Before a command parses a user's file in-process, a child process of the
-/// same binary (`metasae __probe FILE`) walks its metadata and reads the
-/// first row of every numeric dataset, under resource limits and a time limit. If
-/// the child dies on a signal or runs out of time, the user gets one line
-/// naming the file ("corrupt or unsupported HDF5 file") instead of a crash.
+/// Before a command parses a user's file, `ProbeWalk` walks its metadata
+/// and reads the first row of every numeric dataset where a crash or a hang
+/// is caught: if the walk dies on a signal or runs out of time, the user
+/// gets one line naming the file ("corrupt or unsupported HDF5 file")
+/// instead of a crash. Where the process can fork, the walk runs in the
+/// supervised child that then does the command's work (`Supervision`: the
+/// isolation costs a fork); elsewhere (other threads running, MPI) in a
+/// child process of the same binary (`metasae __probe FILE`).
 enum IsolatedProbe {
-    /// Seconds the probe may take: 60, or METASAE_PROBE_TIMEOUT when that is
-    /// a usable number (the parent refuses any other value before starting a child).
     static var timeout: TimeInterval { (try? configuredTimeout()) ?? 60 }
 
     static func configuredTimeout() throws -> TimeInterval {
@@ -23,11 +24,22 @@ enum IsolatedProbe {
         return seconds
     }
 
-    /// Checks `path` in a child process; throws the failure a user should see.
-    static func check(_ path: String) throws {
+    /// Checks `path`; throws the failure a user should see. `mayFork` is
+    /// false in an MPI process: a fork after MPI_Init is not safe.
+    static func check(_ path: String, mayFork: Bool = true) throws {
         let environment = ProcessInfo.processInfo.environment
         if environment["METASAE_NO_PROBE"] == "1" { return }
         let timeout = try configuredTimeout()
+        // METASAE_DEBUG_PROBE_SPAWN=1: a test hook for the separate process.
+        let forking = mayFork && environment["METASAE_DEBUG_PROBE_SPAWN"] != "1" && Supervision.canFork
+        if Supervision.isSupervised || (forking && Supervision.start(timeout: timeout)) {
+            return try Supervision.walking(path) { try ProbeWalk.confined { try ProbeWalk.run(path) } }
+        }
+        try spawn(path, environment: environment, timeout: timeout)
+    }
+
+    /// The walk in a `metasae __probe` process, for a process that cannot fork.
+    static func spawn(_ path: String, environment: [String: String], timeout: TimeInterval) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = [ProbeCommand.configuration.commandName!, path]
@@ -74,10 +86,11 @@ enum IsolatedProbe {
     /// none of them. Rank 0 prints a failure before sharing it, so the
     /// message is out before a failing rank brings the job down.
     static func check(_ path: String, sharedWith exchange: any PartialStateExchange) throws {
-        guard exchange.size > 1 else { return try check(path) }
+        let mayFork = exchange is SingleProcess
+        guard exchange.size > 1 else { return try check(path, mayFork: mayFork) }
         var status = ExitStatus.success
         if exchange.rank == 0 {
-            do { try check(path) } catch { status = report(error, naming: path) }
+            do { try check(path, mayFork: mayFork) } catch { status = report(error, naming: path) }
         }
         let verdict = try exchange.allGather([Double(status.rawValue)])[0][0]
         if verdict != 0 { throw ExitCode(Int32(verdict)) }
