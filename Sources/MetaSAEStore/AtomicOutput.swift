@@ -69,11 +69,19 @@ public final class AtomicOutput: @unchecked Sendable {
         for name in names where name.hasPrefix(prefix) {
             let rest = name.dropFirst(prefix.count)
             guard let pid = rest.split(separator: "-").first.flatMap({ Int32($0) }) else { continue }
-            // kill(pid, 0) fails with ESRCH when no such process exists.
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink(folder.appendingPathComponent(name).path)
-            }
+            if hasEnded(pid) { unlink(folder.appendingPathComponent(name).path) }
         }
+    }
+
+    /// Whether process `pid` can write no more: gone (kill(pid, 0) fails with
+    /// ESRCH), or a zombie (a killed command's supervised child waits as one
+    /// until something reaps it).
+    static func hasEnded(_ pid: Int32) -> Bool {
+        if kill(pid, 0) != 0 && errno == ESRCH { return true }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        // The state follows the command name, which ends at the last ')'.
+        return stat[stat.index(after: close)...].hasPrefix(" Z")
     }
 }
 

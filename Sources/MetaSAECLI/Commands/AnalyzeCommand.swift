@@ -162,36 +162,39 @@ enum ResultsFolder {
     /// diagnostics.svg and report.html (and, with --png, PNG copies of the
     /// figures); returns their paths.
     static func write(_ results: AnalysisResults, to folder: String, figures: PNGOption = PNGOption()) throws -> [String] {
-        let json = (folder as NSString).appendingPathComponent("results.json")
+        let json = path(folder, "results.json")
         try AtomicOutput.write(try ResultsJSON.encode(results), to: json)
         var written = [json]
-        if let features = results.features {
-            let path = (folder as NSString).appendingPathComponent(featuresName)
-            try AtomicOutput.write(try ResultsJSON.encodeCompact(value: features), to: path)
-            written.append(path)
+        let featuresJSON = try results.features.map { try ResultsJSON.encodeCompact(value: $0) }
+        if let featuresJSON {
+            written.append(path(folder, featuresName))
+            try AtomicOutput.write(featuresJSON, to: written.last!)
         }
-        return written + (try writeReport(results, features: results.features, to: folder, figures: figures))
+        return written + (try writeReport(results, featuresJSON: featuresJSON, to: folder, figures: figures))
     }
 
     /// The derived outputs: CSV, figures, report.md and report.html.
-    static func writeReport(_ results: AnalysisResults, features: FeatureData?, to folder: String,
+    static func writeReport(_ results: AnalysisResults, featuresJSON: Data?, to folder: String,
                             figures: PNGOption = PNGOption()) throws -> [String] {
-        let csv = (folder as NSString).appendingPathComponent("results.csv")
-        let svg = (folder as NSString).appendingPathComponent("atomicity.svg")
-        let markdown = (folder as NSString).appendingPathComponent("report.md")
-        let page = (folder as NSString).appendingPathComponent(FeatureBrowserPage.fileName)
-        try AtomicOutput.write(Data(ResultsCSV.render(results).utf8), to: csv)
-        try AtomicOutput.write(Data(AtomicityFigure.svg(for: results).utf8), to: svg)
-        try AtomicOutput.write(Data(MarkdownReport.render(results).utf8), to: markdown)
-        var written = [csv, svg, markdown]
-        if let png = figures.copy(of: svg) { written.append(png) }
-        if let figure = DiagnosticsFigure.svg(for: results) {
-            let path = (folder as NSString).appendingPathComponent(DiagnosticsFigure.fileName)
-            try AtomicOutput.write(Data(figure.utf8), to: path)
-            written.append(path)
-            if let png = figures.copy(of: path) { written.append(png) }
+        let documents = ReportDocuments(results, featuresJSON: featuresJSON)
+        var written = [String]()
+        func put(_ text: String, _ name: String) throws {
+            written.append(path(folder, name))
+            try AtomicOutput.write(Data(text.utf8), to: written.last!)
         }
-        try AtomicOutput.write(Data(FeatureBrowserPage.render(results, features: features).utf8), to: page)
-        return written + [page]
+        try put(documents.csv, "results.csv")
+        try put(documents.atomicityFigure, AtomicityFigure.fileName)
+        if let png = figures.copy(of: written.last!) { written.append(png) }
+        try put(documents.markdown, "report.md")
+        if let figure = documents.diagnosticsFigure {
+            try put(figure, DiagnosticsFigure.fileName)
+            if let png = figures.copy(of: written.last!) { written.append(png) }
+        }
+        try put(documents.page, FeatureBrowserPage.fileName)
+        return written
+    }
+
+    static func path(_ folder: String, _ name: String) -> String {
+        (folder as NSString).appendingPathComponent(name)
     }
 }

@@ -33,7 +33,8 @@ struct ReportCommand: ParsableCommand {
             let decoded = try ResultsFile.read(results)
             let folder = try OutputFolder.prepare(out ?? URL(fileURLWithPath: results).deletingLastPathComponent().path)
             let features = try ResultsFile.features(besides: results, for: decoded)
-            let written = try ResultsFolder.writeReport(decoded, features: features, to: folder, figures: figures)
+            let featuresJSON = try features.map { try ResultsJSON.encodeCompact(value: $0) }
+            let written = try ResultsFolder.writeReport(decoded, featuresJSON: featuresJSON, to: folder, figures: figures)
             if !quiet {
                 print(ResultsTable.render(decoded), terminator: "")
                 print(decoded.verdict.line)

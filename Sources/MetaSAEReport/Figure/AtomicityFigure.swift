@@ -2,6 +2,7 @@ import AtomicityMetrics
 
 /// The seed's 2×2 figure: FRI, CSP, PDS and LTES against depth.
 public enum AtomicityFigure {
+    public static let fileName = "atomicity.svg"
     public static let width = 1000.0
 
     public static func panels(for results: AnalysisResults) -> [MetricPanel] {

@@ -9,13 +9,14 @@ import Foundation
 public enum FeatureBrowserPage {
     public static let fileName = "report.html"
 
-    public static func render(_ results: AnalysisResults, features: FeatureData?) -> String {
-        var figures = ["atomicity.svg": inline(AtomicityFigure.svg(for: results))]
-        if let diagnostics = DiagnosticsFigure.svg(for: results) { figures[DiagnosticsFigure.fileName] = inline(diagnostics) }
-        let note = features == nil
+    /// The page of one analysis, from documents already rendered: its
+    /// report.md, its figures by file name and features.json's bytes.
+    static func render(_ results: AnalysisResults, markdown: String, figures: [String: String], featuresJSON: Data?) -> String {
+        let note = featuresJSON == nil
             ? "<p class=\"hint\">These results carry no per-latent data (analyze with --feature-examples above 0 to add it).</p>\n" : ""
         return page(title: URL(fileURLWithPath: results.input.path).lastPathComponent, subtitle: results.input.path,
-                    overview: MarkdownHTML.render(MarkdownReport.render(results), figures: figures) + note, features: features)
+                    overview: MarkdownHTML.render(markdown, figures: figures.mapValues(inline)) + note,
+                    data: featuresJSON.map(embedded) ?? "{}")
     }
 
     /// The aggregate's page: its report and figure (each seed's own page holds its latents).
@@ -23,10 +24,10 @@ public enum FeatureBrowserPage {
         let figures = ["aggregate.svg": inline(AggregateFigure.svg(for: aggregate))]
         let note = "<p class=\"hint\">Each seed's folder holds its own report.html, with the browser of that seed's latents.</p>\n"
         return page(title: "aggregate of \(aggregate.inputs.count) seeds", subtitle: "aggregate of \(aggregate.inputs.count) seeds",
-                    overview: MarkdownHTML.render(AggregateReport.render(aggregate), figures: figures) + note, features: nil)
+                    overview: MarkdownHTML.render(AggregateReport.render(aggregate), figures: figures) + note, data: "{}")
     }
 
-    static func page(title: String, subtitle: String, overview: String, features: FeatureData?) -> String {
+    static func page(title: String, subtitle: String, overview: String, data: String) -> String {
         """
         <!doctype html>
         <html lang="en">
@@ -63,7 +64,7 @@ public enum FeatureBrowserPage {
         </div>
         </section>
         </main>
-        <script id="feature-data" type="application/json">\(embedded(features))</script>
+        <script id="feature-data" type="application/json">\(data)</script>
         <script>
         \(BrowserScript.source)
         </script>
@@ -78,12 +79,11 @@ public enum FeatureBrowserPage {
     static func inline(_ svg: String) -> String {
         var text = svg
         if text.hasPrefix("<?xml"), let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
-        return text.replacingOccurrences(of: " xmlns=\"http://www.w3.org/2000/svg\"", with: "")
+        return text.replacing(" xmlns=\"http://www.w3.org/2000/svg\"", with: "")
     }
 
     /// The data as JSON that cannot end the script element early.
-    static func embedded(_ features: FeatureData?) -> String {
-        guard let features, let json = try? ResultsJSON.encodeCompact(value: features), let text = String(data: json, encoding: .utf8) else { return "{}" }
-        return text.replacingOccurrences(of: "</", with: "<\\/")
+    static func embedded(_ json: Data) -> String {
+        String(decoding: json, as: UTF8.self).replacing("</", with: "<\\/")
     }
 }

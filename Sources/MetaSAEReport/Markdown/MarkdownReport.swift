@@ -4,7 +4,7 @@ import Foundation
 /// report.md: provenance, the figure, the per-depth table with null values,
 /// the trend tests, the verdict and the caveats — ready to paste.
 public enum MarkdownReport {
-    public static func render(_ results: AnalysisResults, figure: String = "atomicity.svg") -> String {
+    public static func render(_ results: AnalysisResults, figure: String = AtomicityFigure.fileName) -> String {
         let input = results.input
         var out = "# Do meta-SAEs become more atomic with depth?\n\n"
         out += "**\(sentence(results.verdict.line))**\n\n"
