@@ -168,7 +168,15 @@ struct ChunkDecoder {
         let elements = count / elementSize
         let input = source.assumingMemoryBound(to: UInt8.self)
         let output = target.assumingMemoryBound(to: UInt8.self)
-        if elementSize > 1 {
+        if elementSize == 4 {
+            // The common case (float32) a word at a time: one pass over four planes, which vectorizes.
+            let (p0, p1, p2, p3) = (input, input + elements, input + 2 * elements, input + 3 * elements)
+            let words = UnsafeMutableRawPointer(target)
+            for element in 0..<elements {
+                let word = UInt32(p0[element]) | UInt32(p1[element]) << 8 | UInt32(p2[element]) << 16 | UInt32(p3[element]) << 24
+                words.storeBytes(of: UInt32(littleEndian: word), toByteOffset: element * 4, as: UInt32.self)
+            }
+        } else if elementSize > 1 {
             for byte in 0..<elementSize {
                 let plane = input + byte * elements
                 for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
