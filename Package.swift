@@ -37,7 +37,8 @@ let package = Package(
         .target(name: "CFloatEnvironment"),
         // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
         .target(name: "CMemoryHints"),
-        // The diagnostics' per-row loops, baseline x86-64 and AVX2/FMA versions chosen at run time.
+        // Per-row loops Swift leaves scalar: the diagnostics' (baseline x86-64 and AVX2/FMA
+        // versions chosen at run time) and the counting passes over dense rows.
         .target(name: "CVectorKernels"),
         // The child of a supervised command dies with its parent (prctl, variadic in C).
         .target(name: "CProcessControl"),
@@ -45,7 +46,7 @@ let package = Package(
         // Safe Swift layer over libhdf5.
         .target(name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"]),
         // The canonical experiment layout as typed Swift.
-        .target(name: "MetaSAEStore", dependencies: ["HDF5"]),
+        .target(name: "MetaSAEStore", dependencies: ["HDF5", "CVectorKernels"]),
         // BLAS wrappers and the seeded random generator, shared by metrics and training.
         .target(name: "LinearAlgebra", dependencies: ["CBLAS"]),
         // Streaming accumulators, decoder-chain algebra, statistics, null models.

@@ -1,3 +1,4 @@
+import CVectorKernels
 
 /// How many latents fire (|z| > 1e-5, the seed's rule) per row, and how
 /// often each fires: mean L0, the alive latents and each latent's
@@ -19,12 +20,11 @@ public struct ActivityCount: Sendable, Equatable {
     /// A dense row-major block of `rows` rows.
     public mutating func add(_ block: UnsafeBufferPointer<Float>, rows count: Int) {
         let width = firings.count
-        guard width > 0 else { rows += count; return }
-        for row in 0..<count {
-            for column in 0..<width where abs(block[row * width + column]) > Conventions.activeThreshold {
-                active += 1
-                firings[column] += 1
-            }
+        guard width > 0, count > 0 else { rows += count; return }
+        var counts = [UInt32](repeating: 0, count: width)
+        active += Int(metasae_count_active(block.baseAddress!, Int64(count), Int64(width), Conventions.activeThreshold, &counts))
+        for column in 0..<width {
+            firings[column] += Int(counts[column])
         }
         rows += count
     }

@@ -1,3 +1,4 @@
+import CVectorKernels
 import MetaSAEStore
 
 /// What to do with rows holding NaN or ±Inf activations.
@@ -18,9 +19,7 @@ enum NonFiniteRows {
         values.withUnsafeBufferPointer { buffer in
             let total = width > 0 ? buffer.count / width : 0
             for row in 0..<total {
-                var bad = 0
-                let base = buffer.baseAddress! + row * width
-                for column in 0..<width where !base[column].isFinite { bad += 1 }
+                let bad = Int(metasae_count_nonfinite(buffer.baseAddress! + row * width, Int64(width)))
                 if bad > 0 {
                     rows.append(row)
                     count += bad

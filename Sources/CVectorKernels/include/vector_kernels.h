@@ -18,6 +18,16 @@ double metasae_sparse_row_error_baseline(const float *linear, const float *offse
                                          const float *target, float *estimate);
 void metasae_axpy_baseline(double *y, const double *x, double a, int64_t n);
 
+/// Adds to counts[c] how many of `rows` rows of `width` values have
+/// |value| > threshold in column c (NaN never does); returns the sum of all.
+int64_t metasae_count_active(const float *values, int64_t rows, int64_t width, float threshold, uint32_t *counts);
+
+/// How many of n values are infinite or NaN.
+int64_t metasae_count_nonfinite(const float *values, int64_t n);
+
+/// How many of n values are not 0 (NaN counts; −0 does not).
+int64_t metasae_count_nonzero(const float *values, int64_t n);
+
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
 int metasae_vector_kernels_use_avx2(void);
 #endif

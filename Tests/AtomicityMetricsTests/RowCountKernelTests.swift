@@ -1,0 +1,66 @@
+import CVectorKernels
+import Foundation
+import LinearAlgebra
+import MetaSAEStore
+import Testing
+
+/// The counting kernels over dense rows against literal loops over
+/// Foundation's own predicates, on values that sit on every edge: NaN,
+/// ±Inf, ±0, subnormals, ±threshold exactly and just beside it.
+@Suite struct RowCountKernelTests {
+    static let threshold: Float = 1e-5
+    static let edges: [Float] = [.nan, -.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, -.leastNormalMagnitude,
+                                 threshold, -threshold, threshold.nextUp, (-threshold).nextDown, threshold.nextDown, 1, -3.5,
+                                 .greatestFiniteMagnitude, Float(bitPattern: 0x7fc0_0001)]
+
+    /// `rows` × `width` values drawn from the edges and a uniform range.
+    static func values(rows: Int, width: Int, seed: UInt64) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<(rows * width)).map { _ in
+            Bool.random(using: &generator) ? edges.randomElement(using: &generator)! : Float.random(in: -2e-5...2e-5, using: &generator)
+        }
+    }
+
+    @Test(arguments: [1, 3, 8, 17, 64, 257])
+    func activeCountsMatchALiteralLoop(width: Int) {
+        let rows = 13
+        let values = Self.values(rows: rows, width: width, seed: UInt64(width))
+        var expected = [UInt32](repeating: 2, count: width)
+        var expectedTotal = 0
+        for row in 0..<rows {
+            for column in 0..<width where abs(values[row * width + column]) > Self.threshold {
+                expected[column] += 1
+                expectedTotal += 1
+            }
+        }
+        var counts = [UInt32](repeating: 2, count: width)  // the kernel adds to what is there
+        let total = metasae_count_active(values, Int64(rows), Int64(width), Self.threshold, &counts)
+        #expect(counts == expected)
+        #expect(Int(total) == expectedTotal)
+    }
+
+    @Test(arguments: [0, 1, 5, 16, 33, 1000])
+    func nonFiniteAndNonZeroCountsMatchALiteralLoop(count: Int) {
+        let values = Self.values(rows: 1, width: count, seed: 77 + UInt64(count))
+        #expect(Int(metasae_count_nonfinite(values, Int64(count))) == values.filter { !$0.isFinite }.count)
+        #expect(Int(metasae_count_nonzero(values, Int64(count))) == values.filter { $0 != 0 }.count)
+    }
+
+    @Test(arguments: [1, 9, 40])
+    func compressionKeepsExactlyTheNonZeros(width: Int) {
+        let rows = 7
+        let values = Self.values(rows: rows, width: width, seed: 500 + UInt64(width))
+        var offsets = [0], indices = [Int32](), kept = [UInt32]()
+        for row in 0..<rows {
+            for column in 0..<width where values[row * width + column] != 0 {
+                indices.append(Int32(column))
+                kept.append(values[row * width + column].bitPattern)
+            }
+            offsets.append(indices.count)
+        }
+        let block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+        #expect(block.offsets == offsets)
+        #expect(block.indices == indices)
+        #expect(block.values.map(\.bitPattern) == kept)
+    }
+}
