@@ -8,12 +8,13 @@ import Testing
     static let example = CLI.repository.appendingPathComponent("examples/fixture-canonical.h5").path
 
     /// An analysis slowed (each output waits 5 s before its rename), with
-    /// the pid of its parent and of the supervised child doing the work. A
-    /// shell runs it and writes its exit status to `folder/status` (the test
-    /// runner reaps its children itself, so waitpid cannot be used here). The
-    /// shell starts with no signal blocked, as from a terminal (the test
-    /// runner's threads block most signals, and a child inherits that mask).
-    static func slowAnalysis(into folder: URL) throws -> (parent: pid_t, child: pid_t) {
+    /// the pid of the shell that runs it, of its parent process and of the
+    /// supervised child doing the work. The shell writes the command's exit
+    /// status to `folder/status` and starts with no signal blocked, as from a
+    /// terminal (the test runner's threads block most signals, and a child
+    /// inherits that mask). Callers reap the shell (`reap`): an unreaped
+    /// child of the test runner keeps swift-testing's child watcher spinning.
+    static func slowAnalysis(into folder: URL) throws -> (shell: pid_t, parent: pid_t, child: pid_t) {
         let script = "\"$0\" \"$@\"; echo $? > \(folder.appendingPathComponent("status").path)"
         let arguments = ["/bin/sh", "-c", script, CLI.executable.path, "analyze", example,
                          "--out", folder.appendingPathComponent("out").path, "--quiet", "--null-seeds", "0"]
@@ -21,11 +22,16 @@ import Testing
         let shell = try spawnWithSignalsOpen(arguments, environment: environment.map { "\($0)=\($1)" })
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let parent = children(of: shell).first, let child = children(of: parent).first { return (parent, child) }
+            if let parent = children(of: shell).first, let child = children(of: parent).first { return (shell, parent, child) }
             usleep(5_000)
         }
         Issue.record("no supervised child appeared")
-        return (0, 0)
+        return (shell, 0, 0)
+    }
+
+    static func reap(_ pid: pid_t) {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
 
     static func children(of pid: pid_t) -> [pid_t] {
@@ -83,7 +89,8 @@ import Testing
     @Test func theChildDiesWithItsParent() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (parent, child) = try Self.slowAnalysis(into: folder)
+        let (shell, parent, child) = try Self.slowAnalysis(into: folder)
+        defer { Self.reap(shell) }
         #expect(child > 0 && child != parent)
         kill(parent, SIGKILL)
         #expect(Self.recordedStatus(in: folder) == 128 + Int(SIGKILL))
@@ -93,7 +100,8 @@ import Testing
     @Test func aSignalToTheParentEndsTheCommandAsItWould() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let (parent, child) = try Self.slowAnalysis(into: folder)
+        let (shell, parent, child) = try Self.slowAnalysis(into: folder)
+        defer { Self.reap(shell) }
         kill(parent, SIGTERM)
         #expect(Self.recordedStatus(in: folder) == 128 + Int(SIGTERM), "the parent did not end on SIGTERM")
         #expect(Self.ended(child, within: 10))
