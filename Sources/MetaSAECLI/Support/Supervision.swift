@@ -78,6 +78,14 @@ enum Supervision {
         for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
             Glibc.signal(signal) { received in kill(Supervision.child, received) }
         }
+        let walk = follow(descriptor, timeout: timeout)
+        finish(reap(), walking: walk)
+    }
+
+    /// Reads the child's messages until its channel closes; returns the
+    /// file it was walking then, if any. A walk past the time limit kills
+    /// the child and ends the command here.
+    static func follow(_ descriptor: Int32, timeout: TimeInterval) -> String? {
         var walk: (path: String, deadline: Date)?
         var pending = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 4096)
@@ -85,15 +93,15 @@ enum Supervision {
             let wait = walk.map { Int32(max(0, min(Double(Int32.max), $0.deadline.timeIntervalSinceNow * 1000)).rounded(.up)) } ?? -1
             var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&watched, 1, wait)
-            if ready < 0 { if errno == EINTR { continue } else { break } }
+            if ready < 0 { if errno == EINTR { continue } else { return walk?.path } }
             if ready == 0, let path = walk?.path {
                 kill(child, SIGKILL)
                 _ = reap()
                 end(.corrupt, "\(path): corrupt or unsupported HDF5 file (libhdf5 did not finish reading its metadata within \(Int(timeout)) s)")
             }
             let count = read(descriptor, &chunk, chunk.count)
-            if count < 0 { if errno == EINTR { continue } else { break } }
-            if count == 0 { break }
+            if count < 0 { if errno == EINTR { continue } else { return walk?.path } }
+            if count == 0 { return walk?.path }
             pending += chunk[0..<count]
             while let end = pending.firstIndex(of: 0) {
                 let message = String(decoding: pending[..<end], as: UTF8.self)
@@ -101,11 +109,15 @@ enum Supervision {
                 walk = message.hasPrefix("B") ? (String(message.dropFirst()), Date().addingTimeInterval(timeout)) : nil
             }
         }
-        let status = reap()
+    }
+
+    /// Ends the parent as the child ended: its exit status, one line for a
+    /// crash while walking `path`, or else the same signal.
+    static func finish(_ status: Int32, walking path: String?) -> Never {
         if (status & 0x7f) == 0 { _exit((status >> 8) & 0xff) }
         let signal = status & 0x7f
         // Only a crash is the file's: a signal a user sent (through the parent or not) ends the command as it would.
-        if let path = walk?.path, CrashSignals.all.contains(signal) {
+        if let path, CrashSignals.all.contains(signal) {
             end(.corrupt, "\(path): corrupt or unsupported HDF5 file (libhdf5 crashed reading it: signal \(signal))")
         }
         // Die the way the child died, for the shell (the child dumped any core).
