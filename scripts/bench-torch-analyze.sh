@@ -22,24 +22,23 @@ mkdir -p "$work"
 rm -f "$work/converted.h5"
 $metasae convert "$work/export.h5" "$work/converted.h5" --quiet
 
-best() {  # best wall time of $1 runs of the rest, in seconds
+best() {  # best wall time of $1 runs of the rest, in seconds; the last run's stdout goes to $2
   python3 - "$@" <<'PY'
 import subprocess, sys, time
-runs, command = int(sys.argv[1]), sys.argv[2:]
+runs, output, command = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 times = []
 for _ in range(runs):
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    with open(output, "wb") as out:
+        subprocess.run(command, check=True, stdout=out)
     times.append(time.perf_counter() - start)
 print(min(times))
 PY
 }
-python3 scripts/torch_metrics.py "$work/export.h5" > "$work/torch.json"
-seed=$(best 1 python3 scripts/torch_metrics.py "$work/export.h5" --seed)
-python3 scripts/torch_metrics.py "$work/export.h5" --seed > "$work/seed.json"
-torch=$(best 3 python3 scripts/torch_metrics.py "$work/export.h5")
-ours=$(best 5 $metasae analyze "$work/converted.h5" --out "$work/default" --quiet)
-four=$(best 5 $metasae analyze "$work/converted.h5" --out "$work/four" --quiet --no-diagnostics --feature-examples 0)
+seed=$(best 1 "$work/seed.json" python3 scripts/torch_metrics.py "$work/export.h5" --seed)
+torch=$(best 3 "$work/torch.json" python3 scripts/torch_metrics.py "$work/export.h5")
+ours=$(best 5 /dev/null $metasae analyze "$work/converted.h5" --out "$work/default" --quiet)
+four=$(best 5 /dev/null $metasae analyze "$work/converted.h5" --out "$work/four" --quiet --no-diagnostics --feature-examples 0)
 python3 - "$seed" "$torch" "$ours" "$four" "$work" <<'PY'
 import json, sys
 seed, torch, ours, four = (float(v) for v in sys.argv[1:5])

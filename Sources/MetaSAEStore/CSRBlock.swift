@@ -24,30 +24,22 @@ public struct CSRBlock: Sendable, Equatable {
     public init(dense: UnsafeBufferPointer<Float>, width: Int) {
         self.width = width
         let rows = width > 0 ? dense.count / width : 0
-        // Count first (a vectorized pass), then fill storage of the exact size.
-        var offsets = [Int](repeating: 0, count: rows + 1)
+        // Count first (a vectorized pass), so the entries are stored without regrowing.
+        offsets = [Int](repeating: 0, count: rows + 1)
         for row in 0..<rows {
             offsets[row + 1] = offsets[row] + Int(metasae_count_nonzero(dense.baseAddress! + row * width, Int64(width)))
         }
-        let total = offsets[rows]
-        var values = [Float]()
-        indices = [Int32](unsafeUninitializedCapacity: total) { indices, filled in
-            values = [Float](unsafeUninitializedCapacity: total) { values, stored in
-                var next = 0
-                for row in 0..<rows {
-                    let base = dense.baseAddress! + row * width
-                    for column in 0..<width where base[column] != 0 {
-                        indices[next] = Int32(column)
-                        values[next] = base[column]
-                        next += 1
-                    }
-                }
-                stored = total
+        indices = []
+        values = []
+        indices.reserveCapacity(offsets[rows])
+        values.reserveCapacity(offsets[rows])
+        for row in 0..<rows {
+            let base = row * width
+            for column in 0..<width where dense[base + column] != 0 {
+                indices.append(Int32(column))
+                values.append(dense[base + column])
             }
-            filled = total
         }
-        self.values = values
-        self.offsets = offsets
     }
 
     /// Expands into a dense row-major block.

@@ -92,6 +92,9 @@ import Testing
         let (shell, parent, child) = try Self.slowAnalysis(into: folder)
         defer { Self.reap(shell) }
         #expect(child > 0 && child != parent)
+        // The work runs in a fork of the command itself, not in a separate `__probe` process.
+        let arguments = (try? String(contentsOfFile: "/proc/\(child)/cmdline", encoding: .utf8))?.split(separator: "\u{0}") ?? []
+        #expect(arguments.contains("analyze") && !arguments.contains("__probe"), "\(arguments)")
         kill(parent, SIGKILL)
         #expect(Self.recordedStatus(in: folder) == 128 + Int(SIGKILL))
         #expect(Self.ended(child, within: 10), "the supervised child outlived its killed parent")

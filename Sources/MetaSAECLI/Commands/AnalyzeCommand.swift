@@ -167,8 +167,9 @@ enum ResultsFolder {
         var written = [json]
         let featuresJSON = try results.features.map { try ResultsJSON.encodeCompact(value: $0) }
         if let featuresJSON {
-            written.append(path(folder, featuresName))
-            try AtomicOutput.write(featuresJSON, to: written.last!)
+            let file = path(folder, featuresName)
+            try AtomicOutput.write(featuresJSON, to: file)
+            written.append(file)
         }
         return written + (try writeReport(results, featuresJSON: featuresJSON, to: folder, figures: figures))
     }
@@ -178,17 +179,20 @@ enum ResultsFolder {
                             figures: PNGOption = PNGOption()) throws -> [String] {
         let documents = ReportDocuments(results, featuresJSON: featuresJSON)
         var written = [String]()
-        func put(_ text: String, _ name: String) throws {
-            written.append(path(folder, name))
-            try AtomicOutput.write(Data(text.utf8), to: written.last!)
+        /// Writes one document and returns its path.
+        @discardableResult func put(_ text: String, _ name: String) throws -> String {
+            let file = path(folder, name)
+            try AtomicOutput.write(Data(text.utf8), to: file)
+            written.append(file)
+            return file
         }
         try put(documents.csv, "results.csv")
-        try put(documents.atomicityFigure, AtomicityFigure.fileName)
-        if let png = figures.copy(of: written.last!) { written.append(png) }
+        let atomicity = try put(documents.atomicityFigure, AtomicityFigure.fileName)
+        if let png = figures.copy(of: atomicity) { written.append(png) }
         try put(documents.markdown, "report.md")
         if let figure = documents.diagnosticsFigure {
-            try put(figure, DiagnosticsFigure.fileName)
-            if let png = figures.copy(of: written.last!) { written.append(png) }
+            let diagnostics = try put(figure, DiagnosticsFigure.fileName)
+            if let png = figures.copy(of: diagnostics) { written.append(png) }
         }
         try put(documents.page, FeatureBrowserPage.fileName)
         return written

@@ -15,11 +15,7 @@ struct ProbeCommand: ParsableCommand {
     func run() throws {
         let seconds = rlim_t(IsolatedProbe.timeout.rounded(.up) + 5)
         var limit = rlimit(rlim_cur: seconds, rlim_max: seconds)
-        #if canImport(Glibc)
-        setrlimit(Int32(RLIMIT_CPU.rawValue), &limit)
-        #else
-        setrlimit(RLIMIT_CPU, &limit)
-        #endif
+        setrlimit(ResourceLimits.cpu, &limit)
         try reportingFailures { try ProbeWalk.confined { try ProbeWalk.run(file) } }
     }
 }

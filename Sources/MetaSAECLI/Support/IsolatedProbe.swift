@@ -13,6 +13,8 @@ import HDF5
 /// isolation costs a fork); elsewhere (other threads running, MPI) in a
 /// child process of the same binary (`metasae __probe FILE`).
 enum IsolatedProbe {
+    /// Seconds a walk may take: 60, or METASAE_PROBE_TIMEOUT when that is
+    /// a usable number (`check` refuses any other value before walking).
     static var timeout: TimeInterval { (try? configuredTimeout()) ?? 60 }
 
     static func configuredTimeout() throws -> TimeInterval {

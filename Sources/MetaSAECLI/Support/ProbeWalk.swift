@@ -51,9 +51,9 @@ enum ResourceLimits {
     static let extraAddressSpace: rlim_t = 8 << 30
 
     #if canImport(Glibc)
-    static let core = Int32(RLIMIT_CORE.rawValue), memory = Int32(RLIMIT_AS.rawValue)
+    static let core = Int32(RLIMIT_CORE.rawValue), memory = Int32(RLIMIT_AS.rawValue), cpu = Int32(RLIMIT_CPU.rawValue)
     #else
-    static let core = RLIMIT_CORE, memory = RLIMIT_AS
+    static let core = RLIMIT_CORE, memory = RLIMIT_AS, cpu = RLIMIT_CPU
     #endif
 
     static func tighten() -> (core: rlimit, memory: rlimit) {
