@@ -200,34 +200,64 @@ struct ReadThroughput: ParsableCommand {
 /// A canonical file with a whole cascade, for timing analyses at sizes the
 /// default run does not reach: dense ReLU depth 0, then each depth a random
 /// SAE with TopK codes (stored as the CSR form) applied to the one below.
+/// `--dense-out` writes the same cascade with every depth dense, in the same
+/// pass, for comparing the two paths on identical values.
 struct MakeCascade: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "make-cascade")
     @Option var rows: Int
     @Option(help: "Widths of depths 0…D, e.g. 256,512,512,256.") var widths: String
     @Option(help: "Active latents per row at every SAE depth.") var k: Int = 16
     @Option var out: String
+    @Option(help: "Also write the cascade with dense SAE depths here.") var denseOut: String?
     @Option var seed: UInt64 = 1
+
+    /// One file being written: its writer, labels and a sink per depth.
+    struct Target {
+        let writer: CanonicalWriter
+        let labels: Dataset
+        let base: Dataset
+        let append: [(CSRBlock, [Float]) throws -> Void]
+
+        init(_ path: String, widths: [Int], seed: UInt64, sparse: Bool) throws {
+            (writer, labels) = try SyntheticFile.start(path, seed: seed, gzipLevel: nil)
+            base = try writer.activations(depth: 0, width: widths[0])
+            let writer = writer
+            append = try (1..<widths.count).map { depth in
+                if sparse {
+                    let sink = try writer.sparseActivations(depth: depth, width: widths[depth])
+                    return { block, _ in try sink.append(block) }
+                }
+                let dataset = try writer.activations(depth: depth, width: widths[depth])
+                return { _, values in try values.withUnsafeBufferPointer { try dataset.append($0) } }
+            }
+        }
+    }
 
     func run() throws {
         let widths = self.widths.split(separator: ",").compactMap { Int($0) }
         guard widths.count >= 2, widths.allSatisfy({ $0 > 0 }) else { throw ValidationError("--widths needs at least two positive widths") }
         var saes = RandomCascade.cascade(widths: widths, seed: seed)
         for index in saes.indices { saes[index].activation = .topK(k) }
-        let (writer, labels) = try SyntheticFile.start(out, seed: seed, gzipLevel: nil)
+        let targets = try [Target(out, widths: widths, seed: seed, sparse: true)]
+            + (denseOut.map { [try Target($0, widths: widths, seed: seed, sparse: false)] } ?? [])
         var generator = SeededGenerator(seed: seed &+ 1)
-        let base = try writer.activations(depth: 0, width: widths[0])
-        let sinks = try (1..<widths.count).map { try writer.sparseActivations(depth: $0, width: widths[$0]) }
         for range in Dataset.blocks(rows: rows, blockRows: 8_192) {
             var values = (0..<(range.count * widths[0])).map { index in max(0, generator.normal() + 0.3) * Float(1 + index % 5) }
-            try values.withUnsafeBufferPointer { try base.append($0) }
+            let labels = range.map { Int64($0 % 10) } as [Int64]
+            for target in targets {
+                try values.withUnsafeBufferPointer { try target.base.append($0) }
+                try target.labels.append(labels)
+            }
             for (depth, sae) in saes.enumerated() {
                 values = sae.encode(values, rows: range.count)
-                try values.withUnsafeBufferPointer { try sinks[depth].append(CSRBlock(dense: $0, width: sae.latentWidth)) }
+                let block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: sae.latentWidth) }
+                for target in targets { try target.append[depth](block, values) }
             }
-            try labels.append(range.map { Int64($0 % 10) } as [Int64])
         }
-        for (index, sae) in saes.enumerated() { try writer.writeSAE(depth: index + 1, sae) }
-        try writer.commit()
-        print("wrote \(out): \(rows) rows, widths \(widths), TopK k = \(k) at every SAE depth")
+        for target in targets {
+            for (index, sae) in saes.enumerated() { try target.writer.writeSAE(depth: index + 1, sae) }
+            try target.writer.commit()
+        }
+        print("wrote \(out)\(denseOut.map { " and \($0) (dense)" } ?? ""): \(rows) rows, widths \(widths), TopK k = \(k) at every SAE depth")
     }
 }

@@ -91,6 +91,33 @@ import Testing
         #expect(!run.stderr.contains("HDF5-DIAG"))
     }
 
+    /// METASAE_KERNEL forces a kernel (same results to rounding); a value
+    /// it does not know is a usage error, with nothing written.
+    @Test func kernelChoiceFromTheEnvironment() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("never-written")
+        let refused = try CLI.run(["analyze", Self.example, "--out", out.path], environment: ["METASAE_KERNEL": "gpu"])
+        #expect(refused.status == 64 && refused.stderr.contains("METASAE_KERNEL=gpu: choose auto, dense or sparse"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        var odm: [String: [Double?]] = [:]
+        for kernel in ["dense", "sparse"] {
+            let folder = scratch.appendingPathComponent(kernel)
+            let run = try CLI.run(["analyze", Self.example, "--out", folder.path, "--quiet", "--no-diagnostics"],
+                                  environment: ["METASAE_KERNEL": kernel])
+            #expect(run.status == 0, "\(kernel): \(run.stderr)")
+            let results = try JSONDecoder().decode(Results.self, from: Data(contentsOf: folder.appendingPathComponent("results.json")))
+            odm[kernel] = results.depths.map(\.ODM)
+        }
+        let (dense, sparse) = (try #require(odm["dense"]), try #require(odm["sparse"]))
+        #expect(dense.count == sparse.count && zip(dense, sparse).allSatisfy { a, b in
+            guard let a, let b else { return a == nil && b == nil }
+            return abs(a - b) <= 1e-5 * max(abs(b), 1e-6)
+        }, "\(dense) vs \(sparse)")
+        // The Float32 Gram and the Float64 sparse sums round differently: equal bits would mean no kernel was forced.
+        #expect(dense != sparse)
+    }
+
     @Test func reportCommandRedrawsFromResultsJSON() throws {
         let folder = try CLI.scratch()
         defer { try? FileManager.default.removeItem(at: folder) }

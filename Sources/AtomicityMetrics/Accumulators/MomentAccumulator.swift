@@ -17,18 +17,18 @@ public struct MomentAccumulator: Sendable {
     public internal(set) var count: Int = 0
     public internal(set) var mean: [Double]
     /// Σ (x − mean)(x − mean)ᵀ, upper triangle valid, [F × F] row-major.
-    public internal(set) var comoment: [Double]
+    public internal(set) var comoment: MomentMatrix
     public internal(set) var classCounts: [Int]
     /// Σ x per class, [10 × F].
     public internal(set) var classSums: [Double]
 
     public init(width: Int) {
-        self.init(width: width, comoment: [Double](repeating: 0, count: width * width))
+        self.init(width: width, comoment: MomentMatrix(zeros: width * width))
     }
 
     /// An empty state around a given co-moment matrix (decoding passes the
-    /// received one, rather than zeroing F² values only to replace them).
-    init(width: Int, comoment: [Double]) {
+    /// received one).
+    init(width: Int, comoment: MomentMatrix) {
         self.width = width
         mean = [Double](repeating: 0, count: width)
         self.comoment = comoment
@@ -134,7 +134,9 @@ public struct MomentAccumulator: Sendable {
     /// taken about the point `blockMean − about`, so `about` is what that
     /// point misses the mean by (nil: `moment` is already about the mean).
     /// The dense kernel, the sparse pass and merging states all end here.
-    private mutating func fold<S: BinaryFloatingPoint>(rows: Int, mean blockMean: [Double], moment: UnsafePointer<S>, about: [Double]?) {
+    /// A nil `moment` is already in `comoment`, adopted from the block's
+    /// raw sums while the state was empty: the sweep then corrects it in place.
+    private mutating func fold<S: BinaryFloatingPoint>(rows: Int, mean blockMean: [Double], moment: UnsafePointer<S>?, about: [Double]?) {
         let n = Double(rows)
         let before = Double(count)
         let total = before + n
@@ -147,8 +149,14 @@ public struct MomentAccumulator: Sendable {
                 let di = delta[i] * scale
                 let ui = n * offset[i]
                 let rowBase = i * width
-                for j in i..<width {
-                    comoment[rowBase + j] += Double(moment[rowBase + j]) - ui * offset[j] + di * delta[j]
+                if let moment {
+                    for j in i..<width {
+                        comoment[rowBase + j] += Double(moment[rowBase + j]) - ui * offset[j] + di * delta[j]
+                    }
+                } else {
+                    for j in i..<width {
+                        comoment[rowBase + j] = comoment[rowBase + j] - ui * offset[j] + di * delta[j]
+                    }
                 }
             }
         }
@@ -180,14 +188,20 @@ public struct MomentAccumulator: Sendable {
         // Gram: 80 MB at F = 4096) is not needed once a pass is folded in.
         centred = []
         gram = []
-        guard pendingCount > 0 else { return }
+        guard pendingCount > 0, var raw = pendingRaw else { return }
+        pendingRaw = nil
         let n = Double(pendingCount)
         let blockMean = pendingSum.map { $0 / n }
         // Raw sums Σ x xᵀ are moments about 0, which misses the mean by the mean.
-        fold(rows: pendingCount, mean: blockMean, moment: UnsafePointer(pendingRaw!.pointer), about: blockMean)
+        if count == 0 && !comoment.isAllocated && isKnownUniquelyReferenced(&raw) {
+            // Only sparse rows so far: their sums become the co-moment in place (one F×F buffer, not two).
+            comoment = MomentMatrix(adopting: consume raw)
+            fold(rows: pendingCount, mean: blockMean, moment: nil as UnsafePointer<Double>?, about: blockMean)
+        } else {
+            fold(rows: pendingCount, mean: blockMean, moment: UnsafePointer(raw.pointer), about: blockMean)
+        }
         pendingCount = 0
         pendingSum = []
-        pendingRaw = nil
         sparseGram = nil  // its scratch (several MB) is not needed once a pass is folded in
     }
 

@@ -1,3 +1,4 @@
+import LinearAlgebra
 /// Flat Float64 encodings of the accumulators, for exchanging them between
 /// processes. Counts are exact in Float64 up to 2⁵³.
 extension MomentAccumulator {
@@ -7,7 +8,7 @@ extension MomentAccumulator {
         var out: [Double] = [Double(width), Double(state.count)]
         out.reserveCapacity(Self.encodedCount(width: width))
         out += state.mean
-        out += state.comoment
+        state.comoment.withUnsafeBufferPointer { out += $0 }
         out += state.classCounts.map(Double.init)
         out += state.classSums
         return out
@@ -22,7 +23,7 @@ extension MomentAccumulator {
         let width = Int(take(1).first!)
         let count = Int(take(1).first!)
         let mean = Array(take(width))
-        self.init(width: width, comoment: Array(take(width * width)))
+        self.init(width: width, comoment: MomentMatrix(take(width * width)))
         self.count = count
         self.mean = mean
         classCounts = take(Self.classCount).map { Int($0) }

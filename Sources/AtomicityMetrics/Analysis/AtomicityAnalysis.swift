@@ -7,6 +7,8 @@ public struct AtomicityAnalysis: Sendable {
     public let settings: AnalysisSettings
     /// The processes sharing the work (one, unless run under MPI).
     public var exchange: any PartialStateExchange
+    /// Which kernel the moments take (`METASAE_KERNEL`; by density unless forced).
+    public var kernel = MomentAccumulator.Kernel.auto
     public static let toolName = "metasae"
 
     public init(settings: AnalysisSettings = AnalysisSettings(), exchange: any PartialStateExchange = SingleProcess()) {
@@ -21,7 +23,10 @@ public struct AtomicityAnalysis: Sendable {
         let labels = experiment.labels
         let sources = experiment.trained.activations.map { $0!.source }
         let base = sources[0]
-        let decoders = try experiment.trained.saes.map { try $0.load() }
+        // PDS and CSP come from the latents alone: unless something asked for
+        // uses the weights, they are only streamed through the finiteness check.
+        let decoders = readsTrainedWeights ? try experiment.trained.saes.map { try $0.load() } : []
+        if !readsTrainedWeights { for sae in experiment.trained.saes { try sae.requireFinite() } }
         // Every stored null model's weights are loaded (and refused if not
         // finite) even when generated nulls replace them: a file validate
         // refuses is never analyzed.
@@ -62,6 +67,16 @@ public struct AtomicityAnalysis: Sendable {
         return try pass.run(progress: progress).moments!
     }
 
+    /// Whether FRI or LTES is asked for: they probe through composed decoders.
+    var probes: Bool { settings.metrics.contains(.FRI) || settings.metrics.contains(.LTES) }
+
+    /// Whether the trained cascade's weights enter what is asked for: the
+    /// probes and the diagnostics compose its decoders, the feature browser
+    /// shows decoder lineage.
+    var readsTrainedWeights: Bool {
+        probes || settings.diagnostics != nil || (settings.featureExamples ?? 0) > 0
+    }
+
     func selectedDepths(available deepest: Int) throws -> [Int] {
         guard let requested = settings.depths else { return Array(1...deepest) }
         let invalid = requested.filter { $0 < 1 || $0 > deepest }
@@ -89,16 +104,17 @@ public struct AtomicityAnalysis: Sendable {
         if diagnosed != nil { momentDepths.formUnion([0] + selected) }
 
         // M_d and c_d of every depth, composed once for the probes and the diagnostics.
-        let chains = DecoderChain.prefixes(of: decoders)
+        let chains = probes || diagnosed != nil ? DecoderChain.prefixes(of: decoders) : []
         var results: [Int: DepthMetrics] = [:]
         var alive: [Int: [Bool]] = [:]
         var baseVariance: Double?
         for depth in momentDepths.union(selected).sorted() {
             var row = DepthMetrics(depth: depth, width: sources[depth].width)
-            let probe = depth >= 1 && selected.contains(depth) && (metrics.contains(.FRI) || metrics.contains(.LTES))
+            let probe = depth >= 1 && selected.contains(depth) && probes
             var pass = DepthPass(depth: depth, source: sources[depth], base: sources[0], labels: labels,
                                  stage: "\(label) \(depth)")
             pass.wantMoments = momentDepths.contains(depth)
+            pass.kernel = kernel
             pass.blockBytes = settings.blockBytes
             pass.nonFinitePolicy = settings.nonFinite
             pass.exchange = exchange

@@ -11,8 +11,9 @@ enum CommandAnalysis {
         _ experiment: CheckedExperiment, settings: AnalysisSettings, exchange: any PartialStateExchange = SingleProcess(),
         progress: any ProgressSink, quiet: Bool
     ) throws -> AnalysisResults {
-        var results = try AtomicityAnalysis(settings: settings, exchange: exchange)
-            .run(experiment, toolVersion: MetaSAE.version, progress: progress)
+        var analysis = AtomicityAnalysis(settings: settings, exchange: exchange)
+        analysis.kernel = try .configured()
+        var results = try analysis.run(experiment, toolVersion: MetaSAE.version, progress: progress)
         if let meta = settings.diagnostics?.metaSAE, exchange.rank == 0 {
             DecoderRowMetaSAE(meta).annotate(&results, cascade: try experiment.trained.saes.map { try $0.load() },
                                              observer: TerminalTraining(quiet: quiet, logLines: false))

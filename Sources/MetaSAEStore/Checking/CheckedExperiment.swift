@@ -106,10 +106,7 @@ public struct CheckedSAE: @unchecked Sendable {
         for name in CanonicalPaths.SAETensor.allCases {
             let tensor = tensors[name]!
             let read = try tensor.floats()
-            let bad = requireFinite ? read.lazy.filter { !$0.isFinite }.count : 0
-            if bad > 0 {
-                throw StoreError.nonFinite(path: tensor.path, "\(bad) NaN or infinite weight(s)")
-            }
+            if requireFinite { try Self.refuse(read.withUnsafeBufferPointer(TensorRef.nonFiniteCount), in: tensor) }
             values[name] = read
         }
         return SAEWeights(
@@ -117,6 +114,20 @@ public struct CheckedSAE: @unchecked Sendable {
             encoderWeight: values[.encoderWeight]!, encoderBias: values[.encoderBias]!,
             decoderWeight: values[.decoderWeight]!, decoderBias: values[.decoderBias]!,
             activation: try loadActivation(requireFinite: requireFinite), subtractsDecoderBias: subtractsDecoderBias)
+    }
+
+    /// Refuses NaN and ±Inf in the weights as `load` does, without keeping
+    /// them: each tensor streams through one reused block. An analysis that
+    /// does not use the weights still refuses every file validate refuses.
+    public func requireFinite() throws {
+        for name in CanonicalPaths.SAETensor.allCases {
+            try Self.refuse(try tensors[name]!.nonFiniteCount(), in: tensors[name]!)
+        }
+        _ = try loadActivation(requireFinite: true)
+    }
+
+    static func refuse(_ bad: Int, in tensor: TensorRef) throws {
+        if bad > 0 { throw StoreError.nonFinite(path: tensor.path, "\(bad) NaN or infinite weight(s)") }
     }
 
     func loadActivation(requireFinite: Bool) throws -> SAEActivation {

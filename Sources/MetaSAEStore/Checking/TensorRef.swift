@@ -1,3 +1,4 @@
+import CVectorKernels
 import HDF5
 
 /// A dataset the locator found, with its type, shape and storage read once.
@@ -90,5 +91,23 @@ extension TensorRef {
             for column in 0..<columns { result[column * rows + row] = values[row * columns + column] }
         }
         return result
+    }
+}
+
+extension TensorRef {
+    /// NaN and ±Inf values in the tensor, streamed through one reused block
+    /// when stored as Float32 (other encodings are converted whole first).
+    public func nonFiniteCount() throws -> Int {
+        guard encoding == .native, type.typeClass == .float, type.size == 4 else {
+            return try floats().withUnsafeBufferPointer(Self.nonFiniteCount)
+        }
+        var bad = 0
+        try dataset.forEachRowBlock(as: Float.self, targetBytes: 4 << 20) { _, values in bad += Self.nonFiniteCount(values) }
+        return bad
+    }
+
+    /// NaN and ±Inf values among `values`.
+    public static func nonFiniteCount(_ values: UnsafeBufferPointer<Float>) -> Int {
+        values.isEmpty ? 0 : Int(metasae_count_nonfinite(values.baseAddress!, Int64(values.count)))
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import HDF5
+import Testing
+@testable import AtomicityMetrics
+@testable import MetaSAEStore
+
+/// PDS and CSP come from the latents alone, so an analysis of only those
+/// (no diagnostics, no feature browser) does not load the weights; it still
+/// streams them through the finiteness check, so a NaN decoder weight is
+/// refused whatever is asked for, and the numbers match a full analysis.
+@Suite struct WeightReadingTests {
+    static func latentsOnly(_ settings: inout AnalysisSettings) {
+        settings.metrics = [.PDS, .CSP]
+        settings.diagnostics = nil
+        settings.featureExamples = 0
+    }
+
+    @Test func latentsOnlyAnalysisMatchesTheFullOne() throws {
+        let folder = try SparseFormTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("cascade.h5").path
+        try SparseFormTests.write(SparseFormTests.cascade(), to: path, sparse: true)
+        let full = try analyze(path)
+        let latentsOnly = try analyze(path, configure: Self.latentsOnly)
+        for (a, b) in zip(latentsOnly.depths, full.depths) {
+            #expect(a.depth == b.depth && a.PDS == b.PDS && a.CSP == b.CSP && a.ODM == b.ODM, "depth \(a.depth)")
+            #expect(a.FRI == nil && a.LTES == nil && a.diagnostics == nil)
+        }
+        #expect(latentsOnly.depths.contains { ($0.PDS ?? 0) != 0 })
+    }
+
+    @Test func aNonFiniteWeightIsRefusedWhateverIsAskedFor() throws {
+        let folder = try SparseFormTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = SparseFormTests.cascade()
+        let path = folder.appendingPathComponent("broken.h5").path
+        try SparseFormTests.write(data, to: path, sparse: true)
+        let root = try File.open(path, mode: .readWrite).root
+        var decoder = data.saes[1].decoderWeight
+        decoder[7] = .nan
+        decoder[8] = -.infinity
+        try root.removeLink("depths/2/sae/W_dec")
+        try root.writeDataset("depths/2/sae/W_dec", decoder, shape: [data.saes[1].latentWidth, data.saes[1].inputWidth])
+
+        for (name, configure) in [
+            ("PDS and CSP alone", Self.latentsOnly),
+            ("FRI", { $0.metrics = [.FRI]; $0.diagnostics = nil; $0.featureExamples = 0 }),
+            ("diagnostics", { $0.metrics = [.PDS, .CSP]; $0.featureExamples = 0 }),
+            ("feature browser", { $0.metrics = [.PDS, .CSP]; $0.diagnostics = nil }),
+        ] as [(String, (inout AnalysisSettings) -> Void)] {
+            do {
+                _ = try analyze(path, configure: configure)
+                Issue.record("\(name): a NaN decoder weight was not refused")
+            } catch let error as StoreError {
+                #expect("\(error)".contains("depths/2/sae/W_dec") && "\(error)".contains("2 NaN or infinite weight(s)"), "\(name): \(error)")
+            }
+        }
+    }
+}
