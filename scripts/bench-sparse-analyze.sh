@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Sparse `analyze` as a whole process against the dense whole process
-# (issue: whole-process speed). For L0 = 32 and 64, one cascade of
+# Sparse `analyze` as a whole process against the dense whole process.
+# For L0 = 32 and 64, one cascade of
 # N = 200,000 rows, widths 256 (dense ReLU depth 0), 4096, 4096 (random
 # TopK SAEs), written by `metasae-bench make-cascade` twice in one pass:
 # SAE depths in the CSR form, and the same values as dense datasets.
@@ -29,7 +29,7 @@ wall() {
 }
 
 for l0 in 32 64; do
-  sparse="$dir/k$l0-csr.h5"; dense="$dir/k$l0-dense.h5"
+  sparse="$dir/n$rows-k$l0-csr.h5"; dense="$dir/n$rows-k$l0-dense.h5"
   if [ ! -f "$sparse" ] || [ ! -f "$dense" ]; then
     .build/release/metasae-bench make-cascade --rows "$rows" --widths 256,4096,4096 --k "$l0" --out "$sparse" --dense-out "$dense"
   fi

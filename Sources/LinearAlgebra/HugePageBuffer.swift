@@ -1,24 +1,43 @@
 import Foundation
 
-/// A large zero-filled Float64 buffer on 2 MiB-aligned memory, advised to
-/// use transparent huge pages where the kernel allows it (`madvise` mode).
-/// Random updates over a 100 MB matrix otherwise spend most of their time
-/// in TLB misses, doubly so under a hypervisor.
+/// A zero-filled Float64 buffer. From 1 MiB up it sits on 2 MiB-aligned
+/// memory advised to use transparent huge pages where the kernel allows it
+/// (`madvise` mode): random updates over a 100 MB matrix otherwise spend
+/// most of their time in TLB misses, doubly so under a hypervisor.
 ///
-/// A freed buffer's memory is kept for the next buffer of the same size
-/// (`SpareMemory`): pages already faulted in are zeroed at memset speed,
-/// while fresh ones cost a fault each, zeroed by the kernel.
+/// A freed large buffer's memory is kept for the next buffer of the same
+/// size (`SpareMemory`): pages already in place are zeroed at memset speed,
+/// while fresh ones cost a page fault each (the kernel zeroes every new page
+/// before the memset writes it again), which on a VM costs more than the
+/// sparse kernel's pass over them.
 public final class HugePageBuffer: @unchecked Sendable {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Double>
-    private let bytes: Int
+    /// Bytes allocated, when the memory goes to `spares` on release; nil for small buffers.
+    private let recycledBytes: Int?
+    private let spares: SpareMemory
 
-    public init(count: Int) {
+    static let hugeThreshold = 1 << 20
+
+    public convenience init(count: Int) {
+        self.init(count: count, spares: .shared)
+    }
+
+    init(count: Int, spares: SpareMemory) {
         self.count = count
-        let alignment = 2 << 20
-        bytes = (max(count, 1) * MemoryLayout<Double>.stride + alignment - 1) / alignment * alignment
-        let raw = SpareMemory.shared.take(bytes: bytes) ?? Self.allocate(bytes: bytes, alignment: alignment)
-        memset(raw, 0, bytes)
+        self.spares = spares
+        let bytes = max(count, 1) * MemoryLayout<Double>.stride
+        let raw: UnsafeMutableRawPointer
+        if bytes < Self.hugeThreshold {
+            guard let small = calloc(bytes, 1) else { preconditionFailure("out of memory allocating \(bytes) bytes") }
+            (raw, recycledBytes) = (small, nil)
+        } else {
+            let alignment = 2 << 20
+            let rounded = (bytes + alignment - 1) / alignment * alignment
+            raw = spares.take(bytes: rounded) ?? Self.allocate(bytes: rounded, alignment: alignment)
+            memset(raw, 0, rounded)
+            recycledBytes = rounded
+        }
         pointer = raw.bindMemory(to: Double.self, capacity: max(count, 1))
     }
 
@@ -36,22 +55,30 @@ public final class HugePageBuffer: @unchecked Sendable {
 
     /// A copy with the same contents (for copy-on-write owners).
     public func copy() -> HugePageBuffer {
-        let clone = HugePageBuffer(count: count)
+        let clone = HugePageBuffer(count: count, spares: spares)
         clone.pointer.update(from: pointer, count: count)
         return clone
     }
 
-    deinit { SpareMemory.shared.keep(UnsafeMutableRawPointer(pointer), bytes: bytes) }
+    deinit {
+        if let recycledBytes { spares.keep(UnsafeMutableRawPointer(pointer), bytes: recycledBytes) } else { free(pointer) }
+    }
 }
 
-/// Memory of freed huge-page buffers, up to `limit` bytes, for the next
-/// buffers of the same sizes (one analysis measures depth after depth of
-/// the same width). Beyond the limit memory goes back to the system.
+/// Memory of freed large buffers, up to `limit` bytes, for the next buffers
+/// of the same sizes (one analysis measures depth after depth of the same
+/// width). The oldest blocks go back to the system to make room.
 final class SpareMemory: @unchecked Sendable {
-    static let shared = SpareMemory()
-    let limit = 512 << 20
+    static let shared = SpareMemory(limit: 512 << 20)
+    let limit: Int
     private let lock = NSLock()
+    /// Oldest first.
     private var blocks: [(pointer: UnsafeMutableRawPointer, bytes: Int)] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Bytes kept now.
+    var keptBytes: Int { lock.withLock { blocks.reduce(0) { $0 + $1.bytes } } }
 
     func take(bytes: Int) -> UnsafeMutableRawPointer? {
         lock.withLock {
@@ -61,11 +88,17 @@ final class SpareMemory: @unchecked Sendable {
     }
 
     func keep(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-        let kept = lock.withLock {
-            guard blocks.reduce(bytes, { $0 + $1.bytes }) <= limit else { return false }
+        var released: [UnsafeMutableRawPointer] = []
+        lock.withLock {
+            guard bytes <= limit else { released = [pointer]; return }
+            var kept = blocks.reduce(0) { $0 + $1.bytes }
+            while kept + bytes > limit {
+                let oldest = blocks.removeFirst()
+                kept -= oldest.bytes
+                released.append(oldest.pointer)
+            }
             blocks.append((pointer, bytes))
-            return true
         }
-        if !kept { free(pointer) }
+        released.forEach { free($0) }
     }
 }

@@ -27,6 +27,8 @@ public struct MomentMatrix: RandomAccessCollection, Sendable {
     }
 
     public var isAllocated: Bool { storage != nil }
+    /// The memory in use, if any (tests check a buffer was adopted, not copied).
+    package var buffer: HugePageBuffer? { storage }
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 

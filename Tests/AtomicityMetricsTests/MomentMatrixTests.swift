@@ -1,5 +1,5 @@
 import Foundation
-import LinearAlgebra
+@testable import LinearAlgebra
 import Testing
 @testable import AtomicityMetrics
 @testable import MetaSAEStore
@@ -23,19 +23,42 @@ import Testing
         #expect(Array(original) == [1, 2, 3] && Array(copy) == [9, 2, 3])
     }
 
-    /// A freed buffer's memory is reused for the next of its size, and
-    /// zeroed. (An odd size no other test allocates, so the reuse is ours.)
+    /// A freed large buffer's memory is reused for the next of its size,
+    /// and zeroed; the oldest spare goes when the limit needs room. (A pool
+    /// of the test's own, so no other test takes the block.)
     @Test func recycledMemoryComesBackZeroed() {
-        let count = (3 << 18) + 5
+        let spares = SpareMemory(limit: 12 << 20)
+        let count = 1 << 19  // 4 MiB
         var address: UInt = 0
         do {
-            let first = HugePageBuffer(count: count)
+            let first = HugePageBuffer(count: count, spares: spares)
             first.pointer.update(repeating: 7, count: count)
             address = UInt(bitPattern: first.pointer)
         }
-        let second = HugePageBuffer(count: count)
-        #expect(UInt(bitPattern: second.pointer) == address)
+        #expect(spares.keptBytes == 4 << 20)
+        let second = HugePageBuffer(count: count, spares: spares)
+        #expect(UInt(bitPattern: second.pointer) == address && spares.keptBytes == 0)
         #expect((0..<count).allSatisfy { second.pointer[$0] == 0 })
+        // 4 + 8 MiB fill the 12 MiB limit; keeping 4 more makes the oldest go.
+        var first: HugePageBuffer? = HugePageBuffer(count: count, spares: spares)
+        var middle: HugePageBuffer? = HugePageBuffer(count: 2 * count, spares: spares)
+        var last: HugePageBuffer? = HugePageBuffer(count: count, spares: spares)
+        let lastAddress = UInt(bitPattern: last!.pointer)
+        first = nil
+        middle = nil
+        last = nil
+        #expect(first == nil && middle == nil && last == nil && spares.keptBytes == 12 << 20)
+        let taken = spares.take(bytes: 4 << 20)
+        #expect(taken.map { UInt(bitPattern: $0) } == lastAddress)
+        #expect(spares.take(bytes: 4 << 20) == nil, "the oldest 4 MiB should have been released")
+        free(taken)
+        withExtendedLifetime(second) {}
+    }
+
+    /// Small buffers are plain zeroed memory, not 2 MiB blocks.
+    @Test func smallBuffersAreZeroedToo() {
+        let buffer = HugePageBuffer(count: 81, spares: SpareMemory(limit: 0))
+        #expect((0..<81).allSatisfy { buffer.pointer[$0] == 0 })
     }
 
     /// Σ (x − m)(x − m)ᵀ, literally, for the upper triangle.
@@ -67,7 +90,7 @@ import Testing
     /// Sparse rows alone (adopted in place), after dense rows (added into
     /// the co-moment), and a copy settled while the original still holds its
     /// pending sums (shared, so not adopted): all the literal co-moment.
-    @Test func settlingInPlaceOrNotGivesTheLiteralComoment() {
+    @Test func settlingInPlaceOrNotGivesTheLiteralComoment() throws {
         let (rows, width) = (120, 9)
         var generator = SeededGenerator(seed: 11)
         let values = (0..<(rows * width)).map { _ in generator.uniform(0, 1) < 0.2 ? generator.normal() + 2 : 0 }
@@ -81,10 +104,15 @@ import Testing
         sparse.kernel = .sparse
         sparse.add(block(0..<60), labels: Array(labels[0..<60]))
         sparse.add(block(60..<rows), labels: Array(labels[60..<rows]))
+        // The raw sums' address, not a reference: holding one would stop the adoption.
+        let raw = try #require(sparse.pendingRaw.map { UInt(bitPattern: $0.pointer) })
+        func address(_ moments: MomentAccumulator) -> UInt? { moments.comoment.buffer.map { UInt(bitPattern: $0.pointer) } }
         let copy = sparse.settled
         Self.expectUpperTriangle(copy, equals: expected, "copy settled first")
+        #expect(address(copy) != raw, "a shared buffer must not be adopted")
         sparse.settle()
         Self.expectUpperTriangle(sparse, equals: expected, "sparse rows alone")
+        #expect(address(sparse) == raw, "the raw sums were copied, not adopted")
         Self.expectUpperTriangle(copy, equals: expected, "copy after the original settled")
 
         var mixed = MomentAccumulator(width: width)

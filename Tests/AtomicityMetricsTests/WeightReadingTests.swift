@@ -20,6 +20,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("cascade.h5").path
         try SparseFormTests.write(SparseFormTests.cascade(), to: path, sparse: true)
+        var settings = AnalysisSettings()
+        #expect(AtomicityAnalysis(settings: settings).readsTrainedWeights)
+        Self.latentsOnly(&settings)
+        #expect(!AtomicityAnalysis(settings: settings).readsTrainedWeights)
         let full = try analyze(path)
         let latentsOnly = try analyze(path, configure: Self.latentsOnly)
         for (a, b) in zip(latentsOnly.depths, full.depths) {
@@ -54,6 +58,32 @@ import Testing
             } catch let error as StoreError {
                 #expect("\(error)".contains("depths/2/sae/W_dec") && "\(error)".contains("2 NaN or infinite weight(s)"), "\(name): \(error)")
             }
+        }
+    }
+
+    /// A stored null cascade replaced by generated ones is not measured, but
+    /// its weights are still checked.
+    @Test func aStoredNullsNonFiniteWeightIsRefusedWhenGeneratedNullsReplaceIt() throws {
+        let folder = try SparseFormTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = SparseFormTests.cascade()
+        let path = folder.appendingPathComponent("nulls.h5").path
+        var null = data.saes
+        null[0].encoderWeight[3] = .infinity
+        let writer = try CanonicalWriter(destination: path, toolVersion: "test")
+        try writer.writeLabels(data.labels)
+        for (depth, values) in data.activations.enumerated() {
+            try writer.activations(depth: depth, width: depth == 0 ? data.saes[0].inputWidth : data.saes[depth - 1].latentWidth)
+                .append(values)
+            if depth >= 1 { try writer.writeSAE(depth: depth, data.saes[depth - 1]) }
+        }
+        try writer.writeCascade(under: CanonicalPaths.nullModel(1), seed: 9, initialisation: "test", saes: null)
+        try writer.commit()
+        do {
+            _ = try analyze(path) { Self.latentsOnly(&$0); $0.nullSeeds = 1 }
+            Issue.record("a stored null's infinite weight was not refused")
+        } catch let error as StoreError {
+            #expect("\(error)".contains("W_enc") && "\(error)".contains("1 NaN or infinite weight(s)"), "\(error)")
         }
     }
 }

@@ -198,7 +198,8 @@ public struct MomentAccumulator: Sendable {
             comoment = MomentMatrix(adopting: consume raw)
             fold(rows: pendingCount, mean: blockMean, moment: nil as UnsafePointer<Double>?, about: blockMean)
         } else {
-            fold(rows: pendingCount, mean: blockMean, moment: UnsafePointer(raw.pointer), about: blockMean)
+            // `raw` may be the sums' only owner now: it must outlive the sweep reading them.
+            withExtendedLifetime(raw) { fold(rows: pendingCount, mean: blockMean, moment: UnsafePointer(raw.pointer), about: blockMean) }
         }
         pendingCount = 0
         pendingSum = []

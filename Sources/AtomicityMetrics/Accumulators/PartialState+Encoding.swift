@@ -8,7 +8,11 @@ extension MomentAccumulator {
         var out: [Double] = [Double(width), Double(state.count)]
         out.reserveCapacity(Self.encodedCount(width: width))
         out += state.mean
-        state.comoment.withUnsafeBufferPointer { out += $0 }
+        if state.comoment.isAllocated {
+            state.comoment.withUnsafeBufferPointer { out += $0 }
+        } else {
+            out += repeatElement(0, count: width * width)  // a rank that saw no rows
+        }
         out += state.classCounts.map(Double.init)
         out += state.classSums
         return out

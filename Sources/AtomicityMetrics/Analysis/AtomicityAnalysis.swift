@@ -23,14 +23,27 @@ public struct AtomicityAnalysis: Sendable {
         let labels = experiment.labels
         let sources = experiment.trained.activations.map { $0!.source }
         let base = sources[0]
-        // PDS and CSP come from the latents alone: unless something asked for
-        // uses the weights, they are only streamed through the finiteness check.
-        let decoders = readsTrainedWeights ? try experiment.trained.saes.map { try $0.load() } : []
-        if !readsTrainedWeights { for sae in experiment.trained.saes { try sae.requireFinite() } }
-        // Every stored null model's weights are loaded (and refused if not
-        // finite) even when generated nulls replace them: a file validate
-        // refuses is never analyzed.
-        let storedNulls = try experiment.nullModels.map { cascade in try cascade.saes.map { try $0.load() } }
+        // Weights are loaded where something asked for uses them; the rest
+        // (controls and nulls not measured; the cascade's when PDS and CSP,
+        // which come from the latents alone, are all that is asked for) are
+        // streamed through the finiteness check: non-finite SAE weights
+        // anywhere in the file are refused whatever is asked for.
+        var decoders: [SAEWeights] = []
+        if readsTrainedWeights {
+            decoders = try experiment.trained.saes.map { try $0.load() }
+        } else {
+            for sae in experiment.trained.saes { try sae.requireFinite() }
+        }
+        var storedNulls: [[SAEWeights]] = []
+        if settings.nullSeeds == nil {
+            storedNulls = try experiment.nullModels.map { cascade in try cascade.saes.map { try $0.load() } }
+        } else {
+            for sae in experiment.nullModels.flatMap(\.saes) { try sae.requireFinite() }
+        }
+        for control in experiment.flatControls where !selected.contains(control.depth) { try control.sae.requireFinite() }
+        if settings.matchedNullSeeds != nil {
+            for sae in experiment.matchedNulls.flatMap(\.saes) { try sae.requireFinite() }
+        }
 
         var seconds: [String: Double] = [:]
         let diagnosed = try settings.diagnostics.map { _ in

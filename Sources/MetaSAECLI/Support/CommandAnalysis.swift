@@ -1,3 +1,4 @@
+import ArgumentParser
 import AtomicityMetrics
 import MetaSAEStore
 import MetaSAEReport
@@ -7,12 +8,18 @@ import MetaSAETraining
 /// diagnostics, then, when asked for, the decoder-row meta-SAEs (on the
 /// first process only: they read weights, not rows).
 enum CommandAnalysis {
+    /// `METASAE_KERNEL`, as a usage error when it names no kernel; commands
+    /// check it in `validate()`, before any work.
+    static func kernel() throws -> MomentAccumulator.Kernel {
+        do { return try .configured() } catch { throw ValidationError("\(error)") }
+    }
+
     static func run(
         _ experiment: CheckedExperiment, settings: AnalysisSettings, exchange: any PartialStateExchange = SingleProcess(),
         progress: any ProgressSink, quiet: Bool
     ) throws -> AnalysisResults {
         var analysis = AtomicityAnalysis(settings: settings, exchange: exchange)
-        analysis.kernel = try .configured()
+        analysis.kernel = try kernel()
         var results = try analysis.run(experiment, toolVersion: MetaSAE.version, progress: progress)
         if let meta = settings.diagnostics?.metaSAE, exchange.rank == 0 {
             DecoderRowMetaSAE(meta).annotate(&results, cascade: try experiment.trained.saes.map { try $0.load() },
