@@ -54,7 +54,7 @@ let package = Package(
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",
-            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment"]),
+            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels"]),
         // PyTorch-export layout detection and conversion to the canonical layout.
         // safetensors and .npy files, mapped and checked (no HDF5).
         .target(name: "ArrayFiles"),
@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(
             name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "CVectorKernels", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport"]),
+            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport", "CVectorKernels"]),
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(

@@ -28,6 +28,14 @@ int64_t metasae_count_nonfinite(const float *values, int64_t n);
 /// How many of n values are not 0 (NaN counts; −0 does not).
 int64_t metasae_count_nonzero(const float *values, int64_t n);
 
+/// One Adam step over n values: first ← β₁·first + (1 − β₁)·g,
+/// second ← β₂·second + (1 − β₂)·g·g, values −= step·first / (√(second / c₂) + ε),
+/// rounded as that scalar expression is (no fused multiply-adds).
+void metasae_adam_update(float *values, float *first, float *second, const float *gradient, int64_t n,
+                         float beta1, float beta2, float epsilon, float step_size, float correction2);
+void metasae_adam_update_baseline(float *values, float *first, float *second, const float *gradient, int64_t n,
+                                  float beta1, float beta2, float epsilon, float step_size, float correction2);
+
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
 int metasae_vector_kernels_use_avx2(void);
 #endif

@@ -1,3 +1,4 @@
+import CVectorKernels
 import Foundation
 
 /// Adam (Kingma & Ba) with PyTorch's defaults, one state per parameter tensor.
@@ -24,18 +25,16 @@ public struct Adam: Sendable {
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(step)))
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
-        for tensor in parameters.indices {
+        for tensor in parameters.indices where !parameters[tensor].isEmpty {
             let stepSize = learningRate * (tensor < scales.count ? scales[tensor] : 1) / correction1
-            let gradient = gradients[tensor]
+            precondition(gradients[tensor].count == parameters[tensor].count, "gradient and parameter sizes differ")
+            // In C: the square root and divisions vectorize there (see CVectorKernels/adam.c).
             parameters[tensor].withUnsafeMutableBufferPointer { values in
                 first[tensor].withUnsafeMutableBufferPointer { m in
                     second[tensor].withUnsafeMutableBufferPointer { v in
-                        for index in 0..<values.count {
-                            let g = gradient[index]
-                            m[index] = b1 * m[index] + (1 - b1) * g
-                            v[index] = b2 * v[index] + (1 - b2) * g * g
-                            values[index] -= stepSize * m[index] / ((v[index] / correction2).squareRoot() + eps)
+                        gradients[tensor].withUnsafeBufferPointer { g in
+                            metasae_adam_update(values.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, Int64(values.count),
+                                                beta1, beta2, epsilon, stepSize, correction2)
                         }
                     }
                 }
