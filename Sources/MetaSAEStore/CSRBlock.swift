@@ -29,17 +29,24 @@ public struct CSRBlock: Sendable, Equatable {
         for row in 0..<rows {
             offsets[row + 1] = offsets[row] + Int(metasae_count_nonzero(dense.baseAddress! + row * width, Int64(width)))
         }
-        indices = []
-        values = []
-        indices.reserveCapacity(offsets[rows])
-        values.reserveCapacity(offsets[rows])
-        for row in 0..<rows {
-            let base = row * width
-            for column in 0..<width where dense[base + column] != 0 {
-                indices.append(Int32(column))
-                values.append(dense[base + column])
+        // Each row is compressed by a branch-free kernel that writes every
+        // candidate before knowing whether it stays: one slot of room past the end.
+        let (starts, total) = (offsets, offsets[rows])
+        var indices = [Int32](repeating: 0, count: total + 1)
+        var values = [Float](repeating: 0, count: total + 1)
+        indices.withUnsafeMutableBufferPointer { indices in
+            values.withUnsafeMutableBufferPointer { kept in
+                for row in 0..<rows {
+                    let stored = metasae_compress_row(dense.baseAddress! + row * width, Int64(width),
+                                                      indices.baseAddress! + starts[row], kept.baseAddress! + starts[row])
+                    precondition(Int(stored) == starts[row + 1] - starts[row], "a row's count changed while compressing it")
+                }
             }
         }
+        indices.removeLast()
+        values.removeLast()
+        self.indices = indices
+        self.values = values
     }
 
     /// Expands into a dense row-major block.

@@ -63,4 +63,25 @@ import Testing
         #expect(block.indices == indices)
         #expect(block.values.map(\.bitPattern) == kept)
     }
+
+    /// Compressing rows keeps every value that is not 0 (NaN kept, −0 not),
+    /// with its column, in order: as a literal loop does.
+    @Test(arguments: [1, 3, 8, 17, 64, 257])
+    func compressedRowsMatchALiteralLoop(width: Int) {
+        let rows = 11
+        let values = Self.values(rows: rows, width: width, seed: UInt64(100 + width))
+        let block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+        var offsets = [0]
+        var indices: [Int32] = []
+        var kept: [UInt32] = []
+        for row in 0..<rows {
+            for column in 0..<width where values[row * width + column] != 0 {
+                indices.append(Int32(column))
+                kept.append(values[row * width + column].bitPattern)
+            }
+            offsets.append(indices.count)
+        }
+        #expect(block.offsets == offsets && block.indices == indices)
+        #expect(block.values.map(\.bitPattern) == kept)
+    }
 }

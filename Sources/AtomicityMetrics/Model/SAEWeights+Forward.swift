@@ -56,7 +56,7 @@ extension SAEWeights {
     }
 
     /// Adds `bias` to each of `rows` rows of a row-major matrix.
-    static func add(_ bias: [Float], toEachOf rows: Int, rowsOf matrix: inout [Float]) {
+    public static func add(_ bias: [Float], toEachOf rows: Int, rowsOf matrix: inout [Float]) {
         let width = bias.count
         matrix.withUnsafeMutableBufferPointer { values in
             for row in 0..<rows {

@@ -36,6 +36,30 @@ void metasae_adam_update(float *values, float *first, float *second, const float
 void metasae_adam_update_baseline(float *values, float *first, float *second, const float *gradient, int64_t n,
                                   float beta1, float beta2, float epsilon, float step_size, float correction2);
 
+/// Compressed rows (offsets[rows + 1], indices, values) times dense row-major
+/// matrices of `width` columns, accumulated into `out`:
+///   times:            out[r, :] += Σ values[e]·dense[indices[e], :]   (out: rows × width)
+///   transpose_times:  out[indices[e], :] += values[e]·dense[r, :]     (dense: rows × width)
+///   row_dots:         out[e] = a[r, :] · w[indices[e], :]            (overwritten)
+void metasae_csr_times_dense(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
+                             const float *dense, int64_t width, float *out);
+void metasae_csr_transpose_times_dense(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
+                                       const float *dense, int64_t width, float *out);
+void metasae_csr_row_dots(const long *offsets, const int32_t *indices, int64_t rows, const float *a,
+                          const float *w, int64_t width, float *out);
+void metasae_csr_times_dense_baseline(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
+                                      const float *dense, int64_t width, float *out);
+void metasae_csr_transpose_times_dense_baseline(const long *offsets, const int32_t *indices, const float *values,
+                                                int64_t rows, const float *dense, int64_t width, float *out);
+void metasae_csr_row_dots_baseline(const long *offsets, const int32_t *indices, int64_t rows, const float *a,
+                                   const float *w, int64_t width, float *out);
+
+/// Stores the column and value of each of a row's `width` values that is not
+/// 0 (NaN is kept), in order, into `indices` and `kept`; returns how many.
+/// Both must have room for width + 1 entries: each value is written before
+/// it is known whether it stays.
+int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indices, float *kept);
+
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
 int metasae_vector_kernels_use_avx2(void);
 #endif

@@ -15,12 +15,23 @@ extension SparseAutoencoder {
     }
 
     /// The loss, the gradients, and the batch's codes (which the step's
-    /// bookkeeping reads, so the forward pass runs once).
-    func lossGradientsAndCodes(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
+    /// bookkeeping reads, so the forward pass runs once). Products with codes
+    /// (and pre-activation gradients) at most `sparseDensity` non-zero go
+    /// through compressed rows, others through BLAS.
+    func lossGradientsAndCodes(_ x: [Float], rows: Int, sparseDensity: Double = SparseCodes.densityThreshold)
+        -> (Float, [[Float]], [Float]) {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let pre = weights.preActivations(x, rows: rows)
         let z = trainingCodes(pre, rows: rows)
-        let reconstruction = decode(z, rows: rows)
+        // Few codes fire once training is under way: the products with z
+        // (and with dPre, below) then skip the zeros.
+        let sparse = SparseCodes(z, rows: rows, width: latents, threshold: sparseDensity)
+        let reconstruction = sparse.map { codes in
+            var output = [Float](repeating: 0, count: rows * inputs)
+            SAEWeights.add(weights.decoderBias, toEachOf: rows, rowsOf: &output)
+            codes.times(weights.decoderWeight, width: inputs, into: &output)
+            return output
+        } ?? decode(z, rows: rows)
         let scale = 2 / Float(rows * inputs)
         var squaredError = 0.0
         var dOutput = [Float](repeating: 0, count: rows * inputs)
@@ -32,12 +43,25 @@ extension SparseAutoencoder {
         var loss = squaredError / Double(rows * inputs)
         // Decoder: dW_dec[F × D] = zᵀ · dOutput; db_dec = Σ rows; dz = dOutput · W_decᵀ.
         var decoderGradient = [Float](repeating: 0, count: latents * inputs)
-        BLAS.multiply(z, dOutput, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true)
+        if let sparse {
+            sparse.transposeTimes(dOutput, width: inputs, into: &decoderGradient)
+        } else {
+            BLAS.multiply(z, dOutput, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true)
+        }
         let decoderBiasGradient = Tensor.columnSums(dOutput, rows: rows, width: inputs)
-        var dz = [Float](repeating: 0, count: rows * latents)
-        BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
         // Through the activation: codes that fired pass their gradient on.
-        var dPre = zip(z, dz).map { $0 > 0 ? $1 : 0 }
+        // JumpReLU's threshold gradient reads dz near the threshold, fired or not.
+        var dz: [Float] = []
+        var dPre: [Float]
+        if let sparse, objective.architecture != .jumpReLU {
+            dPre = [Float](repeating: 0, count: rows * latents)
+            let dots = sparse.rowDots(dOutput, weights.decoderWeight, width: inputs)
+            sparse.forEachEntry { index, entry in if z[index] > 0 { dPre[index] = dots[entry] } }
+        } else {
+            dz = [Float](repeating: 0, count: rows * latents)
+            BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
+            dPre = zip(z, dz).map { $0 > 0 ? $1 : 0 }
+        }
         var thresholdGradient: [Float]?
         switch objective.architecture {
         case .reluL1:
@@ -54,11 +78,26 @@ extension SparseAutoencoder {
             loss += l0Loss
             thresholdGradient = gradient
         }
-        var encoderGradient = [Float](repeating: 0, count: inputs * latents)
-        BLAS.multiply(x, dPre, into: &encoderGradient, m: inputs, k: rows, n: latents, transposeA: true)
+        let encoderGradient = Self.encoderGradient(x, dPre, rows: rows, inputs: inputs, latents: latents, sparseDensity: sparseDensity)
         let encoderBiasGradient = Tensor.columnSums(dPre, rows: rows, width: latents)
         let gradients = [encoderGradient, encoderBiasGradient, decoderGradient, decoderBiasGradient]
         return (Float(loss), gradients + (thresholdGradient.map { [$0] } ?? []), z)
+    }
+
+    /// dW_enc [D × F] = xᵀ · dPre: through compressed rows of dPre when
+    /// sparse (as dPreᵀ · x, [F × D], then transposed), else BLAS.
+    static func encoderGradient(_ x: [Float], _ dPre: [Float], rows: Int, inputs: Int, latents: Int, sparseDensity: Double) -> [Float] {
+        var gradient = [Float](repeating: 0, count: inputs * latents)
+        guard let sparse = SparseCodes(dPre, rows: rows, width: latents, threshold: sparseDensity) else {
+            BLAS.multiply(x, dPre, into: &gradient, m: inputs, k: rows, n: latents, transposeA: true)
+            return gradient
+        }
+        var transposed = [Float](repeating: 0, count: latents * inputs)
+        sparse.transposeTimes(x, width: inputs, into: &transposed)
+        for latent in 0..<latents {
+            for input in 0..<inputs { gradient[input * latents + latent] = transposed[latent * inputs + input] }
+        }
+        return gradient
     }
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
@@ -135,8 +174,13 @@ extension SparseAutoencoder {
     public mutating func trainStep(_ x: [Float], rows: Int, optimizer: inout Adam) -> Float {
         if !started { start(on: x, rows: rows) }
         let (loss, gradients, codes) = lossGradientsAndCodes(x, rows: rows)
+        // Moved out, not shared, so the update writes them in place instead of copying each.
         var parameters = [weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias]
-        if objective.architecture == .jumpReLU { parameters.append(logThreshold) }
+        (weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias) = ([], [], [], [])
+        if objective.architecture == .jumpReLU {
+            parameters.append(logThreshold)
+            logThreshold = []
+        }
         optimizer.update(&parameters, gradients: gradients, scales: [1, 1, 1, 1, objective.thresholdLearningRateScale])
         weights.encoderWeight = parameters[0]
         weights.encoderBias = parameters[1]

@@ -92,13 +92,16 @@ public struct SparseAutoencoder: Sendable {
     }
 
     mutating func normalizeDecoder() {
-        let inputs = weights.inputWidth
-        for latent in 0..<weights.latentWidth {
-            var norm: Float = 0
-            for column in 0..<inputs { norm += weights.decoderWeight[latent * inputs + column] * weights.decoderWeight[latent * inputs + column] }
-            norm = norm.squareRoot()
-            guard norm > 0 else { continue }
-            for column in 0..<inputs { weights.decoderWeight[latent * inputs + column] /= norm }
+        let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
+        weights.decoderWeight.withUnsafeMutableBufferPointer { decoder in
+            for latent in 0..<latents {
+                let row = decoder.baseAddress! + latent * inputs
+                var norm: Float = 0
+                for column in 0..<inputs { norm += row[column] * row[column] }
+                norm = norm.squareRoot()
+                guard norm > 0 else { continue }
+                for column in 0..<inputs { row[column] /= norm }
+            }
         }
     }
 }

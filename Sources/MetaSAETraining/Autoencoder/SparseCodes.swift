@@ -1,0 +1,61 @@
+import CVectorKernels
+import MetaSAEStore
+
+/// A batch's codes (or pre-activation gradients) in compressed rows, for the
+/// training step's products when few of them are non-zero: each product
+/// then costs k·D per row instead of F·D (CVectorKernels/sparse_products.c).
+struct SparseCodes {
+    /// At most this share of non-zeros takes the compressed-row products; a
+    /// denser batch (the first steps of a ReLU SAE fire about half its
+    /// latents) takes BLAS.
+    static let densityThreshold = 0.15
+
+    let block: CSRBlock
+
+    /// The non-zeros of `values` (rows × width), or nil when more than
+    /// `threshold` of them are non-zero.
+    init?(_ values: [Float], rows: Int, width: Int, threshold: Double = densityThreshold) {
+        let block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+        guard Double(block.nonZeros) <= threshold * Double(max(1, rows * width)) else { return nil }
+        self.block = block
+    }
+
+    var rows: Int { block.rowCount }
+
+    /// out (rows × width) += codes · dense (F × width).
+    func times(_ dense: [Float], width: Int, into out: inout [Float]) {
+        precondition(dense.count == block.width * width && out.count == rows * width, "product shapes disagree")
+        guard block.nonZeros > 0 else { return }
+        block.offsets.withUnsafeBufferPointer { offsets in
+            metasae_csr_times_dense(offsets.baseAddress!, block.indices, block.values, Int64(rows), dense, Int64(width), &out)
+        }
+    }
+
+    /// out (F × width) += codesᵀ · dense (rows × width).
+    func transposeTimes(_ dense: [Float], width: Int, into out: inout [Float]) {
+        precondition(dense.count == rows * width && out.count == block.width * width, "product shapes disagree")
+        guard block.nonZeros > 0 else { return }
+        block.offsets.withUnsafeBufferPointer { offsets in
+            metasae_csr_transpose_times_dense(offsets.baseAddress!, block.indices, block.values, Int64(rows), dense, Int64(width), &out)
+        }
+    }
+
+    /// a[r, :] · w[j, :] for every stored (r, j), in storage order.
+    func rowDots(_ a: [Float], _ w: [Float], width: Int) -> [Float] {
+        precondition(a.count == rows * width && w.count == block.width * width, "product shapes disagree")
+        var out = [Float](repeating: 0, count: block.nonZeros)
+        guard block.nonZeros > 0 else { return out }
+        block.offsets.withUnsafeBufferPointer { offsets in
+            metasae_csr_row_dots(offsets.baseAddress!, block.indices, Int64(rows), a, w, Int64(width), &out)
+        }
+        return out
+    }
+
+    /// Calls `body(index, entry)` for each stored value: its index in the
+    /// dense rows × F array and its position in storage order.
+    func forEachEntry(_ body: (Int, Int) -> Void) {
+        for row in 0..<rows {
+            for entry in block.offsets[row]..<block.offsets[row + 1] { body(row * block.width + Int(block.indices[entry]), entry) }
+        }
+    }
+}

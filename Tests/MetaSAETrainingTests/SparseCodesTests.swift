@@ -1,0 +1,108 @@
+import CVectorKernels
+import Foundation
+import LinearAlgebra
+import Testing
+@testable import MetaSAETraining
+
+/// The training step's compressed-row products against OpenBLAS on the
+/// same matrices, and the step's gradients when few codes fire against
+/// central finite differences.
+@Suite struct SparseCodesTests {
+    static func close(_ a: [Float], _ b: [Float], _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(a.count == b.count, "\(context): sizes", sourceLocation: sourceLocation)
+        let scale = b.reduce(Float(0)) { max($0, abs($1)) }
+        let worst = zip(a, b).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        #expect(worst <= 1e-5 * max(scale, 1), "\(context): off by \(worst) (scale \(scale))", sourceLocation: sourceLocation)
+    }
+
+    @Test func productsMatchBLAS() throws {
+        var generator = SeededGenerator(seed: 4)
+        let (rows, latents, width) = (37, 29, 19)
+        // 12% non-zero, both signs (TopK codes need not be positive).
+        let z = (0..<(rows * latents)).map { _ in generator.uniform(0, 1) < 0.12 ? generator.normal() : 0 }
+        let w = (0..<(latents * width)).map { _ in generator.normal() }
+        let a = (0..<(rows * width)).map { _ in generator.normal() }
+        let codes = try #require(SparseCodes(z, rows: rows, width: latents))
+
+        var times = [Float](repeating: 0.5, count: rows * width)
+        codes.times(w, width: width, into: &times)
+        var expected = [Float](repeating: 0.5, count: rows * width)
+        BLAS.multiply(z, w, into: &expected, m: rows, k: latents, n: width, beta: 1)
+        Self.close(times, expected, "z · W")
+
+        var transposed = [Float](repeating: 0, count: latents * width)
+        codes.transposeTimes(a, width: width, into: &transposed)
+        var expectedTransposed = [Float](repeating: 0, count: latents * width)
+        BLAS.multiply(z, a, into: &expectedTransposed, m: latents, k: rows, n: width, transposeA: true)
+        Self.close(transposed, expectedTransposed, "zᵀ · A")
+
+        var full = [Float](repeating: 0, count: rows * latents)
+        BLAS.multiply(a, w, into: &full, m: rows, k: width, n: latents, transposeB: true)
+        var expectedDots = [Float](repeating: 0, count: codes.block.nonZeros)
+        codes.forEachEntry { index, entry in expectedDots[entry] = full[index] }
+        Self.close(codes.rowDots(a, w, width: width), expectedDots, "A · Wᵀ at the entries")
+    }
+
+    @Test func denseBatchesTakeBLAS() {
+        let z = [Float](repeating: 1, count: 4 * 10)
+        #expect(SparseCodes(z, rows: 4, width: 10) == nil)
+        var few = [Float](repeating: 0, count: 4 * 10)
+        few[3] = 2
+        #expect(SparseCodes(few, rows: 4, width: 10) != nil)
+    }
+
+    /// The whole step through compressed rows (every product, whatever the
+    /// density) against the step through BLAS alone, for each architecture
+    /// (AuxK on, so dead latents' products are in it too), when few codes
+    /// fire and when most do.
+    @Test(arguments: [SAEArchitecture.reluL1, .topK, .batchTopK, .jumpReLU], [-0.35, 0.2] as [Float])
+    func compressedRowStepMatchesTheBLASStep(architecture: SAEArchitecture, bias: Float) {
+        var generator = SeededGenerator(seed: 21)
+        let (rows, inputs, latents) = (16, 12, 40)
+        let x = (0..<(rows * inputs)).map { _ in abs(generator.normal()) }
+        var objective = SAEObjective(architecture: architecture)
+        objective.k = 3
+        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, objective: objective, seed: 5)
+        sae.weights.encoderBias = sae.weights.encoderBias.map { _ in bias }
+        sae.weights.decoderBias = sae.weights.decoderBias.map { _ in generator.normal() * 0.1 }
+        if architecture == .jumpReLU { sae.logThreshold = sae.logThreshold.map { _ in log(0.05) } }
+        // Half the latents dead, so AuxK has work.
+        sae.rowsSinceFired = (0..<latents).map { $0 % 2 == 0 ? objective.deadWindowRows : 0 }
+        sae.weights.activation = sae.trainingActivation
+        let (sparseLoss, sparse, sparseCodes) = sae.lossGradientsAndCodes(x, rows: rows, sparseDensity: 1)
+        let (denseLoss, dense, denseCodes) = sae.lossGradientsAndCodes(x, rows: rows, sparseDensity: -1)
+        #expect(sparseCodes == denseCodes && sparseCodes.contains { $0 != 0 })
+        #expect(abs(sparseLoss - denseLoss) <= 1e-6 * max(1, abs(denseLoss)))
+        #expect(sparse.count == dense.count)
+        for (index, (a, b)) in zip(sparse, dense).enumerated() { Self.close(a, b, "\(architecture) bias \(bias) gradient \(index)") }
+    }
+
+    /// With a negative encoder bias few ReLU latents fire, so every product
+    /// of the step goes through compressed rows: its gradients match central
+    /// finite differences (ReLU-L1's loss is smooth where no code sits at 0).
+    @Test func sparseStepGradientsMatchFiniteDifferences() throws {
+        var generator = SeededGenerator(seed: 21)
+        let (rows, inputs, latents) = (16, 12, 40)
+        let x = (0..<(rows * inputs)).map { _ in abs(generator.normal()) }
+        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, l1Coefficient: 0.05, seed: 5)
+        sae.weights.encoderBias = sae.weights.encoderBias.map { _ in -0.6 }
+        let (_, gradients, codes) = sae.lossGradientsAndCodes(x, rows: rows)
+        let fired = codes.filter { $0 != 0 }.count
+        #expect(fired > 0 && Double(fired) <= SparseCodes.densityThreshold * Double(rows * latents), "\(fired) codes fired")
+        for trial in 0..<4 {
+            let direction = gradients.map { $0.map { _ in generator.normal() } }
+            let epsilon: Float = 1e-3
+            func loss(_ sign: Float) -> Double {
+                var moved = sae
+                moved.weights.encoderWeight = zip(moved.weights.encoderWeight, direction[0]).map { $0 + sign * epsilon * $1 }
+                moved.weights.encoderBias = zip(moved.weights.encoderBias, direction[1]).map { $0 + sign * epsilon * $1 }
+                moved.weights.decoderWeight = zip(moved.weights.decoderWeight, direction[2]).map { $0 + sign * epsilon * $1 }
+                moved.weights.decoderBias = zip(moved.weights.decoderBias, direction[3]).map { $0 + sign * epsilon * $1 }
+                return Double(moved.lossAndGradients(x, rows: rows).0)
+            }
+            let numeric = (loss(1) - loss(-1)) / (2 * Double(epsilon))
+            let analytic = GradientCheckTests.directional(gradients, direction)
+            #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(analytic)), "trial \(trial): \(numeric) vs \(analytic)")
+        }
+    }
+}
