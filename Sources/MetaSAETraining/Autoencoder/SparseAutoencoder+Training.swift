@@ -65,9 +65,15 @@ extension SparseAutoencoder {
         var thresholdGradient: [Float]?
         switch objective.architecture {
         case .reluL1:
-            loss += Double(objective.l1Coefficient) * z.reduce(0.0) { $0 + Double($1) } / Double(rows)
+            // Over the stored codes alone when sparse: the same sum (zeros add nothing) and the same entries.
             let penalty = objective.l1Coefficient / Float(rows)
-            for index in dPre.indices where z[index] > 0 { dPre[index] += penalty }
+            if let sparse {
+                loss += Double(objective.l1Coefficient) * sparse.block.values.reduce(0.0) { $0 + Double($1) } / Double(rows)
+                sparse.forEachEntry { index, _ in if z[index] > 0 { dPre[index] += penalty } }
+            } else {
+                loss += Double(objective.l1Coefficient) * z.reduce(0.0) { $0 + Double($1) } / Double(rows)
+                for index in dPre.indices where z[index] > 0 { dPre[index] += penalty }
+            }
         case .topK, .batchTopK:
             if objective.auxK {
                 loss += auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows,
@@ -223,9 +229,14 @@ extension SparseAutoencoder {
         let latents = weights.latentWidth
         var fired = [Bool](repeating: false, count: latents)
         var smallest = Float.infinity
-        for (index, value) in codes.enumerated() where value > 0 {
-            fired[index % latents] = true
-            smallest = min(smallest, value)
+        codes.withUnsafeBufferPointer { codes in
+            for row in 0..<rows {
+                let base = row * latents
+                for latent in 0..<latents where codes[base + latent] > 0 {
+                    fired[latent] = true
+                    smallest = min(smallest, codes[base + latent])
+                }
+            }
         }
         for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] ? 0 : rowsSinceFired[latent] + rows }
         if objective.architecture == .jumpReLU {
