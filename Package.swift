@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "CFloatEnvironment"),
         // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
         .target(name: "CMemoryHints"),
-        // Per-row loops Swift leaves scalar: the diagnostics' (baseline x86-64 and AVX2/FMA
-        // versions chosen at run time) and the counting passes over dense rows.
+        // Loops Swift leaves scalar, in baseline x86-64 and AVX2 versions chosen at run time:
+        // the diagnostics' per-row loops, the training step's sparse products and Adam's
+        // update; and the counting and compressing passes over dense rows.
         .target(name: "CVectorKernels"),
         // The child of a supervised command dies with its parent (prctl, variadic in C).
         .target(name: "CProcessControl"),
