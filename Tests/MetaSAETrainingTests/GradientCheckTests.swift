@@ -51,19 +51,25 @@ import LinearAlgebra
         let (_, gradients) = sae.lossAndGradients(x, rows: rows)
         for trial in 0..<4 {
             let direction = Self.randomDirection(like: gradients, generator: &generator)
-            let epsilon: Float = 1e-3
-            func loss(_ sign: Float) -> Double {
-                var moved = sae
-                moved.weights.encoderWeight = zip(moved.weights.encoderWeight, direction[0]).map { $0 + sign * epsilon * $1 }
-                moved.weights.encoderBias = zip(moved.weights.encoderBias, direction[1]).map { $0 + sign * epsilon * $1 }
-                moved.weights.decoderWeight = zip(moved.weights.decoderWeight, direction[2]).map { $0 + sign * epsilon * $1 }
-                moved.weights.decoderBias = zip(moved.weights.decoderBias, direction[3]).map { $0 + sign * epsilon * $1 }
-                return Double(moved.lossAndGradients(x, rows: rows).0)
-            }
-            let numeric = (loss(1) - loss(-1)) / (2 * Double(epsilon))
-            let analytic = Self.directional(gradients, direction)
+            let (numeric, analytic) = Self.autoencoderCheck(sae, x, rows: rows, gradients: gradients, direction: direction)
             #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(analytic)), "trial \(trial): \(numeric) vs \(analytic)")
         }
+    }
+
+    /// The central finite difference of an SAE's loss along `direction`
+    /// (over its four tensors), beside the analytic ∇L · d.
+    static func autoencoderCheck(_ sae: SparseAutoencoder, _ x: [Float], rows: Int, gradients: [[Float]],
+                                 direction: [[Float]]) -> (numeric: Double, analytic: Double) {
+        let epsilon: Float = 1e-3
+        func loss(_ sign: Float) -> Double {
+            var moved = sae
+            moved.weights.encoderWeight = zip(moved.weights.encoderWeight, direction[0]).map { $0 + sign * epsilon * $1 }
+            moved.weights.encoderBias = zip(moved.weights.encoderBias, direction[1]).map { $0 + sign * epsilon * $1 }
+            moved.weights.decoderWeight = zip(moved.weights.decoderWeight, direction[2]).map { $0 + sign * epsilon * $1 }
+            moved.weights.decoderBias = zip(moved.weights.decoderBias, direction[3]).map { $0 + sign * epsilon * $1 }
+            return Double(moved.lossAndGradients(x, rows: rows).0)
+        }
+        return ((loss(1) - loss(-1)) / (2 * Double(epsilon)), directional(Array(gradients[0..<4]), direction))
     }
 
     @Test func rescalingInputsGivesTheSameAutoencoderOnRawData() {

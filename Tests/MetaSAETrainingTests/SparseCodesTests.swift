@@ -91,17 +91,7 @@ import Testing
         #expect(fired > 0 && Double(fired) <= SparseCodes.densityThreshold * Double(rows * latents), "\(fired) codes fired")
         for trial in 0..<4 {
             let direction = gradients.map { $0.map { _ in generator.normal() } }
-            let epsilon: Float = 1e-3
-            func loss(_ sign: Float) -> Double {
-                var moved = sae
-                moved.weights.encoderWeight = zip(moved.weights.encoderWeight, direction[0]).map { $0 + sign * epsilon * $1 }
-                moved.weights.encoderBias = zip(moved.weights.encoderBias, direction[1]).map { $0 + sign * epsilon * $1 }
-                moved.weights.decoderWeight = zip(moved.weights.decoderWeight, direction[2]).map { $0 + sign * epsilon * $1 }
-                moved.weights.decoderBias = zip(moved.weights.decoderBias, direction[3]).map { $0 + sign * epsilon * $1 }
-                return Double(moved.lossAndGradients(x, rows: rows).0)
-            }
-            let numeric = (loss(1) - loss(-1)) / (2 * Double(epsilon))
-            let analytic = GradientCheckTests.directional(gradients, direction)
+            let (numeric, analytic) = GradientCheckTests.autoencoderCheck(sae, x, rows: rows, gradients: gradients, direction: direction)
             #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(analytic)), "trial \(trial): \(numeric) vs \(analytic)")
         }
     }
