@@ -1,8 +1,7 @@
 // Adam's update, in C so that the square root and the divisions run as
 // vector instructions (Swift's loop stays scalar), with a baseline x86-64
 // and an AVX2 version chosen at each call. No contraction into fused
-// multiply-adds: every version rounds as the scalar expression does, so
-// training gives the same weights bit for bit on any CPU.
+// multiply-adds: every version rounds as the scalar expression does.
 #include "vector_kernels.h"
 
 #pragma clang fp contract(off)

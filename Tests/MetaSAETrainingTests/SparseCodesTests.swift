@@ -96,3 +96,20 @@ import Testing
         }
     }
 }
+
+extension SparseCodesTests {
+    /// A batch in which no code fires takes the compressed-row step too:
+    /// nothing to multiply, and the same (bias-only) gradients as BLAS.
+    @Test func aBatchWithNoFiredCodeMatchesTheBLASStep() {
+        var generator = SeededGenerator(seed: 2)
+        let (rows, inputs, latents) = (8, 6, 20)
+        let x = (0..<(rows * inputs)).map { _ in abs(generator.normal()) }
+        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, l1Coefficient: 0.05, seed: 4)
+        sae.weights.encoderBias = sae.weights.encoderBias.map { _ in -10 }
+        let (sparseLoss, sparse, codes) = sae.lossGradientsAndCodes(x, rows: rows, sparseDensity: 1)
+        let (denseLoss, dense, _) = sae.lossGradientsAndCodes(x, rows: rows, sparseDensity: -1)
+        #expect(codes.allSatisfy { $0 == 0 } && sparseLoss == denseLoss)
+        for (index, (a, b)) in zip(sparse, dense).enumerated() { Self.close(a, b, "gradient \(index)") }
+        #expect(sparse[3].contains { $0 != 0 }, "the decoder bias still learns")
+    }
+}

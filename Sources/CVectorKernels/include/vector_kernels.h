@@ -56,8 +56,9 @@ void metasae_csr_row_dots_baseline(const long *offsets, const int32_t *indices, 
 
 /// Stores the column and value of each of a row's `width` values that is not
 /// 0 (NaN is kept), in order, into `indices` and `kept`; returns how many.
-/// Both must have room for width + 1 entries: each value is written before
-/// it is known whether it stays.
+/// Both must have room for the row's non-zeros + 1 entries (count them first
+/// with metasae_count_nonzero): each value is written before it is known
+/// whether it stays.
 int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indices, float *kept);
 
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.

@@ -193,6 +193,7 @@ extension SparseAutoencoder {
         weights.decoderWeight = parameters[2]
         weights.decoderBias = parameters[3]
         if objective.architecture == .jumpReLU { logThreshold = parameters[4] }
+        parameters = []  // the weights' only owner again, so normalizing writes in place
         weights.activation = trainingActivation
         normalizeDecoder()
         observe(codes, rows: rows)
@@ -227,6 +228,7 @@ extension SparseAutoencoder {
     /// Dead-latent counters and batchtopk's threshold, from a batch's codes.
     mutating func observe(_ codes: [Float], rows: Int) {
         let latents = weights.latentWidth
+        precondition(codes.count == rows * latents, "codes do not hold rows × latents values")
         var fired = [Bool](repeating: false, count: latents)
         var smallest = Float.infinity
         codes.withUnsafeBufferPointer { codes in

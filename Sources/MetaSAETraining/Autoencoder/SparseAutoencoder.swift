@@ -93,6 +93,7 @@ public struct SparseAutoencoder: Sendable {
 
     mutating func normalizeDecoder() {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
+        guard inputs > 0 else { return }
         weights.decoderWeight.withUnsafeMutableBufferPointer { decoder in
             for latent in 0..<latents {
                 let row = decoder.baseAddress! + latent * inputs

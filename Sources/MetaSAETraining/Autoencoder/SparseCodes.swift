@@ -15,9 +15,11 @@ struct SparseCodes {
     /// The non-zeros of `values` (rows × width), or nil when more than
     /// `threshold` of them are non-zero.
     init?(_ values: [Float], rows: Int, width: Int, threshold: Double = densityThreshold) {
-        let block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
-        guard Double(block.nonZeros) <= threshold * Double(max(1, rows * width)) else { return nil }
-        self.block = block
+        guard width > 0, rows > 0, values.count == rows * width else { return nil }
+        // Counted before compressing: a dense batch (the first steps) pays one pass, not two.
+        let nonZeros = metasae_count_nonzero(values, Int64(values.count))
+        guard Double(nonZeros) <= threshold * Double(rows * width) else { return nil }
+        block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
     }
 
     var rows: Int { block.rowCount }

@@ -25,9 +25,13 @@ public struct Adam: Sendable {
         step += 1
         let correction1 = 1 - Float(pow(Double(beta1), Double(step)))
         let correction2 = 1 - Float(pow(Double(beta2), Double(step)))
-        for tensor in parameters.indices where !parameters[tensor].isEmpty {
+        precondition(gradients.count == parameters.count && first.count == parameters.count, "one gradient and state per tensor")
+        for tensor in parameters.indices {
+            let count = parameters[tensor].count
+            precondition(gradients[tensor].count == count && first[tensor].count == count && second[tensor].count == count,
+                         "tensor \(tensor): parameter, gradient and optimizer state sizes differ")
+            guard count > 0 else { continue }
             let stepSize = learningRate * (tensor < scales.count ? scales[tensor] : 1) / correction1
-            precondition(gradients[tensor].count == parameters[tensor].count, "gradient and parameter sizes differ")
             // In C: the square root and divisions vectorize there (see CVectorKernels/adam.c).
             parameters[tensor].withUnsafeMutableBufferPointer { values in
                 first[tensor].withUnsafeMutableBufferPointer { m in
