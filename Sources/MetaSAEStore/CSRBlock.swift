@@ -22,6 +22,12 @@ public struct CSRBlock: Sendable, Equatable {
 
     /// Compresses a dense row-major block, keeping values that are not 0.
     public init(dense: UnsafeBufferPointer<Float>, width: Int) {
+        self.init(dense: dense, width: width, maxNonZeros: .max)!
+    }
+
+    /// The same, or nil when the block holds more than `maxNonZeros`
+    /// non-zeros (found by the counting pass, before anything is stored).
+    public init?(dense: UnsafeBufferPointer<Float>, width: Int, maxNonZeros: Int) {
         self.width = width
         let rows = width > 0 ? dense.count / width : 0
         // Count first (a vectorized pass), so the entries are stored without regrowing.
@@ -29,6 +35,7 @@ public struct CSRBlock: Sendable, Equatable {
         for row in 0..<rows {
             offsets[row + 1] = offsets[row] + Int(metasae_count_nonzero(dense.baseAddress! + row * width, Int64(width)))
         }
+        guard offsets[rows] <= maxNonZeros else { return nil }
         // Each row is compressed by a branch-free kernel that writes every
         // candidate before knowing whether it stays: one slot of room past the end.
         let (starts, total) = (offsets, offsets[rows])

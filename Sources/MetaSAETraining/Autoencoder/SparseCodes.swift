@@ -15,11 +15,11 @@ struct SparseCodes {
     /// The non-zeros of `values` (rows × width), or nil when more than
     /// `threshold` of them are non-zero.
     init?(_ values: [Float], rows: Int, width: Int, threshold: Double = densityThreshold) {
-        guard width > 0, rows > 0, values.count == rows * width else { return nil }
-        // Counted before compressing: a dense batch (the first steps) pays one pass, not two.
-        let nonZeros = metasae_count_nonzero(values, Int64(values.count))
-        guard Double(nonZeros) <= threshold * Double(rows * width) else { return nil }
-        block = values.withUnsafeBufferPointer { CSRBlock(dense: $0, width: width) }
+        guard width > 0, rows > 0, values.count == rows * width, threshold >= 0 else { return nil }
+        // The block's counting pass decides: a dense batch (the first steps) is counted, not compressed.
+        let budget = threshold >= 1 ? rows * width : Int(threshold * Double(rows * width))
+        guard let block = values.withUnsafeBufferPointer({ CSRBlock(dense: $0, width: width, maxNonZeros: budget) }) else { return nil }
+        self.block = block
     }
 
     var rows: Int { block.rowCount }
