@@ -17,6 +17,20 @@ public enum BLAS {
     /// Call at startup, before other threads run: it may set a variable.
     public static func releaseIdleThreads() { metasae_blas_release_idle_threads("4") }
 
+    /// OpenBLAS's kernels for this CPU, then its idle workers released
+    /// (`releaseIdleThreads`). OpenBLAS falls back to SSE3 ("Prescott")
+    /// kernels on a CPU model it does not know; unless the user set
+    /// `OPENBLAS_CORETYPE`, this then chooses the AVX-512 ("SkylakeX") or
+    /// AVX2 ("Haswell") kernels the CPU runs (BENCHMARKS.md, "OpenBLAS's
+    /// kernels"). Call at startup, before any BLAS call or other thread.
+    public static func prepare() {
+        _ = metasae_blas_choose_core()
+        releaseIdleThreads()
+    }
+
+    /// The kernels OpenBLAS runs ("SkylakeX", "Haswell", ...), nil for another BLAS.
+    public static var coreName: String? { metasae_blas_core_name().map { String(cString: $0) } }
+
     /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32).
     /// With `transposeA`, `a` is stored [k×m] and Aᵀ is used; with
     /// `transposeB`, `b` is stored [n×k] and Bᵀ is used.

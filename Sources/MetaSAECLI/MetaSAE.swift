@@ -23,9 +23,10 @@ public struct MetaSAE: ParsableCommand {
         main()
     }
 
-    /// Process-wide setup before any command: OpenBLAS's idle workers would
-    /// otherwise spin on a core after every threaded call (see BLAS).
-    static func prepareProcess() { BLAS.releaseIdleThreads() }
+    /// Process-wide setup before any command: OpenBLAS's kernels for this
+    /// CPU, and no idle workers spinning on a core after every threaded
+    /// call (see BLAS.prepare).
+    static func prepareProcess() { BLAS.prepare() }
 
     /// Parses and runs a command, returning its exit status instead of
     /// exiting (for hosts, like the MPI executable, that must clean up).

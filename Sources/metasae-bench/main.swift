@@ -14,9 +14,9 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks for metasae (see BENCHMARKS.md).",
         subcommands: [MakeDense.self, MakeSparse.self, MakeCascade.self, Covariance.self, ReadThroughput.self])
 
-    /// As `metasae` does: no idle OpenBLAS workers spinning on a core.
+    /// As `metasae` does: OpenBLAS's kernels for this CPU, no idle workers spinning on a core.
     static func main() {
-        BLAS.releaseIdleThreads()
+        BLAS.prepare()
         do {
             var command = try parseAsRoot()
             try command.run()
