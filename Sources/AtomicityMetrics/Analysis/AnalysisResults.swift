@@ -98,6 +98,9 @@ public struct InputProvenance: Codable, Sendable {
 /// Everything `analyze` produced: written to results.json.
 public struct AnalysisResults: Codable, Sendable {
     public var tool: String
+    /// The BLAS kernels that computed it ("OpenBLAS SkylakeX"): they round
+    /// differently, so the last digits of a result depend on them.
+    public var blas: String? = nil
     public var input: InputProvenance
     public var settings: AnalysisSettings
     /// Trained cascade, depth 0 (ODM only) first.
@@ -114,7 +117,7 @@ public struct AnalysisResults: Codable, Sendable {
     public var features: FeatureData? = nil
 
     enum CodingKeys: String, CodingKey {
-        case tool, input, settings, depths, trends, nullModels, controls, verdict, seconds
+        case tool, blas, input, settings, depths, trends, nullModels, controls, verdict, seconds
     }
 
     /// The SAE depths (≥ 1) in the results.

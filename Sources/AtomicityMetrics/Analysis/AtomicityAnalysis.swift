@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import MetaSAEStore
 
 /// Answers the research question for one canonical file: the four metrics
@@ -62,6 +63,7 @@ public struct AtomicityAnalysis: Sendable {
         let verdict = Verdict(depths: trained, trends: trends, nulls: nulls?.depths, metrics: settings.metrics)
         return AnalysisResults(
             tool: "\(Self.toolName) \(toolVersion)",
+            blas: BLAS.coreName.map { "OpenBLAS \($0)" },
             input: provenance(experiment),
             settings: settings, depths: trained, trends: trends, nullModels: nulls,
             controls: controls.isEmpty ? nil : controls, verdict: verdict, seconds: seconds,
