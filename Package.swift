@@ -1,5 +1,14 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
+
+/// Debian's static libhdf5 (libhdf5-dev installs it) is linked where it is
+/// found: the shared library brings some thirty-five others (curl, TLS,
+/// Kerberos, LDAP, for a cloud driver metasae never opens) whose loading and
+/// constructors every process pays at start. Elsewhere, pkg-config's shared one.
+let debianHDF5Archive = ["x86_64", "aarch64"].contains { architecture in
+    FileManager.default.fileExists(atPath: "/usr/lib/\(architecture)-linux-gnu/libhdf5_serial.a")
+}
 
 let package = Package(
     name: "metasae",
@@ -19,7 +28,7 @@ let package = Package(
     targets: [
         // C libraries, reached through pkg-config; no absolute include paths.
         .systemLibrary(
-            name: "CHDF5", pkgConfig: "hdf5",
+            name: "CHDF5", pkgConfig: debianHDF5Archive ? nil : "hdf5",
             providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(
             name: "CBLAS", pkgConfig: "openblas",
@@ -45,7 +54,11 @@ let package = Package(
         .target(name: "CProcessControl"),
 
         // Safe Swift layer over libhdf5.
-        .target(name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"]),
+        .target(
+            name: "HDF5", dependencies: ["CHDF5", "CZlib", "CDeflate"],
+            linkerSettings: debianHDF5Archive
+                ? [.linkedLibrary(":libhdf5_serial.a"), .linkedLibrary("sz"), .linkedLibrary("z"), .linkedLibrary("dl"), .linkedLibrary("m")]
+                : [.linkedLibrary("hdf5")]),
         // The canonical experiment layout as typed Swift.
         .target(name: "MetaSAEStore", dependencies: ["HDF5", "CVectorKernels"]),
         // BLAS wrappers and the seeded random generator, shared by metrics and training.

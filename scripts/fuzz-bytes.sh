@@ -60,7 +60,9 @@ for crash in "$work"/artifacts/crash-* "$work"/artifacts/leak-* "$work"/artifact
   # runtime's trap machinery decides whose crash it is.
   frame=$(printf '%s\n' "$report" | grep -E '^ *#[0-9]+ 0x' \
     | grep -vE 'libclang_rt|compiler-rt|asan_|libc\.so|sysdeps/|nptl/|libswiftCore|__sanitizer|libFuzzer|fuzzer::' | head -n 1 || true)
-  if printf '%s' "$frame" | grep -q 'libhdf5'; then
+  # libhdf5's frames: its shared library, or (linked statically from Debian's
+  # archive) its functions, all named H5<letter or digit or _>.
+  if printf '%s' "$frame" | grep -qE 'libhdf5| in H5[A-Z0-9_]'; then
     hdf5=$((hdf5 + 1))
     echo "libhdf5 crash or hang (isolated by the probe in the commands): $(basename "$crash"): $frame"
   elif [ -n "$frame" ] || printf '%s' "$report" | grep -q 'ERROR: AddressSanitizer\|Fatal error'; then

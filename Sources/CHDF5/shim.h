@@ -1,7 +1,13 @@
 #ifndef METASAE_CHDF5_SHIM_H
 #define METASAE_CHDF5_SHIM_H
-// libhdf5's public API. The include directory comes from pkg-config `hdf5`.
+// libhdf5's public API: Debian's serial build by its path (its headers
+// include each other by quoted names, so no include directory is needed),
+// elsewhere through pkg-config `hdf5` (see Package.swift).
+#if __has_include(<hdf5/serial/hdf5.h>)
+#include <hdf5/serial/hdf5.h>
+#else
 #include <hdf5.h>
+#endif
 
 // Swift cannot import function-like macros, cast macros or the `_g` globals
 // behind H5T_NATIVE_* and H5P_*; each one is re-exported here as a prefixed

@@ -86,10 +86,19 @@ public final class AtomicOutput: @unchecked Sendable {
 }
 
 extension AtomicOutput {
-    /// Writes a small file whole, atomically.
+    /// Writes a small file whole, atomically. Plain POSIX calls: the
+    /// temporary is already a private name, so Foundation's own atomic
+    /// write (a second temporary and rename) would be work done twice.
     public static func write(_ data: Data, to destination: String) throws {
         let output = try AtomicOutput(destination: destination)
-        guard FileManager.default.createFile(atPath: output.temporaryPath, contents: data) else { throw cannotCreate(destination) }
+        let descriptor = open(output.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else { throw cannotCreate(destination) }
+        var failure = data.withUnsafeBytes { writeWhole(descriptor, $0) }
+        if close(descriptor) != 0 && failure == 0 { failure = errno }
+        guard failure == 0 else {
+            output.abandon()
+            throw StoreError.output(path: destination, String(cString: strerror(failure)))
+        }
         try output.commit()
     }
 

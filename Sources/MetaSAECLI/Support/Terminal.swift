@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import MetaSAEStore
 
 /// Output helpers: results to stdout, messages and progress to stderr.
 /// They write with POSIX `write` so no shared C `FILE*` is touched.
@@ -15,14 +16,7 @@ enum Terminal {
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
     static func put(_ text: String, to descriptor: Int32) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { raw in
-                Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-            }
-            if written <= 0 { return }
-            offset += written
-        }
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { writeWhole(descriptor, $0) }
     }
 }
