@@ -119,17 +119,30 @@ import TestSupport
         #expect(gradients[4].contains { $0 != 0 }, "the window holds some pre-activations")
     }
 
+    /// Both selections (the scan for k ≤ 32, quickselect above) against a sort,
+    /// over several rows at once, with ties and −∞ (AuxK's live latents) common.
     @Test func topKSelectionIsTheSortedOrder() {
         var generator = SplitMix(seed: 9)
-        for trial in 0..<200 {
-            let width = 1 + generator.below(40)
-            let k = 1 + generator.below(width)
+        for trial in 0..<400 {
+            let width = 1 + generator.below(trial < 200 ? 40 : 300)
+            let k = 1 + generator.below(trial % 2 == 0 ? min(width, 40) : width)
+            let rows = 1 + generator.below(3)
             // Few distinct values, so ties are common.
-            let row = (0..<width).map { _ in Float(generator.below(7)) - 3 }
-            let codes = TopK.keep(k, ofEachOf: 1, rowsOf: row, width: width)
-            let chosen = Set((0..<width).sorted { row[$0] > row[$1] || (row[$0] == row[$1] && $0 < $1) }.prefix(k))
-            let expected = (0..<width).map { chosen.contains($0) ? max(0, row[$0]) : 0 }
-            #expect(codes == expected, "trial \(trial): \(row), k \(k)")
+            let pre = (0..<(rows * width)).map { _ -> Float in
+                let draw = generator.below(8)
+                return draw == 7 ? -.infinity : Float(draw) - 3
+            }
+            var kept = [Int]()
+            pre.withUnsafeBufferPointer { TopK.forEachKept(k, ofEachOf: rows, rowsOf: $0, width: width) { kept.append($0) } }
+            var expected = Set<Int>()
+            for row in 0..<rows {
+                let values = Array(pre[(row * width)..<((row + 1) * width)])
+                let ranked = (0..<width).sorted { values[$0] > values[$1] || (values[$0] == values[$1] && $0 < $1) }
+                for column in ranked.prefix(k) { expected.insert(row * width + column) }
+            }
+            #expect(kept.count == expected.count && Set(kept) == expected, "trial \(trial): \(rows) rows of \(width), k \(k)")
+            let codes = TopK.keep(k, ofEachOf: rows, rowsOf: pre, width: width)
+            #expect(codes == pre.indices.map { expected.contains($0) ? max(0, pre[$0]) : 0 })
         }
     }
 }
