@@ -75,9 +75,12 @@ import TestSupport
         var sae = Self.sae(objective)
         for latent in r.topk.dead! { sae.rowsSinceFired[latent] = objective.deadWindowRows }
         Self.expectClose(sae.trainingCodes(sae.weights.preActivations(r.x, rows: r.B), rows: r.B), r.topk.codes, "codes")
-        let (loss, gradients) = sae.lossAndGradients(r.x, rows: r.B)
-        #expect(abs(Double(loss) - r.topk.loss!) <= 1e-5 * r.topk.loss!, "loss \(loss) vs \(r.topk.loss!)")
-        Self.expectGradients(gradients, r.topk)
+        // Every product through compressed rows, AuxK's included, then every one through BLAS.
+        for density in [1.0, -1.0] {
+            let (loss, gradients, _) = sae.lossGradientsAndCodes(r.x, rows: r.B, sparseDensity: density)
+            #expect(abs(Double(loss) - r.topk.loss!) <= 1e-5 * r.topk.loss!, "loss \(loss) vs \(r.topk.loss!)")
+            Self.expectGradients(gradients, r.topk)
+        }
         // Without dead latents there is no auxiliary term.
         let live = Self.sae(objective)
         #expect(abs(Double(live.lossAndGradients(r.x, rows: r.B).0) - (r.topk.loss! - r.topk.auxk_loss!)) <= 1e-5)

@@ -76,7 +76,7 @@ extension SparseAutoencoder {
             }
         case .topK, .batchTopK:
             if objective.auxK {
-                loss += auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows,
+                loss += auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows, sparseDensity: sparseDensity,
                                       decoderGradient: &decoderGradient, preGradient: &dPre)
             }
         case .jumpReLU:
@@ -108,8 +108,9 @@ extension SparseAutoencoder {
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
     /// as SAELens) reconstruct the residual through W_dec alone; adds its
-    /// gradients and returns its loss.
-    func auxiliaryLoss(_ x: [Float], pre: [Float], reconstruction: [Float], rows: Int,
+    /// gradients and returns its loss. Few dead latents make the chosen
+    /// codes sparse: their products then go through compressed rows.
+    func auxiliaryLoss(_ x: [Float], pre: [Float], reconstruction: [Float], rows: Int, sparseDensity: Double,
                        decoderGradient: inout [Float], preGradient: inout [Float]) -> Double {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let dead = deadMask
@@ -118,13 +119,17 @@ extension SparseAutoencoder {
         guard deadCount > 0 else { return 0 }
         let kAux = min(half, deadCount)
         let weight = objective.auxKCoefficient * min(Float(deadCount) / Float(half), 1)
-        // Dead latents only: the live ones rank below every dead one.
-        let candidates = pre.enumerated().map { dead[$0.offset % latents] ? $0.element : -.infinity }
-        let chosen = Self.topMask(kAux, of: candidates, rows: rows, width: latents)
-        var auxCodes = [Float](repeating: 0, count: rows * latents)
-        for index in auxCodes.indices where chosen[index] { auxCodes[index] = pre[index] }
+        let chosen = SparseCodes(block: Self.auxiliaryChoice(kAux, of: pre, dead: dead, rows: rows))
+        let sparse = Double(chosen.block.nonZeros) <= sparseDensity * Double(rows * latents)
+        var auxCodes: [Float] = []
         var estimate = [Float](repeating: 0, count: rows * inputs)
-        BLAS.multiply(auxCodes, weights.decoderWeight, into: &estimate, m: rows, k: latents, n: inputs)
+        if sparse {
+            chosen.times(weights.decoderWeight, width: inputs, into: &estimate)
+        } else {
+            auxCodes = [Float](repeating: 0, count: rows * latents)
+            chosen.forEachEntry { index, entry in auxCodes[index] = chosen.block.values[entry] }
+            BLAS.multiply(auxCodes, weights.decoderWeight, into: &estimate, m: rows, k: latents, n: inputs)
+        }
         var total = 0.0
         var dEstimate = [Float](repeating: 0, count: rows * inputs)
         let scale = 2 * weight / Float(rows * inputs)
@@ -133,22 +138,51 @@ extension SparseAutoencoder {
             total += Double(difference * difference)
             dEstimate[index] = scale * difference
         }
-        BLAS.multiply(auxCodes, dEstimate, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true, beta: 1)
-        var dAux = [Float](repeating: 0, count: rows * latents)
-        BLAS.multiply(dEstimate, weights.decoderWeight, into: &dAux, m: rows, k: inputs, n: latents, transposeB: true)
-        for index in preGradient.indices where chosen[index] { preGradient[index] += dAux[index] }
+        if sparse {
+            chosen.transposeTimes(dEstimate, width: inputs, into: &decoderGradient)
+            let dots = chosen.rowDots(dEstimate, weights.decoderWeight, width: inputs)
+            chosen.forEachEntry { index, entry in preGradient[index] += dots[entry] }
+        } else {
+            BLAS.multiply(auxCodes, dEstimate, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true, beta: 1)
+            var dAux = [Float](repeating: 0, count: rows * latents)
+            BLAS.multiply(dEstimate, weights.decoderWeight, into: &dAux, m: rows, k: inputs, n: latents, transposeB: true)
+            chosen.forEachEntry { index, _ in preGradient[index] += dAux[index] }
+        }
         return Double(weight) * total / Double(rows * inputs)
     }
 
-    /// Which entries are the k largest of each row (ties to the lower index).
-    static func topMask(_ k: Int, of values: [Float], rows: Int, width: Int) -> [Bool] {
-        var mask = [Bool](repeating: false, count: rows * width)
-        values.withUnsafeBufferPointer { all in
-            TopK.forEachKept(k, ofEachOf: rows, rowsOf: all, width: width) { index in
-                if all[index] > -.infinity { mask[index] = true }
+    /// AuxK's choice: in each row the k largest pre-activations among the
+    /// dead latents (ties: lower latent first), as compressed rows holding
+    /// those pre-activations, zeros and negatives included.
+    static func auxiliaryChoice(_ k: Int, of pre: [Float], dead: [Bool], rows: Int) -> CSRBlock {
+        let latents = dead.count
+        let deadLatents = (0..<latents).filter { dead[$0] }
+        // Live latents rank below every dead one.
+        var candidates = [Float](repeating: -.infinity, count: rows * latents)
+        var picked = [Bool](repeating: false, count: rows * latents)
+        var offsets = [0]
+        var indices = [Int32]()
+        var values = [Float]()
+        indices.reserveCapacity(rows * k)
+        values.reserveCapacity(rows * k)
+        pre.withUnsafeBufferPointer { pre in
+            candidates.withUnsafeMutableBufferPointer { candidates in
+                for row in 0..<rows {
+                    for latent in deadLatents { candidates[row * latents + latent] = pre[row * latents + latent] }
+                }
+                TopK.forEachKept(k, ofEachOf: rows, rowsOf: UnsafeBufferPointer(candidates), width: latents) { index in
+                    if candidates[index] > -.infinity { picked[index] = true }
+                }
+            }
+            for row in 0..<rows {
+                for latent in deadLatents where picked[row * latents + latent] {
+                    indices.append(Int32(latent))
+                    values.append(pre[row * latents + latent])
+                }
+                offsets.append(indices.count)
             }
         }
-        return mask
+        return CSRBlock(width: latents, offsets: offsets, indices: indices, values: values)
     }
 
     /// JumpReLU's L0 penalty and the straight-through gradient of log θ

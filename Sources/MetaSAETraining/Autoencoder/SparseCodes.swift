@@ -22,6 +22,9 @@ struct SparseCodes {
         self.block = block
     }
 
+    /// Rows already compressed (zeros may be stored).
+    init(block: CSRBlock) { self.block = block }
+
     var rows: Int { block.rowCount }
 
     /// out (rows × width) += codes · dense (F × width).
