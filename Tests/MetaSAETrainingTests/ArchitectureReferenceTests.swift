@@ -122,6 +122,35 @@ import TestSupport
         #expect(gradients[4].contains { $0 != 0 }, "the window holds some pre-activations")
     }
 
+    /// AuxK's choice against a sort of each row's dead latents, with k below,
+    /// at and above the dead count (every dead latent chosen, nothing ranked).
+    @Test func auxKChoiceIsTheSortedOrderOfTheDead() {
+        var generator = SplitMix(seed: 11)
+        for trial in 0..<200 {
+            let latents = 1 + generator.below(48)
+            let rows = 1 + generator.below(4)
+            let dead = (0..<latents).map { _ in generator.below(3) == 0 }
+            let deadLatents = (0..<latents).filter { dead[$0] }
+            let k = 1 + generator.below(latents)
+            let pre = (0..<(rows * latents)).map { _ in Float(generator.below(9)) - 4 }
+            let block = SparseAutoencoder.auxiliaryChoice(k, of: pre, dead: dead, rows: rows)
+            var offsets = [0]
+            var indices = [Int32]()
+            var values = [Float]()
+            for row in 0..<rows {
+                let value = { (latent: Int) in pre[row * latents + latent] }
+                let ranked = deadLatents.sorted { value($0) > value($1) || (value($0) == value($1) && $0 < $1) }
+                for latent in ranked.prefix(k).sorted() {
+                    indices.append(Int32(latent))
+                    values.append(value(latent))
+                }
+                offsets.append(indices.count)
+            }
+            #expect(block == CSRBlock(width: latents, offsets: offsets, indices: indices, values: values),
+                    "trial \(trial): k \(k), \(deadLatents.count) dead of \(latents)")
+        }
+    }
+
     /// Both selections (the scan for k ≤ 32, quickselect above) against a sort,
     /// over several rows at once, with ties and −∞ (AuxK's live latents) common.
     @Test func topKSelectionIsTheSortedOrder() {

@@ -10,8 +10,10 @@ public enum TopK {
     /// The codes of `rows` rows of `width` pre-activations.
     public static func keep(_ k: Int, ofEachOf rows: Int, rowsOf pre: [Float], width: Int) -> [Float] {
         var codes = [Float](repeating: 0, count: rows * width)
-        pre.withUnsafeBufferPointer { values in
-            forEachKept(k, ofEachOf: rows, rowsOf: values, width: width) { index in codes[index] = max(0, values[index]) }
+        codes.withUnsafeMutableBufferPointer { codes in
+            pre.withUnsafeBufferPointer { values in
+                forEachKept(k, ofEachOf: rows, rowsOf: values, width: width) { index in codes[index] = max(0, values[index]) }
+            }
         }
         return codes
     }

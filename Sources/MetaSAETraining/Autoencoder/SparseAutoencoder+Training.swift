@@ -153,34 +153,39 @@ extension SparseAutoencoder {
 
     /// AuxK's choice: in each row the k largest pre-activations among the
     /// dead latents (ties: lower latent first), as compressed rows holding
-    /// those pre-activations, zeros and negatives included.
+    /// those pre-activations, zeros and negatives included. With k at least
+    /// the dead count (k is at most half the input width) every dead latent
+    /// is chosen in every row, and nothing is ranked.
     static func auxiliaryChoice(_ k: Int, of pre: [Float], dead: [Bool], rows: Int) -> CSRBlock {
         let latents = dead.count
         let deadLatents = (0..<latents).filter { dead[$0] }
-        // Live latents rank below every dead one.
-        var candidates = [Float](repeating: -.infinity, count: rows * latents)
-        var picked = [Bool](repeating: false, count: rows * latents)
+        let count = deadLatents.count
+        var picked = [Bool](repeating: k >= count, count: rows * count)
+        if k < count {
+            // The dead latents' pre-activations side by side, in latent order, so ranks break ties alike.
+            var candidates = [Float](repeating: 0, count: rows * count)
+            pre.withUnsafeBufferPointer { pre in
+                for row in 0..<rows {
+                    for (slot, latent) in deadLatents.enumerated() { candidates[row * count + slot] = pre[row * latents + latent] }
+                }
+            }
+            candidates.withUnsafeBufferPointer { candidates in
+                picked.withUnsafeMutableBufferPointer { picked in
+                    TopK.forEachKept(k, ofEachOf: rows, rowsOf: candidates, width: count) { picked[$0] = true }
+                }
+            }
+        }
         var offsets = [0]
         var indices = [Int32]()
         var values = [Float]()
-        indices.reserveCapacity(rows * k)
-        values.reserveCapacity(rows * k)
-        pre.withUnsafeBufferPointer { pre in
-            candidates.withUnsafeMutableBufferPointer { candidates in
-                for row in 0..<rows {
-                    for latent in deadLatents { candidates[row * latents + latent] = pre[row * latents + latent] }
-                }
-                TopK.forEachKept(k, ofEachOf: rows, rowsOf: UnsafeBufferPointer(candidates), width: latents) { index in
-                    if candidates[index] > -.infinity { picked[index] = true }
-                }
+        indices.reserveCapacity(rows * min(k, count))
+        values.reserveCapacity(rows * min(k, count))
+        for row in 0..<rows {
+            for (slot, latent) in deadLatents.enumerated() where picked[row * count + slot] {
+                indices.append(Int32(latent))
+                values.append(pre[row * latents + latent])
             }
-            for row in 0..<rows {
-                for latent in deadLatents where picked[row * latents + latent] {
-                    indices.append(Int32(latent))
-                    values.append(pre[row * latents + latent])
-                }
-                offsets.append(indices.count)
-            }
+            offsets.append(indices.count)
         }
         return CSRBlock(width: latents, offsets: offsets, indices: indices, values: values)
     }
