@@ -46,6 +46,8 @@ public enum TopK {
     /// column only with a strictly larger value (ties: lower column first).
     static func scan(_ k: Int, into best: UnsafeMutableBufferPointer<Int32>, by values: UnsafeBufferPointer<Float>) {
         var count = 0
+        // The k-th best value so far, kept in a register: the test most entries fail.
+        var worst = -Float.infinity
         for column in 0..<values.count {
             let value = values[column]
             var slot: Int
@@ -53,7 +55,7 @@ public enum TopK {
                 slot = count
                 count += 1
             } else {
-                guard value > values[Int(best[k - 1])] else { continue }
+                guard value > worst else { continue }
                 slot = k - 1
             }
             while slot > 0 && value > values[Int(best[slot - 1])] {
@@ -61,6 +63,7 @@ public enum TopK {
                 slot -= 1
             }
             best[slot] = Int32(column)
+            if count == k { worst = values[Int(best[k - 1])] }
         }
     }
 
