@@ -28,6 +28,16 @@ public enum BLAS {
         releaseIdleThreads()
     }
 
+    /// Runs `body` with every BLAS call on its calling thread: threads that
+    /// each call BLAS at once, on their own share of the work, would
+    /// otherwise all hand their calls to OpenBLAS's one pool of workers.
+    public static func onCallingThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
+        let threads = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(threads) }
+        return try body()
+    }
+
     /// The kernels OpenBLAS runs ("SkylakeX", "Haswell", ...), nil for another BLAS.
     public static var coreName: String? { metasae_blas_core_name().map { String(cString: $0) } }
 

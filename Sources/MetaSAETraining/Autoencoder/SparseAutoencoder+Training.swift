@@ -214,11 +214,41 @@ extension SparseAutoencoder {
         return (Double(lambda) * Double(active) / Double(rows), gradient)
     }
 
+    /// The same as `lossGradientsAndCodes` to rounding, from the batch's two
+    /// halves side by side on two threads. Every term of the loss is a mean
+    /// over rows, so the halves' losses and gradients, weighted by their
+    /// rows, make the batch's. The batch is halved whatever the core count,
+    /// so a seed trains alike on one core or two. BatchTopK, whose codes are
+    /// chosen over the whole batch, takes the batch whole.
+    func lossGradientsAndCodesInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
+        let half = rows / 2
+        guard objective.architecture != .batchTopK, half > 0 else { return lossGradientsAndCodes(x, rows: rows) }
+        let inputs = weights.inputWidth
+        let (top, bottom) = (Array(x[..<(half * inputs)]), Array(x[(half * inputs)...]))
+        var first: (Float, [[Float]], [Float]) = (0, [], [])
+        var second: (Float, [[Float]], [Float]) = (0, [], [])
+        BLAS.onCallingThreads {
+            Concurrently.run({ first = lossGradientsAndCodes(top, rows: half) },
+                             { second = lossGradientsAndCodes(bottom, rows: rows - half) })
+        }
+        let (a, b) = (Float(half) / Float(rows), Float(rows - half) / Float(rows))
+        var gradients = first.1
+        first.1 = []  // the gradients' only owner, so they are combined in place
+        for (index, other) in second.1.enumerated() {
+            gradients[index].withUnsafeMutableBufferPointer { mine in
+                other.withUnsafeBufferPointer { other in
+                    for entry in mine.indices { mine[entry] = a * mine[entry] + b * other[entry] }
+                }
+            }
+        }
+        return (a * first.0 + b * second.0, gradients, first.2 + second.2)
+    }
+
     /// One step: gradients, Adam, unit decoder rows, then the state the
     /// architecture keeps. Returns the batch loss.
     public mutating func trainStep(_ x: [Float], rows: Int, optimizer: inout Adam) -> Float {
         if !started { start(on: x, rows: rows) }
-        let (loss, gradients, codes) = lossGradientsAndCodes(x, rows: rows)
+        let (loss, gradients, codes) = lossGradientsAndCodesInHalves(x, rows: rows)
         // Moved out, not shared, so the update writes them in place instead of copying each.
         var parameters = [weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias]
         (weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias) = ([], [], [], [])

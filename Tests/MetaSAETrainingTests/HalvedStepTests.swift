@@ -1,0 +1,33 @@
+import Foundation
+import LinearAlgebra
+import Testing
+@testable import MetaSAETraining
+
+/// The training step computes a batch as two halves on two threads. Every
+/// term of the loss is a mean over rows, so the halves weighted by their
+/// rows must give the whole batch's loss, gradients and codes, to rounding.
+@Suite struct HalvedStepTests {
+    @Test(arguments: [SAEArchitecture.reluL1, .topK, .batchTopK, .jumpReLU], [16, 17])
+    func halvesMakeTheWholeBatch(architecture: SAEArchitecture, rows: Int) {
+        var generator = SeededGenerator(seed: 31)
+        let (inputs, latents) = (12, 40)
+        let x = (0..<(rows * inputs)).map { _ in abs(generator.normal()) }
+        var objective = SAEObjective(architecture: architecture)
+        objective.k = 3
+        var sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, objective: objective, seed: 7)
+        sae.weights.decoderBias = sae.weights.decoderBias.map { _ in generator.normal() * 0.1 }
+        if architecture == .jumpReLU { sae.logThreshold = sae.logThreshold.map { _ in log(0.05) } }
+        // A third of the latents dead, so AuxK's mean is in it too.
+        sae.rowsSinceFired = (0..<latents).map { $0 % 3 == 0 ? objective.deadWindowRows : 0 }
+        sae.weights.activation = sae.trainingActivation
+        let (wholeLoss, whole, wholeCodes) = sae.lossGradientsAndCodes(x, rows: rows)
+        let (halvesLoss, halves, halvesCodes) = sae.lossGradientsAndCodesInHalves(x, rows: rows)
+        #expect(wholeLoss > 0 && abs(halvesLoss - wholeLoss) <= Float(1e-6) * wholeLoss, "\(halvesLoss) vs \(wholeLoss)")
+        #expect(halves.count == whole.count)
+        for (index, (a, b)) in zip(halves, whole).enumerated() {
+            SparseCodesTests.close(a, b, "\(architecture), \(rows) rows, gradient \(index)")
+        }
+        SparseCodesTests.close(halvesCodes, wholeCodes, "\(architecture), \(rows) rows, codes")
+        #expect(wholeCodes.contains { $0 != 0 })
+    }
+}
