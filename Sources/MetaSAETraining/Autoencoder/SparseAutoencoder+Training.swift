@@ -215,33 +215,20 @@ extension SparseAutoencoder {
     }
 
     /// The same as `lossGradientsAndCodes` to rounding, from the batch's two
-    /// halves side by side on two threads. Every term of the loss is a mean
-    /// over rows, so the halves' losses and gradients, weighted by their
-    /// rows, make the batch's. The batch is halved whatever the core count,
-    /// so a seed trains alike on one core or two. BatchTopK, whose codes are
-    /// chosen over the whole batch, takes the batch whole.
+    /// halves side by side (`BatchHalves`): every term of the loss is a mean
+    /// over rows. BatchTopK, whose codes are chosen over the whole batch,
+    /// takes the batch whole.
     func lossGradientsAndCodesInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
-        let half = rows / 2
-        guard objective.architecture != .batchTopK, half > 0 else { return lossGradientsAndCodes(x, rows: rows) }
-        let inputs = weights.inputWidth
-        let (top, bottom) = (Array(x[..<(half * inputs)]), Array(x[(half * inputs)...]))
-        var first: (Float, [[Float]], [Float]) = (0, [], [])
-        var second: (Float, [[Float]], [Float]) = (0, [], [])
-        BLAS.onCallingThreads {
-            Concurrently.run({ first = lossGradientsAndCodes(top, rows: half) },
-                             { second = lossGradientsAndCodes(bottom, rows: rows - half) })
+        guard objective.architecture != .batchTopK, rows >= 2 else { return lossGradientsAndCodes(x, rows: rows) }
+        var (first, second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
+            lossGradientsAndCodes(half, rows: range.count)
         }
-        let (a, b) = (Float(half) / Float(rows), Float(rows - half) / Float(rows))
+        let shares = BatchHalves.shares(rows: rows)
         var gradients = first.1
         first.1 = []  // the gradients' only owner, so they are combined in place
-        for (index, other) in second.1.enumerated() {
-            gradients[index].withUnsafeMutableBufferPointer { mine in
-                other.withUnsafeBufferPointer { other in
-                    for entry in mine.indices { mine[entry] = a * mine[entry] + b * other[entry] }
-                }
-            }
-        }
-        return (a * first.0 + b * second.0, gradients, first.2 + second.2)
+        for index in gradients.indices { BatchHalves.combine(&gradients[index], second.1[index], shares: shares) }
+        second.1 = []
+        return (shares.0 * first.0 + shares.1 * second.0, gradients, first.2 + second.2)
     }
 
     /// One step: gradients, Adam, unit decoder rows, then the state the
