@@ -3,8 +3,9 @@
 /// the lower index wins, so codes are the same on every machine.
 public enum TopK {
     /// Up to this k a row is scanned once against its k best so far; above
-    /// it, quickselect. Most entries of a wide row lose to the k-th best in
-    /// one comparison, so the scan costs about one comparison per entry.
+    /// it, quickselect finds the k-th largest value. Most entries of a wide
+    /// row lose to the k-th best in one comparison, so the scan costs about
+    /// one comparison per entry.
     static let scanLimit = 32
 
     /// The codes of `rows` rows of `width` pre-activations.
@@ -25,18 +26,35 @@ public enum TopK {
     ) {
         guard k > 0, width > 0 else { return }
         let kept = min(k, width)
-        var order = [Int32](repeating: 0, count: kept <= scanLimit ? kept : width)
-        order.withUnsafeMutableBufferPointer { order in
-            for row in 0..<rows {
-                let base = row * width
-                let values = UnsafeBufferPointer(rebasing: values[base..<(base + width)])
-                if kept <= scanLimit {
-                    scan(kept, into: order, by: values)
-                } else {
-                    for column in 0..<width { order[column] = Int32(column) }
-                    select(kept, in: order, by: values)
+        var best = [Int32](repeating: 0, count: kept <= scanLimit ? kept : 0)
+        var scratch = [Float](repeating: 0, count: kept <= scanLimit || kept == width ? 0 : width)
+        best.withUnsafeMutableBufferPointer { best in
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for row in 0..<rows {
+                    let base = row * width
+                    let values = UnsafeBufferPointer(rebasing: values[base..<(base + width)])
+                    if kept == width {
+                        for column in 0..<width { body(base + column) }
+                    } else if kept <= scanLimit {
+                        scan(kept, into: best, by: values)
+                        for column in best { body(base + Int(column)) }
+                    } else {
+                        // The k-th largest value found on a copy, then the row read in column
+                        // order: every larger value, and as many equal ones as k leaves room for.
+                        _ = scratch.update(fromContentsOf: values)
+                        let threshold = kthLargest(kept, in: scratch)
+                        var ties = kept - values.reduce(0) { $1 > threshold ? $0 + 1 : $0 }
+                        for column in 0..<width {
+                            let value = values[column]
+                            if value > threshold {
+                                body(base + column)
+                            } else if value == threshold && ties > 0 {
+                                ties -= 1
+                                body(base + column)
+                            }
+                        }
+                    }
                 }
-                for column in order.prefix(kept) { body(base + Int(column)) }
             }
         }
     }
@@ -67,37 +85,33 @@ public enum TopK {
         }
     }
 
-    /// Puts the `k` largest columns (ties: lower column first) at the front
-    /// of `order`, in no particular order: quickselect, O(width) on average.
-    static func select(_ k: Int, in order: UnsafeMutableBufferPointer<Int32>, by values: UnsafeBufferPointer<Float>) {
-        guard k < order.count else { return }
-        /// Whether column a ranks before column b.
-        func before(_ a: Int32, _ b: Int32) -> Bool {
-            let (x, y) = (values[Int(a)], values[Int(b)])
-            return x > y || (x == y && a < b)
-        }
+    /// The k-th largest of `values` (1 ≤ k ≤ count), reordering them:
+    /// quickselect on the values themselves, O(count) on average.
+    static func kthLargest(_ k: Int, in values: UnsafeMutableBufferPointer<Float>) -> Float {
+        let target = k - 1
         var low = 0
-        var high = order.count - 1
+        var high = values.count - 1
         while low < high {
-            // Median of three as the pivot keeps sorted rows linear.
+            // Median of three (largest first) as the pivot keeps sorted rows linear.
             let middle = (low + high) / 2
-            if before(order[middle], order[low]) { order.swapAt(middle, low) }
-            if before(order[high], order[low]) { order.swapAt(high, low) }
-            if before(order[high], order[middle]) { order.swapAt(high, middle) }
-            let pivot = order[middle]
+            if values[middle] > values[low] { values.swapAt(middle, low) }
+            if values[high] > values[low] { values.swapAt(high, low) }
+            if values[high] > values[middle] { values.swapAt(high, middle) }
+            let pivot = values[middle]
             var i = low
             var j = high
             while i <= j {
                 // Bounded: a NaN orders nothing, and must not walk off the row.
-                while i < high && before(order[i], pivot) { i += 1 }
-                while j > low && before(pivot, order[j]) { j -= 1 }
+                while i < high && values[i] > pivot { i += 1 }
+                while j > low && pivot > values[j] { j -= 1 }
                 if i <= j {
-                    order.swapAt(i, j)
+                    values.swapAt(i, j)
                     i += 1
                     j -= 1
                 }
             }
-            if k - 1 <= j { high = j } else if k - 1 >= i { low = i } else { return }
+            if target <= j { high = j } else if target >= i { low = i } else { return values[target] }
         }
+        return values[target]
     }
 }
