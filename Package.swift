@@ -109,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "CVectorKernels", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
-            name: "MetaSAETrainingTests", dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport", "CVectorKernels"]),
+            name: "MetaSAETrainingTests",
+            dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport", "CVectorKernels", "CFloatEnvironment"]),
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(

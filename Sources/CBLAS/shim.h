@@ -25,7 +25,7 @@ static inline void metasae_blas_release_idle_threads(const char *log2_cycles) {
 // model it does not know can end in its catch-all, "Prescott": SSE3
 // kernels (OpenBLAS 0.3.21 on Emerald Rapids, family 6 model 0xCF, does
 // this; sgemm there runs at a fraction of the CPU's speed). When the user
-// has not chosen a core (OPENBLAS_CORETYPE) and OpenBLAS fell back to
+// has not chosen a core (a non-empty OPENBLAS_CORETYPE) and OpenBLAS fell back to
 // Prescott on a CPU with AVX2 or AVX-512, this chooses the kernels those
 // features run: SkylakeX for AVX-512 F/CD/BW/DQ/VL, else Haswell for AVX2
 // with FMA. It sets the variable only while OpenBLAS re-reads it, so the
@@ -36,8 +36,10 @@ extern void gotoblas_dynamic_init(void) __attribute__((weak));
 extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
 static inline const char *metasae_blas_choose_core(void) {
+#if defined(__x86_64__)
     if (!gotoblas_dynamic_init || !gotoblas_dynamic_quit || !openblas_get_corename) return NULL;
-    if (getenv("OPENBLAS_CORETYPE") != NULL) return NULL;
+    const char *set = getenv("OPENBLAS_CORETYPE");
+    if (set != NULL && set[0] != '\0') return NULL;
     const char *chosen = openblas_get_corename();
     if (chosen == NULL || strcmp(chosen, "Prescott") != 0) return NULL;
     __builtin_cpu_init();
@@ -53,6 +55,9 @@ static inline const char *metasae_blas_choose_core(void) {
     gotoblas_dynamic_init();
     unsetenv("OPENBLAS_CORETYPE");
     return core;
+#else
+    return NULL;  // Prescott and these features are x86-64's.
+#endif
 }
 
 // The kernels OpenBLAS runs ("SkylakeX", "Haswell", ...), or NULL for another BLAS.

@@ -7,7 +7,9 @@ unsigned int metasae_flush_denormals(void) {
     return previous;
 }
 void metasae_restore_float_environment(unsigned int previous) { _mm_setcsr(previous); }
+unsigned int metasae_float_environment(void) { return _mm_getcsr(); }
 #else
 unsigned int metasae_flush_denormals(void) { return 0; }
 void metasae_restore_float_environment(unsigned int previous) { (void)previous; }
+unsigned int metasae_float_environment(void) { return 0; }
 #endif

@@ -31,6 +31,8 @@ public enum BLAS {
     /// Runs `body` with every BLAS call on its calling thread: threads that
     /// each call BLAS at once, on their own share of the work, would
     /// otherwise all hand their calls to OpenBLAS's one pool of workers.
+    /// The thread count is the process's: call it from one thread at a
+    /// time (the training step does), not from inside `body`.
     public static func onCallingThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
         let threads = openblas_get_num_threads()
         openblas_set_num_threads(1)

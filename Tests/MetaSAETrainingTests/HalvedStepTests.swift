@@ -1,3 +1,4 @@
+import CFloatEnvironment
 import Foundation
 import LinearAlgebra
 import Testing
@@ -29,5 +30,21 @@ import Testing
         }
         SparseCodesTests.close(halvesCodes, wholeCodes, "\(architecture), \(rows) rows, codes")
         #expect(wholeCodes.contains { $0 != 0 })
+    }
+
+    /// The control word is per thread: each half runs under the caller's
+    /// (training flushes denormals), whichever thread takes it.
+    @Test func halvesRunUnderTheCallersFloatEnvironment() {
+        // Worker threads made before the flush, so they do not inherit it.
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in usleep(2_000) }
+        let previous = metasae_flush_denormals()
+        defer { metasae_restore_float_environment(previous) }
+        let callers = metasae_float_environment()
+        for _ in 0..<20 {
+            let (first, second) = BatchHalves.run([Float](repeating: 0, count: 8), rows: 4, width: 2) { _, _ in
+                metasae_float_environment()
+            }
+            #expect(first == callers && second == callers, "\(first), \(second) vs the caller's \(callers)")
+        }
     }
 }

@@ -6,4 +6,7 @@
 /// Returns the previous control word, for `metasae_restore_float_environment`.
 unsigned int metasae_flush_denormals(void);
 void metasae_restore_float_environment(unsigned int previous);
+/// The calling thread's control word (0 where there is none to read), so
+/// work handed to another thread can run under the same one.
+unsigned int metasae_float_environment(void);
 #endif
