@@ -24,16 +24,37 @@ extension File {
 
     private static func duplicateDescriptor(_ file: hid_t) -> Int32? {
         var intent: UInt32 = 0
-        guard H5Fget_intent(file, &intent) >= 0, intent == chdf5_F_ACC_RDONLY() else { return nil }
+        guard H5Fget_intent(file, &intent) >= 0, intent == chdf5_F_ACC_RDONLY(),
+              let library = libraryDescriptor(file) else { return nil }
+        // Close-on-exec, so child processes (the probe, MPI helpers) do not inherit it.
+        let descriptor = fcntl(library, F_DUPFD_CLOEXEC, 0)
+        return descriptor >= 0 ? descriptor : nil
+    }
+
+    /// libhdf5 opens files without O_CLOEXEC, and its file lock (flock)
+    /// belongs to the open descriptor: a child started meanwhile (the
+    /// crash-isolating probe, a test's `Process`) would hold the lock until it
+    /// ended, and this process could not reopen a file it had just closed.
+    /// Marks the library's own descriptor of `file` close-on-exec.
+    static func closeOnExec(_ file: hid_t) {
+        HDF5Call.locked {
+            guard let descriptor = libraryDescriptor(file) else { return }
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
+    /// The descriptor libhdf5 itself reads `file` through, when it is open
+    /// with the default POSIX driver (other drivers hand back other things).
+    /// Call under the library's lock.
+    private static func libraryDescriptor(_ file: hid_t) -> Int32? {
         let access = H5Fget_access_plist(file)
         guard access >= 0 else { return nil }
         defer { H5Pclose(access) }
         guard H5Pget_driver(access) == chdf5_FD_SEC2() else { return nil }
         var handle: UnsafeMutableRawPointer?
         guard H5Fget_vfd_handle(file, access, &handle) >= 0, let handle else { return nil }
-        // Close-on-exec, so child processes (the probe, MPI helpers) do not inherit it.
-        let descriptor = fcntl(handle.load(as: Int32.self), F_DUPFD_CLOEXEC, 0)
-        return descriptor >= 0 ? descriptor : nil
+        return handle.load(as: Int32.self)
     }
 }
 

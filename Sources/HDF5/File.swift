@@ -73,25 +73,6 @@ public final class File: @unchecked Sendable {
                     path: path, isWritable: true)
     }
 
-    /// libhdf5 opens files without O_CLOEXEC, and its file lock (flock)
-    /// belongs to the open descriptor: a child started meanwhile (the
-    /// crash-isolating probe, a test's `Process`) would hold the lock until it
-    /// ended, and this process could not reopen a file it had just closed.
-    /// Marks a file's descriptor close-on-exec (the POSIX driver's only).
-    static func closeOnExec(_ id: hid_t) {
-        HDF5Call.locked {
-            let access = H5Fget_access_plist(id)
-            guard access >= 0 else { return }
-            defer { H5Pclose(access) }
-            guard H5Pget_driver(access) == chdf5_FD_SEC2() else { return }
-            var handle: UnsafeMutableRawPointer?
-            guard H5Fget_vfd_handle(id, access, &handle) >= 0, let handle else { return }
-            let descriptor = handle.load(as: Int32.self)
-            let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
-        }
-    }
-
     /// The root group.
     public var root: Group {
         get throws { try Group.open(in: self, at: "/", from: handle.id, name: "/") }
