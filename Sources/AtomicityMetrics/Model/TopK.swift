@@ -26,35 +26,42 @@ public enum TopK {
     ) {
         guard k > 0, width > 0 else { return }
         let kept = min(k, width)
-        var best = [Int32](repeating: 0, count: kept <= scanLimit ? kept : 0)
-        var scratch = [Float](repeating: 0, count: kept <= scanLimit || kept == width ? 0 : width)
-        best.withUnsafeMutableBufferPointer { best in
-            scratch.withUnsafeMutableBufferPointer { scratch in
+        func entries(of row: Int) -> UnsafeBufferPointer<Float> { UnsafeBufferPointer(rebasing: values[(row * width)..<((row + 1) * width)]) }
+        if kept == width {
+            for index in 0..<(rows * width) { body(index) }
+        } else if kept <= scanLimit {
+            var best = [Int32](repeating: 0, count: kept)
+            best.withUnsafeMutableBufferPointer { best in
                 for row in 0..<rows {
-                    let base = row * width
-                    let values = UnsafeBufferPointer(rebasing: values[base..<(base + width)])
-                    if kept == width {
-                        for column in 0..<width { body(base + column) }
-                    } else if kept <= scanLimit {
-                        scan(kept, into: best, by: values)
-                        for column in best { body(base + Int(column)) }
-                    } else {
-                        // The k-th largest value found on a copy, then the row read in column
-                        // order: every larger value, and as many equal ones as k leaves room for.
-                        _ = scratch.update(fromContentsOf: values)
-                        let threshold = kthLargest(kept, in: scratch)
-                        var ties = kept - values.reduce(0) { $1 > threshold ? $0 + 1 : $0 }
-                        for column in 0..<width {
-                            let value = values[column]
-                            if value > threshold {
-                                body(base + column)
-                            } else if value == threshold && ties > 0 {
-                                ties -= 1
-                                body(base + column)
-                            }
-                        }
-                    }
+                    scan(kept, into: best, by: entries(of: row))
+                    for column in best { body(row * width + Int(column)) }
                 }
+            }
+        } else {
+            var scratch = [Float](repeating: 0, count: width)
+            scratch.withUnsafeMutableBufferPointer { scratch in
+                for row in 0..<rows { forEachAtKthOrAbove(kept, of: entries(of: row), scratch: scratch) { body(row * width + $0) } }
+            }
+        }
+    }
+
+    /// Calls `body` with the columns of the k largest of `values`: the k-th
+    /// largest value found on a copy (in `scratch`), then the row read in
+    /// column order, every larger value and as many equal ones as k leaves
+    /// room for.
+    static func forEachAtKthOrAbove(
+        _ k: Int, of values: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>, _ body: (Int) -> Void
+    ) {
+        _ = scratch.update(fromContentsOf: values)
+        let threshold = kthLargest(k, in: scratch)
+        var ties = k - values.reduce(0) { $1 > threshold ? $0 + 1 : $0 }
+        for column in values.indices {
+            let value = values[column]
+            if value > threshold {
+                body(column)
+            } else if value == threshold && ties > 0 {
+                ties -= 1
+                body(column)
             }
         }
     }
