@@ -133,7 +133,7 @@ import TestSupport
             let deadLatents = (0..<latents).filter { dead[$0] }
             let k = 1 + generator.below(latents)
             let pre = (0..<(rows * latents)).map { _ in Float(generator.below(9)) - 4 }
-            let block = SparseAutoencoder.auxiliaryChoice(k, of: pre, dead: dead, rows: rows)
+            let block = SparseAutoencoder.auxiliaryChoice(k, of: pre, dead: deadLatents, latents: latents, rows: rows)
             var offsets = [0]
             var indices = [Int32]()
             var values = [Float]()

@@ -114,12 +114,12 @@ extension SparseAutoencoder {
                        decoderGradient: inout [Float], preGradient: inout [Float]) -> Double {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let dead = deadMask
-        let deadCount = dead.filter { $0 }.count
+        let deadLatents = dead.indices.filter { dead[$0] }
         let half = max(1, inputs / 2)
-        guard deadCount > 0 else { return 0 }
-        let kAux = min(half, deadCount)
-        let weight = objective.auxKCoefficient * min(Float(deadCount) / Float(half), 1)
-        let chosen = SparseCodes(block: Self.auxiliaryChoice(kAux, of: pre, dead: dead, rows: rows))
+        guard !deadLatents.isEmpty else { return 0 }
+        let kAux = min(half, deadLatents.count)
+        let weight = objective.auxKCoefficient * min(Float(deadLatents.count) / Float(half), 1)
+        let chosen = SparseCodes(block: Self.auxiliaryChoice(kAux, of: pre, dead: deadLatents, latents: latents, rows: rows))
         let sparse = Double(chosen.block.nonZeros) <= sparseDensity * Double(rows * latents)
         var auxCodes: [Float] = []
         var estimate = [Float](repeating: 0, count: rows * inputs)
@@ -152,13 +152,11 @@ extension SparseAutoencoder {
     }
 
     /// AuxK's choice: in each row the k largest pre-activations among the
-    /// dead latents (ties: lower latent first), as compressed rows holding
+    /// dead latents (in increasing order; ties: lower latent first), as compressed rows holding
     /// those pre-activations, zeros and negatives included. With k at least
     /// the dead count (k is at most half the input width) every dead latent
     /// is chosen in every row, and nothing is ranked.
-    static func auxiliaryChoice(_ k: Int, of pre: [Float], dead: [Bool], rows: Int) -> CSRBlock {
-        let latents = dead.count
-        let deadLatents = (0..<latents).filter { dead[$0] }
+    static func auxiliaryChoice(_ k: Int, of pre: [Float], dead deadLatents: [Int], latents: Int, rows: Int) -> CSRBlock {
         let count = deadLatents.count
         var picked = [Bool](repeating: k >= count, count: rows * count)
         if k < count {
@@ -220,15 +218,13 @@ extension SparseAutoencoder {
     /// takes the batch whole.
     func lossGradientsAndCodesInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
         guard objective.architecture != .batchTopK, rows >= 2 else { return lossGradientsAndCodes(x, rows: rows) }
-        var (first, second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
+        let ((firstLoss, firstGradients, firstCodes), second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
             lossGradientsAndCodes(half, rows: range.count)
         }
-        let shares = BatchHalves.shares(rows: rows)
-        var gradients = first.1
-        first.1 = []  // the gradients' only owner, so they are combined in place
-        for index in gradients.indices { BatchHalves.combine(&gradients[index], second.1[index], shares: shares) }
-        second.1 = []
-        return (shares.0 * first.0 + shares.1 * second.0, gradients, first.2 + second.2)
+        // Consumed, so the gradients have one owner and are combined in place.
+        var batch = (loss: firstLoss, tensors: consume firstGradients)
+        let loss = BatchHalves.mean(&batch, (second.0, second.1), rows: rows)
+        return (loss, batch.tensors, firstCodes + second.2)
     }
 
     /// One step: gradients, Adam, unit decoder rows, then the state the

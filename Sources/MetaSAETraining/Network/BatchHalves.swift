@@ -30,20 +30,21 @@ enum BatchHalves {
         return (first!, second!)
     }
 
-    /// The two halves' shares of the batch's rows.
-    static func shares(rows: Int) -> (Float, Float) {
+    /// The batch's mean from its halves' means, each weighted by its share
+    /// of the rows: the loss returned, the tensors combined into `first`'s
+    /// in place.
+    static func mean(_ first: inout (loss: Float, tensors: [[Float]]), _ second: (loss: Float, tensors: [[Float]]), rows: Int) -> Float {
+        precondition(first.tensors.count == second.tensors.count, "the halves hold different tensors")
         let half = rows / 2
-        return (Float(half) / Float(rows), Float(rows - half) / Float(rows))
-    }
-
-    /// mine = a · mine + b · other, entry by entry, for (a, b) = shares.
-    static func combine(_ mine: inout [Float], _ other: [Float], shares: (Float, Float)) {
-        precondition(mine.count == other.count, "the halves' tensors differ in size")
-        let (a, b) = shares
-        mine.withUnsafeMutableBufferPointer { mine in
-            other.withUnsafeBufferPointer { other in
-                for entry in mine.indices { mine[entry] = a * mine[entry] + b * other[entry] }
+        let (a, b) = (Float(half) / Float(rows), Float(rows - half) / Float(rows))
+        for index in first.tensors.indices {
+            precondition(first.tensors[index].count == second.tensors[index].count, "the halves' tensors differ in size")
+            first.tensors[index].withUnsafeMutableBufferPointer { mine in
+                second.tensors[index].withUnsafeBufferPointer { other in
+                    for entry in mine.indices { mine[entry] = a * mine[entry] + b * other[entry] }
+                }
             }
         }
+        return a * first.loss + b * second.loss
     }
 }
