@@ -1,3 +1,4 @@
+import CVectorKernels
 import LinearAlgebra
 import MetaSAEStore
 
@@ -25,7 +26,9 @@ extension SAEWeights {
     public func activate(_ pre: [Float], rows: Int) -> [Float] {
         switch activation {
         case .relu:
-            return pre.map { max(0, $0) }
+            var codes = [Float](repeating: 0, count: pre.count)
+            metasae_relu(pre, Int64(pre.count), &codes)  // vectorized, as max(0, v)
+            return codes
         case .topK(let k):
             return TopK.keep(k, ofEachOf: rows, rowsOf: pre, width: latentWidth)
         case .jumpReLU(let threshold):

@@ -61,6 +61,21 @@ void metasae_csr_row_dots_baseline(const long *offsets, const int32_t *indices, 
 /// whether it stays.
 int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indices, float *kept);
 
+/// out (columns × rows) = the transpose of in (rows × columns), row-major.
+void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out);
+
+/// Sets fired[c] to 1 for each column c holding a value > 0 in some of the
+/// `rows` rows of `width` values (others are left as they were); returns the
+/// smallest such value, or +infinity when there is none.
+float metasae_positive_columns(const float *values, int64_t rows, int64_t width, uint8_t *fired);
+
+/// out[i] = max(0, values[i]) as Swift's max(0, v): −0 stays −0, NaN gives 0.
+void metasae_relu(const float *values, int64_t n, float *out);
+
+/// out[i] = scale·(a[i] − b[i]) over n values; returns Σ (a[i] − b[i])², each
+/// square rounded to Float32 and summed in Float64 (the error pass of a loss).
+double metasae_scaled_difference(const float *a, const float *b, int64_t n, float scale, float *out);
+
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
 int metasae_vector_kernels_use_avx2(void);
 #endif

@@ -1,4 +1,5 @@
 import AtomicityMetrics
+import CVectorKernels
 import Foundation
 import LinearAlgebra
 import MetaSAEStore
@@ -33,13 +34,8 @@ extension SparseAutoencoder {
             return output
         } ?? decode(z, rows: rows)
         let scale = 2 / Float(rows * inputs)
-        var squaredError = 0.0
         var dOutput = [Float](repeating: 0, count: rows * inputs)
-        for index in dOutput.indices {
-            let error = reconstruction[index] - x[index]
-            squaredError += Double(error * error)
-            dOutput[index] = scale * error
-        }
+        let squaredError = metasae_scaled_difference(reconstruction, x, Int64(rows * inputs), scale, &dOutput)
         var loss = squaredError / Double(rows * inputs)
         // Decoder: dW_dec[F × D] = zᵀ · dOutput; db_dec = Σ rows; dz = dOutput · W_decᵀ.
         var decoderGradient = [Float](repeating: 0, count: latents * inputs)
@@ -56,7 +52,9 @@ extension SparseAutoencoder {
         if let sparse, objective.architecture != .jumpReLU {
             dPre = [Float](repeating: 0, count: rows * latents)
             let dots = sparse.rowDots(dOutput, weights.decoderWeight, width: inputs)
-            sparse.forEachEntry { index, entry in if z[index] > 0 { dPre[index] = dots[entry] } }
+            dPre.withUnsafeMutableBufferPointer { dPre in
+                sparse.forEachEntry { index, entry in if z[index] > 0 { dPre[index] = dots[entry] } }
+            }
         } else {
             dz = [Float](repeating: 0, count: rows * latents)
             BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
@@ -69,10 +67,14 @@ extension SparseAutoencoder {
             let penalty = objective.l1Coefficient / Float(rows)
             if let sparse {
                 loss += Double(objective.l1Coefficient) * sparse.block.values.reduce(0.0) { $0 + Double($1) } / Double(rows)
-                sparse.forEachEntry { index, _ in if z[index] > 0 { dPre[index] += penalty } }
+                dPre.withUnsafeMutableBufferPointer { dPre in
+                    sparse.forEachEntry { index, _ in if z[index] > 0 { dPre[index] += penalty } }
+                }
             } else {
                 loss += Double(objective.l1Coefficient) * z.reduce(0.0) { $0 + Double($1) } / Double(rows)
-                for index in dPre.indices where z[index] > 0 { dPre[index] += penalty }
+                dPre.withUnsafeMutableBufferPointer { dPre in
+                    for index in dPre.indices where z[index] > 0 { dPre[index] += penalty }
+                }
             }
         case .topK, .batchTopK:
             if objective.auxK {
@@ -100,9 +102,7 @@ extension SparseAutoencoder {
         }
         var transposed = [Float](repeating: 0, count: latents * inputs)
         sparse.transposeTimes(x, width: inputs, into: &transposed)
-        for latent in 0..<latents {
-            for input in 0..<inputs { gradient[input * latents + latent] = transposed[latent * inputs + input] }
-        }
+        metasae_transpose(transposed, Int64(latents), Int64(inputs), &gradient)
         return gradient
     }
 
@@ -281,18 +281,9 @@ extension SparseAutoencoder {
     mutating func observe(_ codes: [Float], rows: Int) {
         let latents = weights.latentWidth
         precondition(codes.count == rows * latents, "codes do not hold rows × latents values")
-        var fired = [Bool](repeating: false, count: latents)
-        var smallest = Float.infinity
-        codes.withUnsafeBufferPointer { codes in
-            for row in 0..<rows {
-                let base = row * latents
-                for latent in 0..<latents where codes[base + latent] > 0 {
-                    fired[latent] = true
-                    smallest = min(smallest, codes[base + latent])
-                }
-            }
-        }
-        for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] ? 0 : rowsSinceFired[latent] + rows }
+        var fired = [UInt8](repeating: 0, count: latents)
+        let smallest = metasae_positive_columns(codes, Int64(rows), Int64(latents), &fired)
+        for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] != 0 ? 0 : rowsSinceFired[latent] + rows }
         if objective.architecture == .jumpReLU {
             // A threshold above every pre-activation gets no gradient at all:
             // a dead latent's threshold decays until it fires again.

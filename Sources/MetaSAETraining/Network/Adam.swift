@@ -11,6 +11,10 @@ public struct Adam: Sendable {
     private var second: [[Float]] = []
     private var step = 0
 
+    /// Tensors of at least this many values are updated as two halves side by
+    /// side: the update streams its state, and each core then streams half.
+    static let halvedCount = 1 << 15
+
     public init(learningRate: Float) {
         self.learningRate = learningRate
     }
@@ -32,13 +36,20 @@ public struct Adam: Sendable {
                          "tensor \(tensor): parameter, gradient and optimizer state sizes differ")
             guard count > 0 else { continue }
             let stepSize = learningRate * (tensor < scales.count ? scales[tensor] : 1) / correction1
+            let (beta1, beta2, epsilon) = (beta1, beta2, epsilon)
             // In C: the square root and divisions vectorize there (see CVectorKernels/adam.c).
             parameters[tensor].withUnsafeMutableBufferPointer { values in
                 first[tensor].withUnsafeMutableBufferPointer { m in
                     second[tensor].withUnsafeMutableBufferPointer { v in
                         gradients[tensor].withUnsafeBufferPointer { g in
-                            metasae_adam_update(values.baseAddress!, m.baseAddress!, v.baseAddress!, g.baseAddress!, Int64(values.count),
-                                                beta1, beta2, epsilon, stepSize, correction2)
+                            func update(_ range: Range<Int>) {
+                                metasae_adam_update(values.baseAddress! + range.lowerBound, m.baseAddress! + range.lowerBound,
+                                                    v.baseAddress! + range.lowerBound, g.baseAddress! + range.lowerBound,
+                                                    Int64(range.count), beta1, beta2, epsilon, stepSize, correction2)
+                            }
+                            // Each value's update is its own: halves on two threads give the same values.
+                            guard count >= Self.halvedCount else { return update(0..<count) }
+                            SideBySide.run({ update(0..<(count / 2)) }, { update((count / 2)..<count) })
                         }
                     }
                 }

@@ -1,5 +1,3 @@
-import AtomicityMetrics
-import CFloatEnvironment
 import LinearAlgebra
 
 /// A training step's batch as two halves computed side by side on two
@@ -14,18 +12,8 @@ enum BatchHalves {
         let (top, bottom) = (Array(x[..<(half * width)]), Array(x[(half * width)..<(rows * width)]))
         var first: Result?
         var second: Result?
-        // The control word is per thread: each half runs under the caller's
-        // (training flushes denormals), whichever thread takes it.
-        let environment = metasae_float_environment()
-        func underCallersEnvironment(_ body: () -> Void) {
-            let previous = metasae_float_environment()
-            metasae_restore_float_environment(environment)
-            body()
-            metasae_restore_float_environment(previous)
-        }
         BLAS.onCallingThreads {
-            Concurrently.run({ underCallersEnvironment { first = work(top, 0..<half) } },
-                             { underCallersEnvironment { second = work(bottom, half..<rows) } })
+            SideBySide.run({ first = work(top, 0..<half) }, { second = work(bottom, half..<rows) })
         }
         return (first!, second!)
     }

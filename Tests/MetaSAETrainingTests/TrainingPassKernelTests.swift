@@ -1,0 +1,101 @@
+import CVectorKernels
+import Foundation
+import LinearAlgebra
+import Testing
+@testable import MetaSAETraining
+
+/// The training step's element passes in C (CVectorKernels/training_passes.c)
+/// against the literal loops they replace, on shapes that are no multiple of
+/// any tile or vector width, with the awkward values (−0, NaN, ±∞, negatives).
+@Suite struct TrainingPassKernelTests {
+    static func awkward(_ count: Int, seed: UInt64) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { index in
+            switch index % 11 {
+            case 0: return 0
+            case 1: return -0.0
+            case 2: return .nan
+            case 3: return index % 2 == 0 ? .infinity : -.infinity
+            case 4: return Float.leastNonzeroMagnitude
+            default: return generator.normal()
+            }
+        }
+    }
+
+    @Test(arguments: [(1, 1), (16, 16), (17, 33), (40, 7), (256, 128)])
+    func transposeMovesEveryValue(rows: Int, columns: Int) {
+        let values = (0..<(rows * columns)).map { Float($0) }
+        var out = [Float](repeating: -1, count: rows * columns)
+        metasae_transpose(values, Int64(rows), Int64(columns), &out)
+        for row in 0..<rows {
+            for column in 0..<columns where out[column * rows + row] != values[row * columns + column] {
+                Issue.record("(\(row), \(column)) not moved")
+                return
+            }
+        }
+    }
+
+    @Test(arguments: [(1, 1), (3, 17), (9, 40), (128, 256)])
+    func positiveColumnsAsTheLiteralScan(rows: Int, width: Int) {
+        let values = Self.awkward(rows * width, seed: UInt64(rows * 1000 + width))
+        var expectedFired = [UInt8](repeating: 0, count: width)
+        var expectedSmallest = Float.infinity
+        for row in 0..<rows {
+            for column in 0..<width where values[row * width + column] > 0 {
+                expectedFired[column] = 1
+                expectedSmallest = min(expectedSmallest, values[row * width + column])
+            }
+        }
+        var fired = [UInt8](repeating: 0, count: width)
+        let smallest = metasae_positive_columns(values, Int64(rows), Int64(width), &fired)
+        #expect(fired == expectedFired)
+        #expect(smallest.bitPattern == expectedSmallest.bitPattern)
+        // Columns already marked stay marked; nothing positive gives +∞.
+        var marked = [UInt8](repeating: 1, count: width)
+        let none = metasae_positive_columns([Float](repeating: -1, count: rows * width), Int64(rows), Int64(width), &marked)
+        #expect(none == .infinity && marked.allSatisfy { $0 == 1 })
+    }
+
+    @Test func reluIsSwiftsMaxOfZero() {
+        let values = Self.awkward(1_003, seed: 5)
+        var out = [Float](repeating: 7, count: values.count)
+        metasae_relu(values, Int64(values.count), &out)
+        #expect(out.map(\.bitPattern) == values.map { max(0, $0).bitPattern })
+    }
+
+    @Test func scaledDifferenceAsTheLiteralLoop() {
+        var generator = SeededGenerator(seed: 6)
+        let count = 1_029
+        let a = (0..<count).map { _ in generator.normal() * 3 }
+        let b = (0..<count).map { _ in generator.normal() }
+        var expectedSum = 0.0
+        var expected = [Float](repeating: 0, count: count)
+        for index in 0..<count {
+            let difference = a[index] - b[index]
+            expectedSum += Double(difference * difference)
+            expected[index] = 0.25 * difference
+        }
+        var out = [Float](repeating: 0, count: count)
+        let sum = metasae_scaled_difference(a, b, Int64(count), 0.25, &out)
+        #expect(out.map(\.bitPattern) == expected.map(\.bitPattern))
+        // The same squares summed in another order: equal to Float64 rounding.
+        #expect(abs(sum - expectedSum) <= 1e-12 * expectedSum)
+    }
+
+    /// A tensor large enough to be updated in two halves on two threads
+    /// comes out bit for bit as the literal update of the whole.
+    @Test func halvedAdamUpdateIsTheWholeUpdate() {
+        var generator = SeededGenerator(seed: 9)
+        let count = Adam.halvedCount * 2 + 3
+        var parameters = [(0..<count).map { _ in generator.normal() }]
+        var expected = parameters[0]
+        var (first, second) = ([Float](repeating: 0, count: count), [Float](repeating: 0, count: count))
+        var adam = Adam(learningRate: 0.002)
+        for step in 1...3 {
+            let gradient = (0..<count).map { _ in generator.normal() }
+            adam.update(&parameters, gradients: [gradient])
+            AdamKernelTests.literalStep(&expected, &first, &second, gradient, step: step, learningRate: 0.002)
+        }
+        #expect(parameters[0].map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+}
