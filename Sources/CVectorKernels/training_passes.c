@@ -1,7 +1,11 @@
 // Element passes of the SAE training step that Swift leaves scalar (its
 // strided stores keep their bounds checks; its branchy scans do not
 // vectorize): here they are cache-blocked or branch-free.
+#include <math.h>
 #include "vector_kernels.h"
+
+// Each value rounds as the scalar expression reads: no fused multiply-adds.
+#pragma clang fp contract(off)
 
 void metasae_transpose(const float *restrict in, int64_t rows, int64_t columns, float *restrict out) {
     // Tiles small enough that a tile's rows of `in` and of `out` both stay in L1.
@@ -45,9 +49,13 @@ float metasae_positive_columns(const float *restrict values, int64_t rows, int64
     return result;
 }
 
-void metasae_relu(const float *restrict values, int64_t n, float *restrict out) {
+void metasae_relu_in_place(float *values, int64_t n) {
     // As Swift's max(0, v): v when v >= 0 (−0 stays −0), else 0 (NaN too).
-    for (int64_t index = 0; index < n; index++) out[index] = values[index] >= 0.0f ? values[index] : 0.0f;
+    for (int64_t index = 0; index < n; index++) values[index] = values[index] >= 0.0f ? values[index] : 0.0f;
+}
+
+void metasae_divide(const float *restrict values, int64_t n, float divisor, float *restrict out) {
+    for (int64_t index = 0; index < n; index++) out[index] = values[index] / divisor;
 }
 
 double metasae_scaled_difference(const float *a, const float *b, int64_t n, float scale, float *out) {
@@ -69,4 +77,49 @@ double metasae_scaled_difference(const float *a, const float *b, int64_t n, floa
     double total = 0;
     for (int lane = 0; lane < 8; lane++) total += partial[lane];
     return total;
+}
+
+void metasae_unit_rows(float *matrix, int64_t rows, int64_t width) {
+    // Eight rows at a time: each row's sum still runs in column order, as
+    // one scalar chain, but eight chains overlap.
+    enum { GROUP = 8 };
+    int64_t row = 0;
+    for (; row < rows; row += GROUP) {
+        const int64_t count = rows - row < GROUP ? rows - row : GROUP;
+        float norm[GROUP] = {0};
+        for (int64_t column = 0; column < width; column++)
+            for (int64_t lane = 0; lane < count; lane++) {
+                const float value = matrix[(row + lane) * width + column];
+                norm[lane] += value * value;
+            }
+        for (int64_t lane = 0; lane < count; lane++) {
+            const float length = sqrtf(norm[lane]);
+            if (!(length > 0)) continue;
+            float *values = matrix + (row + lane) * width;
+            for (int64_t column = 0; column < width; column++) values[column] /= length;
+        }
+    }
+}
+
+void metasae_fit_sums(const float *restrict x, const float *restrict reconstruction, const double *restrict mean,
+                      int64_t rows, int64_t width, double *residual, double *total) {
+    double residuals[8] = {0}, totals[8] = {0};
+    for (int64_t row = 0; row < rows; row++) {
+        const float *xs = x + row * width, *rs = reconstruction + row * width;
+        int64_t column = 0;
+        for (; column + 8 <= width; column += 8)
+            for (int lane = 0; lane < 8; lane++) {
+                const double error = (double)(rs[column + lane] - xs[column + lane]);
+                const double centred = (double)xs[column + lane] - mean[column + lane];
+                residuals[lane] += error * error;
+                totals[lane] += centred * centred;
+            }
+        for (; column < width; column++) {
+            const double error = (double)(rs[column] - xs[column]);
+            const double centred = (double)xs[column] - mean[column];
+            residuals[0] += error * error;
+            totals[0] += centred * centred;
+        }
+    }
+    for (int lane = 0; lane < 8; lane++) { *residual += residuals[lane]; *total += totals[lane]; }
 }

@@ -58,9 +58,54 @@ import Testing
 
     @Test func reluIsSwiftsMaxOfZero() {
         let values = Self.awkward(1_003, seed: 5)
-        var out = [Float](repeating: 7, count: values.count)
-        metasae_relu(values, Int64(values.count), &out)
+        var out = values
+        metasae_relu_in_place(&out, Int64(out.count))
         #expect(out.map(\.bitPattern) == values.map { max(0, $0).bitPattern })
+    }
+
+    @Test func divideAsSwiftsDivision() {
+        let values = Self.awkward(1_001, seed: 7)
+        var out = [Float](repeating: 0, count: values.count)
+        metasae_divide(values, Int64(values.count), 0.37, &out)
+        #expect(out.map(\.bitPattern) == values.map { ($0 / 0.37).bitPattern })
+    }
+
+    /// Rows to unit length as the literal loop: each row's squares summed
+    /// in column order, then each value divided; zero rows left alone.
+    @Test(arguments: [(1, 5), (8, 16), (13, 37), (256, 128)])
+    func unitRowsAsTheLiteralLoop(rows: Int, width: Int) {
+        var generator = SeededGenerator(seed: UInt64(rows + width))
+        var matrix = (0..<(rows * width)).map { _ in generator.normal() }
+        for column in 0..<width { matrix[column] = 0 }  // row 0 all zero
+        var expected = matrix
+        for row in 0..<rows {
+            var norm: Float = 0
+            for column in 0..<width { norm += expected[row * width + column] * expected[row * width + column] }
+            norm = norm.squareRoot()
+            guard norm > 0 else { continue }
+            for column in 0..<width { expected[row * width + column] /= norm }
+        }
+        metasae_unit_rows(&matrix, Int64(rows), Int64(width))
+        #expect(matrix.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    @Test func fitSumsAsTheLiteralLoop() {
+        var generator = SeededGenerator(seed: 10)
+        let (rows, width) = (23, 19)
+        let x = (0..<(rows * width)).map { _ in generator.normal() }
+        let reconstruction = (0..<(rows * width)).map { _ in generator.normal() }
+        let mean = (0..<width).map { _ in Double(generator.normal()) }
+        var (expectedResidual, expectedTotal) = (0.5, 0.25)
+        for index in x.indices {
+            let error = Double(reconstruction[index] - x[index])
+            expectedResidual += error * error
+            let centred = Double(x[index]) - mean[index % width]
+            expectedTotal += centred * centred
+        }
+        var (residual, total) = (0.5, 0.25)  // added to, not overwritten
+        metasae_fit_sums(x, reconstruction, mean, Int64(rows), Int64(width), &residual, &total)
+        #expect(abs(residual - expectedResidual) <= 1e-12 * expectedResidual)
+        #expect(abs(total - expectedTotal) <= 1e-12 * expectedTotal)
     }
 
     @Test func scaledDifferenceAsTheLiteralLoop() {

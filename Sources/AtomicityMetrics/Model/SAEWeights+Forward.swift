@@ -23,11 +23,12 @@ extension SAEWeights {
     }
 
     /// The codes for `rows` rows of pre-activations, by the SAE's activation function.
-    public func activate(_ pre: [Float], rows: Int) -> [Float] {
+    /// Consumed: ReLU and JumpReLU then write the pre-activations in place.
+    public func activate(_ pre: consuming [Float], rows: Int) -> [Float] {
         switch activation {
         case .relu:
-            var codes = [Float](repeating: 0, count: pre.count)
-            metasae_relu(pre, Int64(pre.count), &codes)  // vectorized, as max(0, v)
+            var codes = pre
+            metasae_relu_in_place(&codes, Int64(codes.count))  // vectorized, as max(0, v)
             return codes
         case .topK(let k):
             return TopK.keep(k, ofEachOf: rows, rowsOf: pre, width: latentWidth)

@@ -69,8 +69,21 @@ void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *ou
 /// smallest such value, or +infinity when there is none.
 float metasae_positive_columns(const float *values, int64_t rows, int64_t width, uint8_t *fired);
 
-/// out[i] = max(0, values[i]) as Swift's max(0, v): −0 stays −0, NaN gives 0.
-void metasae_relu(const float *values, int64_t n, float *out);
+/// values[i] = max(0, values[i]) as Swift's max(0, v): −0 stays −0, NaN gives 0.
+void metasae_relu_in_place(float *values, int64_t n);
+
+/// out[i] = values[i] / divisor over n values.
+void metasae_divide(const float *values, int64_t n, float divisor, float *out);
+
+/// Scales each of `rows` rows of `width` values to unit Euclidean length
+/// (the squares summed in Float32, in column order); rows of length 0 (or
+/// NaN) are left as they are.
+void metasae_unit_rows(float *matrix, int64_t rows, int64_t width);
+
+/// Adds to *residual Σ (reconstruction − x)² (the difference in Float32) and
+/// to *total Σ (x − mean[column])², both over rows × width values in Float64.
+void metasae_fit_sums(const float *x, const float *reconstruction, const double *mean, int64_t rows, int64_t width,
+                      double *residual, double *total);
 
 /// out[i] = scale·(a[i] − b[i]) over n values; returns Σ (a[i] − b[i])², each
 /// square rounded to Float32 and summed in Float64 (the error pass of a loss).

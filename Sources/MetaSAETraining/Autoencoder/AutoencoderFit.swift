@@ -1,3 +1,4 @@
+import CVectorKernels
 import MetaSAEStore
 
 /// How well an SAE fits its data, per depth, for the training log.
@@ -16,21 +17,21 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
         let inputs = sae.weights.inputWidth
         let latents = sae.weights.latentWidth
         var mean = [Double](repeating: 0, count: inputs)
-        for row in 0..<rows { for column in 0..<inputs { mean[column] += Double(data[row * inputs + column]) } }
-        mean = mean.map { $0 / Double(max(rows, 1)) }
+        data.withUnsafeBufferPointer { data in
+            mean.withUnsafeMutableBufferPointer { mean in
+                for row in 0..<rows { for column in 0..<inputs { mean[column] += Double(data[row * inputs + column]) } }
+                for column in 0..<inputs { mean[column] /= Double(max(rows, 1)) }
+            }
+        }
         var residual = 0.0
         var total = 0.0
         var activity = ActivityCount(width: latents)
         for start in stride(from: 0, to: rows, by: blockRows) {
             let count = min(blockRows, rows - start)
-            let x = Array(data[(start * inputs)..<((start + count) * inputs)])
             let z = Array(encoded[(start * latents)..<((start + count) * latents)])
-            let reconstruction = sae.decode(z, rows: count)
-            for index in x.indices {
-                let error = Double(reconstruction[index] - x[index])
-                residual += error * error
-                let centred = Double(x[index]) - mean[index % inputs]
-                total += centred * centred
+            let reconstruction = sae.decode(z, rows: count, sparse: SparseCodes(z, rows: count, width: latents))
+            data.withUnsafeBufferPointer { data in
+                metasae_fit_sums(data.baseAddress! + start * inputs, reconstruction, mean, Int64(count), Int64(inputs), &residual, &total)
             }
             z.withUnsafeBufferPointer { activity.add($0, rows: count) }
         }

@@ -27,12 +27,7 @@ extension SparseAutoencoder {
         // Few codes fire once training is under way: the products with z
         // (and with dPre, below) then skip the zeros.
         let sparse = SparseCodes(z, rows: rows, width: latents, threshold: sparseDensity)
-        let reconstruction = sparse.map { codes in
-            var output = [Float](repeating: 0, count: rows * inputs)
-            SAEWeights.add(weights.decoderBias, toEachOf: rows, rowsOf: &output)
-            codes.times(weights.decoderWeight, width: inputs, into: &output)
-            return output
-        } ?? decode(z, rows: rows)
+        let reconstruction = decode(z, rows: rows, sparse: sparse)
         let scale = 2 / Float(rows * inputs)
         var dOutput = [Float](repeating: 0, count: rows * inputs)
         let squaredError = metasae_scaled_difference(reconstruction, x, Int64(rows * inputs), scale, &dOutput)

@@ -1,4 +1,5 @@
 import AtomicityMetrics
+import CVectorKernels
 import Foundation
 import LinearAlgebra
 import MetaSAEStore
@@ -78,6 +79,16 @@ public struct SparseAutoencoder: Sendable {
         weights.decode(z, rows: rows)
     }
 
+    /// z · W_dec + b_dec, through compressed rows when `sparse` holds z's
+    /// non-zeros (k·D a row instead of F·D).
+    func decode(_ z: [Float], rows: Int, sparse: SparseCodes?) -> [Float] {
+        guard let sparse else { return decode(z, rows: rows) }
+        var output = [Float](repeating: 0, count: rows * weights.inputWidth)
+        SAEWeights.add(weights.decoderBias, toEachOf: rows, rowsOf: &output)
+        sparse.times(weights.decoderWeight, width: weights.inputWidth, into: &output)
+        return output
+    }
+
     /// Latents that have not fired for the dead window.
     var deadMask: [Bool] { rowsSinceFired.map { $0 >= objective.deadWindowRows } }
 
@@ -91,19 +102,11 @@ public struct SparseAutoencoder: Sendable {
         return codes
     }
 
+    /// Each decoder row to unit length (in C: eight rows' sums overlap).
     mutating func normalizeDecoder() {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         guard inputs > 0 else { return }
-        weights.decoderWeight.withUnsafeMutableBufferPointer { decoder in
-            for latent in 0..<latents {
-                let row = decoder.baseAddress! + latent * inputs
-                var norm: Float = 0
-                for column in 0..<inputs { norm += row[column] * row[column] }
-                norm = norm.squareRoot()
-                guard norm > 0 else { continue }
-                for column in 0..<inputs { row[column] /= norm }
-            }
-        }
+        metasae_unit_rows(&weights.decoderWeight, Int64(latents), Int64(inputs))
     }
 }
 

@@ -1,5 +1,6 @@
 import AtomicityMetrics
 import CFloatEnvironment
+import CVectorKernels
 import Foundation
 import LinearAlgebra
 import MetaSAEStore
@@ -122,7 +123,7 @@ public struct CascadeTrainer: Sendable {
                   stage: String, observer: any TrainingObserver) -> TrainedSAE {
         let config = configuration
         let scale = Self.rootMeanSquare(data)
-        let normalized = scale > 0 ? data.map { $0 / scale } : data
+        let normalized = scale > 0 ? Self.divide(data, by: scale) : data
         var sae = SparseAutoencoder(inputWidth: width, latentWidth: config.saeWidth, objective: objective, seed: seed)
         var optimizer = Adam(learningRate: config.saeLearningRate)
         let losses = MinibatchLoop(rows: rows, width: width, batchSize: config.saeBatchSize, epochs: config.saeEpochs, seed: shuffleSeed)
@@ -133,6 +134,14 @@ public struct CascadeTrainer: Sendable {
         let latents = sae.encode(data, rows: rows)
         let fit = AutoencoderFit(sae: sae, data: data, latents: latents, rows: rows)
         return TrainedSAE(sae: sae, losses: losses, fit: fit, scale: scale, latents: latents)
+    }
+
+    /// Each value divided by `divisor` (in C, where the division vectorizes).
+    static func divide(_ values: [Float], by divisor: Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+            if let base = out.baseAddress { metasae_divide(values, Int64(values.count), divisor, base) }
+            initialized = values.count
+        }
     }
 
     /// √(mean x²) over every element.
