@@ -112,4 +112,25 @@ extension SparseCodesTests {
         for (index, (a, b)) in zip(sparse, dense).enumerated() { Self.close(a, b, "gradient \(index)") }
         #expect(sparse[3].contains { $0 != 0 }, "the decoder bias still learns")
     }
+
+    /// Values gathered at the codes' positions are the dense array's own
+    /// compression when its non-zeros lie there: zeros (and −0) dropped,
+    /// NaN kept, column order within each row.
+    @Test func gatheringIsTheCompressionOfValuesWithinTheCodes() throws {
+        var generator = SeededGenerator(seed: 12)
+        let (rows, latents) = (21, 33)
+        let z = (0..<(rows * latents)).map { _ in generator.uniform(0, 1) < 0.1 ? generator.uniform(0.1, 2) : 0 }
+        let codes = try #require(SparseCodes(z, rows: rows, width: latents))
+        var inside = [Float](repeating: 0, count: rows * latents)
+        var count = 0
+        codes.forEachEntry { index, _ in
+            count += 1
+            inside[index] = [generator.normal(), 0, -0.0, .nan][count % 4]
+        }
+        let gathered = codes.gathering(inside).block
+        let expected = try #require(SparseCodes(inside, rows: rows, width: latents, threshold: 1)).block
+        #expect(gathered.offsets == expected.offsets && gathered.indices == expected.indices)
+        #expect(gathered.values.map(\.bitPattern) == expected.values.map(\.bitPattern))
+        #expect(gathered.values.contains { $0.isNaN } && gathered.nonZeros < codes.block.nonZeros)
+    }
 }

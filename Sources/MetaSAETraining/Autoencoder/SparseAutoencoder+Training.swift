@@ -56,6 +56,8 @@ extension SparseAutoencoder {
             dPre = zip(z, dz).map { $0 > 0 ? $1 : 0 }
         }
         var thresholdGradient: [Float]?
+        // Whether dPre is non-zero only where the compressed codes are (AuxK's dead latents may lie elsewhere).
+        var preGradientWithinCodes = sparse != nil && objective.architecture != .jumpReLU
         switch objective.architecture {
         case .reluL1:
             // Over the stored codes alone when sparse: the same sum (zeros add nothing) and the same entries.
@@ -72,26 +74,31 @@ extension SparseAutoencoder {
                 }
             }
         case .topK, .batchTopK:
-            if objective.auxK {
-                loss += auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows, sparseDensity: sparseDensity,
-                                      decoderGradient: &decoderGradient, preGradient: &dPre)
+            if objective.auxK, let auxiliary = auxiliaryLoss(x, pre: pre, reconstruction: reconstruction, rows: rows,
+                                                               sparseDensity: sparseDensity, decoderGradient: &decoderGradient,
+                                                               preGradient: &dPre) {
+                loss += auxiliary
+                preGradientWithinCodes = false
             }
         case .jumpReLU:
             let (l0Loss, gradient) = jumpThresholdTerms(pre: pre, dz: dz, rows: rows)
             loss += l0Loss
             thresholdGradient = gradient
         }
-        let encoderGradient = Self.encoderGradient(x, dPre, rows: rows, inputs: inputs, latents: latents, sparseDensity: sparseDensity)
+        // dPre compressed from the codes' rows (its non-zeros lie there) or, else, from all of it.
+        let compressedPreGradient = preGradientWithinCodes ? sparse?.gathering(dPre)
+            : SparseCodes(dPre, rows: rows, width: latents, threshold: sparseDensity)
+        let encoderGradient = Self.encoderGradient(x, dPre, compressed: compressedPreGradient, rows: rows, inputs: inputs, latents: latents)
         let encoderBiasGradient = Tensor.columnSums(dPre, rows: rows, width: latents)
         let gradients = [encoderGradient, encoderBiasGradient, decoderGradient, decoderBiasGradient]
         return (Float(loss), gradients + (thresholdGradient.map { [$0] } ?? []), z)
     }
 
-    /// dW_enc [D × F] = xᵀ · dPre: through compressed rows of dPre when
-    /// sparse (as dPreᵀ · x, [F × D], then transposed), else BLAS.
-    static func encoderGradient(_ x: [Float], _ dPre: [Float], rows: Int, inputs: Int, latents: Int, sparseDensity: Double) -> [Float] {
+    /// dW_enc [D × F] = xᵀ · dPre: through `compressed`, dPre's compressed
+    /// rows, when given (as dPreᵀ · x, [F × D], then transposed), else BLAS.
+    static func encoderGradient(_ x: [Float], _ dPre: [Float], compressed: SparseCodes?, rows: Int, inputs: Int, latents: Int) -> [Float] {
         var gradient = [Float](repeating: 0, count: inputs * latents)
-        guard let sparse = SparseCodes(dPre, rows: rows, width: latents, threshold: sparseDensity) else {
+        guard let sparse = compressed else {
             BLAS.multiply(x, dPre, into: &gradient, m: inputs, k: rows, n: latents, transposeA: true)
             return gradient
         }
@@ -103,15 +110,16 @@ extension SparseAutoencoder {
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
     /// as SAELens) reconstruct the residual through W_dec alone; adds its
-    /// gradients and returns its loss. Few dead latents make the chosen
-    /// codes sparse: their products then go through compressed rows.
+    /// gradients and returns its loss, nil (nothing added) when no latent
+    /// is dead. Few dead latents make the chosen codes sparse: their
+    /// products then go through compressed rows.
     func auxiliaryLoss(_ x: [Float], pre: [Float], reconstruction: [Float], rows: Int, sparseDensity: Double,
-                       decoderGradient: inout [Float], preGradient: inout [Float]) -> Double {
+                       decoderGradient: inout [Float], preGradient: inout [Float]) -> Double? {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         let dead = deadMask
         let deadLatents = dead.indices.filter { dead[$0] }
         let half = max(1, inputs / 2)
-        guard !deadLatents.isEmpty else { return 0 }
+        guard !deadLatents.isEmpty else { return nil }
         let kAux = min(half, deadLatents.count)
         let weight = objective.auxKCoefficient * min(Float(deadLatents.count) / Float(half), 1)
         let chosen = SparseCodes(block: Self.auxiliaryChoice(kAux, of: pre, dead: deadLatents, latents: latents, rows: rows))

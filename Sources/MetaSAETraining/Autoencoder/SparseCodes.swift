@@ -56,6 +56,32 @@ struct SparseCodes {
         return out
     }
 
+    /// The values of `dense` (rows × F) at the stored positions that are not
+    /// 0 (NaN kept), in storage order: `dense`'s own compression, read from
+    /// these positions alone, when every non-zero of `dense` lies at one.
+    func gathering(_ dense: [Float]) -> SparseCodes {
+        precondition(dense.count == rows * block.width, "dense values do not hold rows × width")
+        var offsets = [0]
+        var indices = [Int32]()
+        var values = [Float]()
+        offsets.reserveCapacity(rows + 1)
+        indices.reserveCapacity(block.nonZeros)
+        values.reserveCapacity(block.nonZeros)
+        dense.withUnsafeBufferPointer { dense in
+            for row in 0..<rows {
+                for entry in block.offsets[row]..<block.offsets[row + 1] {
+                    let value = dense[row * block.width + Int(block.indices[entry])]
+                    if value != 0 {
+                        indices.append(block.indices[entry])
+                        values.append(value)
+                    }
+                }
+                offsets.append(indices.count)
+            }
+        }
+        return SparseCodes(block: CSRBlock(width: block.width, offsets: offsets, indices: indices, values: values))
+    }
+
     /// Calls `body(index, entry)` for each stored value: its index in the
     /// dense rows × F array and its position in storage order.
     func forEachEntry(_ body: (Int, Int) -> Void) {

@@ -87,7 +87,12 @@ public struct MLPClassifier: Sendable {
 
     /// Applies one Adam step.
     public mutating func apply(_ gradients: [LayerGradient], optimizer: inout Adam) {
-        var parameters = layers.flatMap { [$0.weight, $0.bias] }
+        // Moved out, not shared, so the update writes them in place instead of copying each.
+        var parameters: [[Float]] = []
+        for index in layers.indices {
+            parameters += [layers[index].weight, layers[index].bias]
+            (layers[index].weight, layers[index].bias) = ([], [])
+        }
         optimizer.update(&parameters, gradients: gradients.flatMap { [$0.weight, $0.bias] })
         for index in layers.indices {
             layers[index].weight = parameters[2 * index]
