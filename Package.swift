@@ -68,7 +68,7 @@ let package = Package(
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",
-            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels"]),
+            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels", "CMemoryHints"]),
         // PyTorch-export layout detection and conversion to the canonical layout.
         // safetensors and .npy files, mapped and checked (no HDF5).
         .target(name: "ArrayFiles"),

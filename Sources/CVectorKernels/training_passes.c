@@ -54,6 +54,16 @@ void metasae_relu_in_place(float *values, int64_t n) {
     for (int64_t index = 0; index < n; index++) values[index] = values[index] >= 0.0f ? values[index] : 0.0f;
 }
 
+void metasae_gate(const float *restrict gradient, const float *restrict gate, int64_t n, float *restrict out) {
+    for (int64_t index = 0; index < n; index++) out[index] = gate[index] > 0.0f ? gradient[index] : 0.0f;
+}
+
+void metasae_column_sums(const float *restrict matrix, int64_t rows, int64_t width, float *restrict sums) {
+    // Row after row, so each column's sum runs in row order (as the literal loop).
+    for (int64_t row = 0; row < rows; row++)
+        for (int64_t column = 0; column < width; column++) sums[column] += matrix[row * width + column];
+}
+
 void metasae_divide(const float *restrict values, int64_t n, float divisor, float *restrict out) {
     for (int64_t index = 0; index < n; index++) out[index] = values[index] / divisor;
 }

@@ -63,6 +63,24 @@ import Testing
         #expect(out.map(\.bitPattern) == values.map { max(0, $0).bitPattern })
     }
 
+    @Test func gateAsTheLiteralMap() {
+        let gradient = Self.awkward(1_013, seed: 13)
+        let gate = Self.awkward(1_013, seed: 14).reversed().map { $0 }
+        let gated = Tensor.gated(gradient, by: gate)
+        #expect(gated.map(\.bitPattern) == zip(gradient, gate).map { ($1 > 0 ? $0 : 0).bitPattern })
+    }
+
+    /// Each column summed in row order, as the literal loop (Float32, so the
+    /// order shows in the last bits).
+    @Test func columnSumsAsTheLiteralLoop() {
+        var generator = SeededGenerator(seed: 15)
+        let (rows, width) = (37, 29)
+        let matrix = (0..<(rows * width)).map { _ in generator.normal() * 1e3 }
+        var expected = [Float](repeating: 0, count: width)
+        for row in 0..<rows { for column in 0..<width { expected[column] += matrix[row * width + column] } }
+        #expect(Tensor.columnSums(matrix, rows: rows, width: width).map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     @Test func divideAsSwiftsDivision() {
         let values = Self.awkward(1_001, seed: 7)
         var out = [Float](repeating: 0, count: values.count)

@@ -10,4 +10,9 @@ static inline void metasae_prefetch(const void *address) {
     (void)address;
 #endif
 }
+
+/// Has the allocator keep freed memory for reuse instead of returning it to
+/// the kernel (glibc: blocks below 32 MiB come from the heap and up to
+/// 256 MiB of free heap stays); elsewhere it does nothing.
+void metasae_keep_freed_memory(void);
 #endif

@@ -72,6 +72,13 @@ float metasae_positive_columns(const float *values, int64_t rows, int64_t width,
 /// values[i] = max(0, values[i]) as Swift's max(0, v): −0 stays −0, NaN gives 0.
 void metasae_relu_in_place(float *values, int64_t n);
 
+/// out[i] = gradient[i] where gate[i] > 0, else 0 (NaN gates too): the
+/// gradient through a ReLU (gate: its input) or through fired codes.
+void metasae_gate(const float *gradient, const float *gate, int64_t n, float *out);
+
+/// sums[c] += Σ over rows of matrix[r, c], row after row.
+void metasae_column_sums(const float *matrix, int64_t rows, int64_t width, float *sums);
+
 /// out[i] = values[i] / divisor over n values.
 void metasae_divide(const float *values, int64_t n, float divisor, float *out);
 

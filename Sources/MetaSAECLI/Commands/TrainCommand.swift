@@ -180,6 +180,7 @@ struct TrainCommand: ParsableCommand {
 
     static func train(_ options: TrainingOptions, output: String, quiet: Bool,
                       observer: TerminalTraining? = nil) throws -> TrainingSummary {
+        FreedMemory.keepForReuse()
         let config = try options.configuration()
         let mnist = try options.loadMNIST()
         try OutputFolder.prepareParent(of: output)

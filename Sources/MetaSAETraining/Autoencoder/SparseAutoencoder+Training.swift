@@ -53,7 +53,7 @@ extension SparseAutoencoder {
         } else {
             dz = [Float](repeating: 0, count: rows * latents)
             BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
-            dPre = zip(z, dz).map { $0 > 0 ? $1 : 0 }
+            dPre = Tensor.gated(dz, by: z)
         }
         var thresholdGradient: [Float]?
         // Whether dPre is non-zero only where the compressed codes are (AuxK's dead latents may lie elsewhere).

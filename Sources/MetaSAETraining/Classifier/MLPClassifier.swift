@@ -79,7 +79,7 @@ public struct MLPClassifier: Sendable {
                 // d(input)[rows × in] = delta · W
                 var upstream = [Float](repeating: 0, count: rows * layer.inputs)
                 BLAS.multiply(delta, layer.weight, into: &upstream, m: rows, k: layer.outputs, n: layer.inputs)
-                delta = Tensor.reluBackward(upstream, preActivation: trace.preActivations[index - 1])
+                delta = Tensor.gated(upstream, by: trace.preActivations[index - 1])
             }
         }
         return (Float(loss / Double(rows)), gradients)

@@ -1,3 +1,4 @@
+import CVectorKernels
 import LinearAlgebra
 
 /// A fully connected layer in PyTorch `nn.Linear` orientation:
@@ -44,24 +45,28 @@ public enum Tensor {
         }
     }
 
-    public static func relu(_ values: [Float]) -> [Float] {
-        values.map { max(0, $0) }
+    /// max(0, v) of each value (in C, where it vectorizes).
+    public static func relu(_ values: consuming [Float]) -> [Float] {
+        var codes = values
+        metasae_relu_in_place(&codes, Int64(codes.count))
+        return codes
     }
 
     /// Σ over rows, [width].
     public static func columnSums(_ matrix: [Float], rows: Int, width: Int) -> [Float] {
+        precondition(matrix.count >= rows * width, "matrix holds fewer than rows × width values")
         var sums = [Float](repeating: 0, count: width)
-        matrix.withUnsafeBufferPointer { source in
-            for row in 0..<rows {
-                let base = source.baseAddress! + row * width
-                for column in 0..<width { sums[column] += base[column] }
-            }
-        }
+        metasae_column_sums(matrix, Int64(rows), Int64(width), &sums)
         return sums
     }
 
-    /// gradient ⊙ (pre > 0): backpropagation through a ReLU.
-    public static func reluBackward(_ gradient: [Float], preActivation: [Float]) -> [Float] {
-        zip(gradient, preActivation).map { $1 > 0 ? $0 : 0 }
+    /// gradient where gate > 0, else 0: backpropagation through a ReLU
+    /// (gate: its input) or through the codes that fired (gate: the codes).
+    public static func gated(_ gradient: [Float], by gate: [Float]) -> [Float] {
+        precondition(gradient.count == gate.count, "gradient and gate differ in size")
+        return [Float](unsafeUninitializedCapacity: gradient.count) { out, initialized in
+            if let base = out.baseAddress { metasae_gate(gradient, gate, Int64(gradient.count), base) }
+            initialized = gradient.count
+        }
     }
 }
