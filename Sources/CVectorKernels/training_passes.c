@@ -2,6 +2,7 @@
 // strided stores keep their bounds checks; its branchy scans do not
 // vectorize): here they are cache-blocked or branch-free.
 #include <math.h>
+#include <string.h>
 #include "vector_kernels.h"
 
 // Each value rounds as the scalar expression reads: no fused multiply-adds.
@@ -55,7 +56,11 @@ void metasae_relu_in_place(float *values, int64_t n) {
 }
 
 void metasae_gate(const float *restrict gradient, const float *restrict gate, int64_t n, float *restrict out) {
-    for (int64_t index = 0; index < n; index++) out[index] = gate[index] > 0.0f ? gradient[index] : 0.0f;
+    for (int64_t index = 0; index < n; index++) {
+        // Both loaded first: a select, not a branch on each value.
+        const float value = gradient[index], opens = gate[index];
+        out[index] = opens > 0.0f ? value : 0.0f;
+    }
 }
 
 void metasae_column_sums(const float *restrict matrix, int64_t rows, int64_t width, float *restrict sums) {
@@ -132,4 +137,48 @@ void metasae_fit_sums(const float *restrict x, const float *restrict reconstruct
         }
     }
     for (int lane = 0; lane < 8; lane++) { *residual += residuals[lane]; *total += totals[lane]; }
+}
+
+// Keys that order as the values do: larger value, larger key. −0 shares
+// +0's key (they compare equal); NaN takes the smallest key (never ranks).
+static inline uint32_t order_key(float value) {
+    uint32_t bits;
+    memcpy(&bits, &value, sizeof bits);
+    if (value != value) return 0;
+    if (bits == 0x80000000u) bits = 0;
+    return (bits & 0x80000000u) ? ~bits : bits | 0x80000000u;
+}
+
+static inline float key_value(uint32_t key) {
+    if (key == 0) return __builtin_nanf("");
+    const uint32_t bits = (key & 0x80000000u) ? key & 0x7fffffffu : ~key;
+    float value;
+    memcpy(&value, &bits, sizeof value);
+    return value;
+}
+
+float metasae_kth_largest(const float *values, int64_t n, int64_t k, uint32_t *scratch) {
+    // Radix selection on the keys, from the top digit down: a histogram
+    // picks the digit holding the k-th largest; only the keys with that
+    // digit are kept (in `scratch`) for the next, shorter pass.
+    static const int shifts[3] = {21, 10, 0};
+    static const uint32_t masks[3] = {0x7ff, 0x7ff, 0x3ff};
+    uint32_t counts[0x800];
+    uint32_t prefix = 0;
+    int64_t remaining = k, count = n;
+    for (int64_t index = 0; index < n; index++) scratch[index] = order_key(values[index]);
+    for (int pass = 0; pass < 3; pass++) {
+        const int shift = shifts[pass];
+        const uint32_t mask = masks[pass];
+        memset(counts, 0, sizeof counts);
+        for (int64_t index = 0; index < count; index++) counts[(scratch[index] >> shift) & mask]++;
+        uint32_t digit = mask;
+        while ((int64_t)counts[digit] < remaining) remaining -= counts[digit--];
+        prefix |= digit << shift;
+        int64_t kept = 0;
+        for (int64_t index = 0; index < count; index++)
+            if (((scratch[index] >> shift) & mask) == digit) scratch[kept++] = scratch[index];
+        count = kept;
+    }
+    return key_value(prefix);
 }

@@ -177,4 +177,36 @@ import TestSupport
             #expect(codes == pre.indices.map { expected.contains($0) ? max(0, pre[$0]) : 0 })
         }
     }
+
+    /// Radix selection over rows as long as a batch's (BatchTopK selects
+    /// k·B of B·F codes), with ties, ±0 and ±∞, against a sort; and with
+    /// NaNs, which rank below every number.
+    @Test(arguments: [1, 2, 700, 4_999, 5_000])
+    func largeSelectionIsTheSortedOrder(k: Int) {
+        var generator = SplitMix(seed: UInt64(k))
+        let width = 5_000
+        let pre = (0..<width).map { _ -> Float in
+            switch generator.below(10) {
+            case 0: return -0.0
+            case 1: return 0
+            case 2: return .infinity
+            case 3: return -.infinity
+            default: return Float(generator.below(600)) / 7 - 40
+            }
+        }
+        var kept = [Int]()
+        pre.withUnsafeBufferPointer { TopK.forEachKept(k, ofEachOf: 1, rowsOf: $0, width: width) { kept.append($0) } }
+        let ranked = (0..<width).sorted { pre[$0] > pre[$1] || (pre[$0] == pre[$1] && $0 < $1) }
+        #expect(kept.sorted() == ranked.prefix(k).sorted())
+
+        // Every number outranks a NaN; among NaNs the lower column.
+        let withNaN = pre.indices.map { $0 % 3 == 0 ? Float.nan : pre[$0] }
+        var keptWithNaN = [Int]()
+        withNaN.withUnsafeBufferPointer { TopK.forEachKept(k, ofEachOf: 1, rowsOf: $0, width: width) { keptWithNaN.append($0) } }
+        let rank = { (value: Float) in value.isNaN ? -Float.greatestFiniteMagnitude : value }
+        let rankedWithNaN = (0..<width).sorted {
+            (withNaN[$0].isNaN ? 0 : 1, rank(withNaN[$0]), -$0) > (withNaN[$1].isNaN ? 0 : 1, rank(withNaN[$1]), -$1)
+        }
+        #expect(keptWithNaN.sorted() == rankedWithNaN.prefix(k).sorted())
+    }
 }

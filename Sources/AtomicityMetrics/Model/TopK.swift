@@ -1,9 +1,12 @@
+import CVectorKernels
+
 /// TopK selection as SAELens's `TopK` does it: in each row the k largest
 /// pre-activations are kept and ReLU'd, the rest are 0. Among equal values
-/// the lower index wins, so codes are the same on every machine.
+/// the lower index wins, so codes are the same on every machine; NaN ranks
+/// below every number.
 public enum TopK {
     /// Up to this k a row is scanned once against its k best so far; above
-    /// it, quickselect finds the k-th largest value. Most entries of a wide
+    /// it, radix selection finds the k-th largest value. Most entries of a wide
     /// row lose to the k-th best in one comparison, so the scan costs about
     /// one comparison per entry.
     static let scanLimit = 32
@@ -38,7 +41,7 @@ public enum TopK {
                 }
             }
         } else {
-            var scratch = [Float](repeating: 0, count: width)
+            var scratch = [UInt32](repeating: 0, count: width)
             scratch.withUnsafeMutableBufferPointer { scratch in
                 for row in 0..<rows { forEachAtKthOrAbove(kept, of: entries(of: row), scratch: scratch) { body(row * width + $0) } }
             }
@@ -46,24 +49,36 @@ public enum TopK {
     }
 
     /// Calls `body` with the columns of the k largest of `values`: the k-th
-    /// largest value found on a copy (in `scratch`), then the row read in
-    /// column order, every larger value and as many equal ones as k leaves
-    /// room for.
+    /// largest value found by radix selection (CVectorKernels, `scratch`
+    /// holding a key per value), then the row read in column order, every
+    /// larger value and as many equal ones as k leaves room for. NaN ranks
+    /// below every number.
     static func forEachAtKthOrAbove(
-        _ k: Int, of values: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>, _ body: (Int) -> Void
+        _ k: Int, of values: UnsafeBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<UInt32>, _ body: (Int) -> Void
     ) {
-        _ = scratch.update(fromContentsOf: values)
-        let threshold = kthLargest(k, in: scratch)
-        var ties = k - values.reduce(0) { $1 > threshold ? $0 + 1 : $0 }
+        guard let base = values.baseAddress, let keys = scratch.baseAddress, k > 0 else { return }
+        precondition(k <= values.count && scratch.count >= values.count, "k exceeds the values, or scratch is short")
+        let threshold = metasae_kth_largest(base, Int64(values.count), Int64(k), keys)
+        // Fewer than k numbers: every number is above the k-th, and NaNs make up the rest.
+        let above: (Float) -> Bool = threshold.isNaN ? { !$0.isNaN } : { $0 > threshold }
+        let tied: (Float) -> Bool = threshold.isNaN ? { $0.isNaN } : { $0 == threshold }
+        var ties = k - values.reduce(0) { above($1) ? $0 + 1 : $0 }
         for column in values.indices {
             let value = values[column]
-            if value > threshold {
+            if above(value) {
                 body(column)
-            } else if value == threshold && ties > 0 {
+            } else if ties > 0 && tied(value) {
                 ties -= 1
                 body(column)
             }
         }
+    }
+
+    /// Whether `value` ranks strictly before `other`: the larger number, and
+    /// any number before NaN (as the radix selection ranks them).
+    @inline(__always)
+    static func outranks(_ value: Float, _ other: Float) -> Bool {
+        value > other || (other.isNaN && !value.isNaN)
     }
 
     /// Fills `best` (k slots) with the k best columns, best first: columns
@@ -80,45 +95,15 @@ public enum TopK {
                 slot = count
                 count += 1
             } else {
-                guard value > worst else { continue }
+                guard outranks(value, worst) else { continue }
                 slot = k - 1
             }
-            while slot > 0 && value > values[Int(best[slot - 1])] {
+            while slot > 0 && outranks(value, values[Int(best[slot - 1])]) {
                 best[slot] = best[slot - 1]
                 slot -= 1
             }
             best[slot] = Int32(column)
             if count == k { worst = values[Int(best[k - 1])] }
         }
-    }
-
-    /// The k-th largest of `values` (1 ≤ k ≤ count), reordering them:
-    /// quickselect on the values themselves, O(count) on average.
-    static func kthLargest(_ k: Int, in values: UnsafeMutableBufferPointer<Float>) -> Float {
-        let target = k - 1
-        var low = 0
-        var high = values.count - 1
-        while low < high {
-            // Median of three (largest first) as the pivot keeps sorted rows linear.
-            let middle = (low + high) / 2
-            if values[middle] > values[low] { values.swapAt(middle, low) }
-            if values[high] > values[low] { values.swapAt(high, low) }
-            if values[high] > values[middle] { values.swapAt(high, middle) }
-            let pivot = values[middle]
-            var i = low
-            var j = high
-            while i <= j {
-                // Bounded: a NaN orders nothing, and must not walk off the row.
-                while i < high && values[i] > pivot { i += 1 }
-                while j > low && pivot > values[j] { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if target <= j { high = j } else if target >= i { low = i } else { return values[target] }
-        }
-        return values[target]
     }
 }
