@@ -157,16 +157,45 @@ static inline float key_value(uint32_t key) {
     return value;
 }
 
+// The k-th largest of n keys (1 ≤ k ≤ n), reordering them: quickselect,
+// for rows too short to repay the radix passes' histograms.
+static uint32_t kth_largest_key(uint32_t *keys, int64_t n, int64_t k) {
+    int64_t low = 0, high = n - 1;
+    const int64_t target = k - 1;
+    while (low < high) {
+        // Median of three, largest first: sorted rows stay linear.
+        const int64_t middle = low + (high - low) / 2;
+        uint32_t swap;
+#define SWAP(a, b) (swap = keys[a], keys[a] = keys[b], keys[b] = swap)
+        if (keys[middle] > keys[low]) SWAP(middle, low);
+        if (keys[high] > keys[low]) SWAP(high, low);
+        if (keys[high] > keys[middle]) SWAP(high, middle);
+        const uint32_t pivot = keys[middle];
+        int64_t i = low, j = high;
+        while (i <= j) {
+            while (keys[i] > pivot) i++;
+            while (pivot > keys[j]) j--;
+            if (i <= j) { SWAP(i, j); i++; j--; }
+        }
+#undef SWAP
+        if (target <= j) high = j;
+        else if (target >= i) low = i;
+        else return keys[target];
+    }
+    return keys[target];
+}
+
 float metasae_kth_largest(const float *values, int64_t n, int64_t k, uint32_t *scratch) {
+    for (int64_t index = 0; index < n; index++) scratch[index] = order_key(values[index]);
+    if (n < 4096) return key_value(kth_largest_key(scratch, n, k));
     // Radix selection on the keys, from the top digit down: a histogram
     // picks the digit holding the k-th largest; only the keys with that
-    // digit are kept (in `scratch`) for the next, shorter pass.
+    // digit are kept for the next, shorter pass.
     static const int shifts[3] = {21, 10, 0};
     static const uint32_t masks[3] = {0x7ff, 0x7ff, 0x3ff};
     uint32_t counts[0x800];
     uint32_t prefix = 0;
     int64_t remaining = k, count = n;
-    for (int64_t index = 0; index < n; index++) scratch[index] = order_key(values[index]);
     for (int pass = 0; pass < 3; pass++) {
         const int shift = shifts[pass];
         const uint32_t mask = masks[pass];

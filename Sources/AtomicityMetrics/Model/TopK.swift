@@ -59,10 +59,22 @@ public enum TopK {
         guard let base = values.baseAddress, let keys = scratch.baseAddress, k > 0 else { return }
         precondition(k <= values.count && scratch.count >= values.count, "k exceeds the values, or scratch is short")
         let threshold = metasae_kth_largest(base, Int64(values.count), Int64(k), keys)
-        // Fewer than k numbers: every number is above the k-th, and NaNs make up the rest.
-        let above: (Float) -> Bool = threshold.isNaN ? { !$0.isNaN } : { $0 > threshold }
-        let tied: (Float) -> Bool = threshold.isNaN ? { $0.isNaN } : { $0 == threshold }
-        var ties = k - values.reduce(0) { above($1) ? $0 + 1 : $0 }
+        if threshold.isNaN {
+            // Fewer than k numbers: every number is above the k-th, and NaNs make up the rest.
+            forEach(k, of: values, above: { !$0.isNaN }, tied: { $0.isNaN }, body)
+        } else {
+            forEach(k, of: values, above: { $0 > threshold }, tied: { $0 == threshold }, body)
+        }
+    }
+
+    /// Every column whose value is above the k-th largest, and the first
+    /// ones tied with it until k are called.
+    @inline(__always)
+    private static func forEach(
+        _ k: Int, of values: UnsafeBufferPointer<Float>, above: (Float) -> Bool, tied: (Float) -> Bool, _ body: (Int) -> Void
+    ) {
+        var ties = k
+        for value in values where above(value) { ties -= 1 }
         for column in values.indices {
             let value = values[column]
             if above(value) {

@@ -96,10 +96,11 @@ void metasae_fit_sums(const float *x, const float *reconstruction, const double 
 /// square rounded to Float32 and summed in Float64 (the error pass of a loss).
 double metasae_scaled_difference(const float *a, const float *b, int64_t n, float scale, float *out);
 
-/// The k-th largest of n values (1 ≤ k ≤ n), by radix selection: one pass
-/// over the values, then passes over fewer and fewer of them. −0 counts as
-/// +0 (it compares equal) and NaN as smaller than everything, so the result
-/// is NaN only when fewer than k values are numbers. `scratch` holds n keys.
+/// The k-th largest of n values (1 ≤ k ≤ n), found on integer keys that
+/// order as the values do (radix selection from 4096 values, quickselect
+/// below). −0 counts as +0 (they compare equal) and NaN as smaller than
+/// everything, so the result is NaN only when fewer than k values are
+/// numbers. `scratch` holds n keys.
 float metasae_kth_largest(const float *values, int64_t n, int64_t k, uint32_t *scratch);
 
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
