@@ -50,6 +50,9 @@ let package = Package(
         // the diagnostics' per-row loops, the training step's sparse products and Adam's
         // update; and the counting and compressing passes over dense rows.
         .target(name: "CVectorKernels"),
+        // The training step's second thread: spins between back-to-back pairs of work
+        // instead of sleeping (C11 atomics, pthreads).
+        .target(name: "CPairedWorker"),
         // The child of a supervised command dies with its parent (prctl, variadic in C).
         .target(name: "CProcessControl"),
 
@@ -68,7 +71,7 @@ let package = Package(
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",
-            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels", "CMemoryHints"]),
+            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels", "CMemoryHints", "CPairedWorker"]),
         // PyTorch-export layout detection and conversion to the canonical layout.
         // safetensors and .npy files, mapped and checked (no HDF5).
         .target(name: "ArrayFiles"),

@@ -35,12 +35,14 @@ import Testing
     /// The control word is per thread: each half runs under the caller's
     /// (training flushes denormals), whichever thread takes it.
     @Test func halvesRunUnderTheCallersFloatEnvironment() {
-        // Worker threads made before the flush, so they do not inherit it.
-        DispatchQueue.concurrentPerform(iterations: 8) { _ in usleep(2_000) }
+        // The worker thread made before the flush, so it does not inherit it.
+        SideBySide.run({}, {})
         let previous = metasae_flush_denormals()
         defer { metasae_restore_float_environment(previous) }
         let callers = metasae_float_environment()
-        for _ in 0..<20 {
+        let paired = SideBySide.pairedRuns
+        // Until some halves ran on the worker (other tests may hold it for a while).
+        for _ in 0..<2_000 where SideBySide.pairedRuns < paired + 20 {
             let (first, second) = BatchHalves.run([Float](repeating: 0, count: 8), rows: 4, width: 2) { _, _ in
                 metasae_float_environment()
             }

@@ -1,9 +1,11 @@
-import AtomicityMetrics
 import CFloatEnvironment
+import CPairedWorker
 
-/// Two pieces of a training step run on two threads, each under the
-/// caller's floating-point control word (training flushes denormals, and the
-/// word is per thread), so no result depends on which thread ran a piece.
+/// Two pieces of a training step run on two threads: the caller's and one
+/// long-lived worker that stays awake between steps (CPairedWorker), each
+/// piece under the caller's floating-point control word (training flushes
+/// denormals, and the word is per thread), so no result depends on which
+/// thread ran a piece.
 enum SideBySide {
     static func run(_ first: () -> Void, _ second: () -> Void) {
         let environment = metasae_float_environment()
@@ -13,6 +15,25 @@ enum SideBySide {
             body()
             metasae_restore_float_environment(previous)
         }
-        Concurrently.run({ underCallersEnvironment(first) }, { underCallersEnvironment(second) })
+        withoutActuallyEscaping(first) { first in
+            withoutActuallyEscaping(second) { second in
+                let pieces = Pieces(first: { underCallersEnvironment(first) }, second: { underCallersEnvironment(second) })
+                withExtendedLifetime(pieces) {
+                    let context = Unmanaged.passUnretained(pieces).toOpaque()
+                    metasae_run_pair({ Unmanaged<Pieces>.fromOpaque($0!).takeUnretainedValue().first() }, context,
+                                     { Unmanaged<Pieces>.fromOpaque($0!).takeUnretainedValue().second() }, context)
+                }
+            }
+        }
+    }
+
+    /// How many pairs have run on two threads in this process.
+    static var pairedRuns: Int { metasae_paired_runs() }
+
+    /// The two pieces, handed to C as one context.
+    private final class Pieces {
+        let first: () -> Void
+        let second: () -> Void
+        init(first: @escaping () -> Void, second: @escaping () -> Void) { (self.first, self.second) = (first, second) }
     }
 }
