@@ -18,12 +18,14 @@ extension SparseAutoencoder {
     /// The loss, the gradients, and the batch's codes (which the step's
     /// bookkeeping reads, so the forward pass runs once). Products with codes
     /// (and pre-activation gradients) at most `sparseDensity` non-zero go
-    /// through compressed rows, others through BLAS.
-    func lossGradientsAndCodes(_ x: [Float], rows: Int, sparseDensity: Double = SparseCodes.densityThreshold)
-        -> (Float, [[Float]], [Float]) {
+    /// through compressed rows, others through BLAS. `forward`, when given,
+    /// holds these rows' pre-activations and codes (BatchTopK's, chosen over
+    /// a whole batch of which they are half).
+    func lossGradientsAndCodes(_ x: [Float], rows: Int, sparseDensity: Double = SparseCodes.densityThreshold,
+                               forward: (pre: [Float], codes: [Float])? = nil) -> (Float, [[Float]], [Float]) {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
-        let pre = weights.preActivations(x, rows: rows)
-        let z = trainingCodes(pre, rows: rows)
+        let pre = forward?.pre ?? weights.preActivations(x, rows: rows)
+        let z = forward?.codes ?? trainingCodes(pre, rows: rows)
         // Few codes fire once training is under way: the products with z
         // (and with dPre, below) then skip the zeros.
         let sparse = SparseCodes(z, rows: rows, width: latents, threshold: sparseDensity)
@@ -217,12 +219,20 @@ extension SparseAutoencoder {
 
     /// The same as `lossGradientsAndCodes` to rounding, from the batch's two
     /// halves side by side (`BatchHalves`): every term of the loss is a mean
-    /// over rows. BatchTopK, whose codes are chosen over the whole batch,
-    /// takes the batch whole.
+    /// over rows. BatchTopK chooses its codes over the whole batch: the
+    /// halves' pre-activations first, then the choice, then the rest of each.
     func lossGradientsAndCodesInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
-        guard objective.architecture != .batchTopK, rows >= 2 else { return lossGradientsAndCodes(x, rows: rows) }
+        guard rows >= 2 else { return lossGradientsAndCodes(x, rows: rows) }
+        var forward: [(pre: [Float], codes: [Float])]?
+        if objective.architecture == .batchTopK {
+            let (top, bottom) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
+                weights.preActivations(half, rows: range.count)
+            }
+            let codes = trainingCodes(top + bottom, rows: rows)
+            forward = [(top, Array(codes[..<top.count])), (bottom, Array(codes[top.count...]))]
+        }
         let ((firstLoss, firstGradients, firstCodes), second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
-            lossGradientsAndCodes(half, rows: range.count)
+            lossGradientsAndCodes(half, rows: range.count, forward: forward?[range.lowerBound == 0 ? 0 : 1])
         }
         // Consumed, so the gradients have one owner and are combined in place.
         var batch = (loss: firstLoss, tensors: consume firstGradients)
