@@ -1,7 +1,8 @@
 // One worker thread for the training step's pairs of work (see the header).
 // A pair is handed over through `state`: 1 posted by the caller, 2 done by
 // the worker, 0 idle. The worker spins on it for SPIN_NANOSECONDS after a
-// task, then sleeps on a condition variable; `sleeping` tells the caller
+// task (yielding its core to any other runnable thread every few hundred
+// spins), then sleeps on a condition variable; `sleeping` tells the caller
 // whether to signal it. Both are sequentially consistent, so a post and a
 // decision to sleep cannot miss each other.
 #include "paired_worker.h"
@@ -42,7 +43,11 @@ static void wait_for_post(void) {
     const long long deadline = now() + SPIN_NANOSECONDS;
     for (unsigned spins = 1; atomic_load_explicit(&state, memory_order_acquire) != 1; spins++) {
         relax();
-        if ((spins & 255) != 0 || now() < deadline) continue;
+        if ((spins & 255) != 0) continue;
+        // Now and then the core goes to any other runnable thread (OpenBLAS's
+        // workers between steps): spinning only ever fills idle time.
+        sched_yield();
+        if (now() < deadline) continue;
         pthread_mutex_lock(&lock);
         atomic_store(&sleeping, true);
         while (atomic_load(&state) != 1) pthread_cond_wait(&wake, &lock);
