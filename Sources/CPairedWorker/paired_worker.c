@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <time.h>
 
-enum { SPIN_NANOSECONDS = 300000 };
+// Longer than the serial part between a training step's pairs.
+enum { SPIN_NANOSECONDS = 1000000 };
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;

@@ -22,10 +22,13 @@ void metasae_transpose(const float *restrict in, int64_t rows, int64_t columns, 
     }
 }
 
-float metasae_positive_columns(const float *restrict values, int64_t rows, int64_t width, uint8_t *restrict fired) {
-    // Sixteen running minima, so the minimum is no loop-carried chain.
+float metasae_positive_columns(const float *restrict values, int64_t rows, int64_t width, uint8_t *restrict fired,
+                               int64_t *positives) {
+    // Sixteen running minima and counts, so neither is one loop-carried chain.
     enum { LANES = 16 };
     float smallest[LANES];
+    uint32_t counts[LANES] = {0};
+    int64_t total = 0;
     for (int lane = 0; lane < LANES; lane++) smallest[lane] = __builtin_inff();
     for (int64_t row = 0; row < rows; row++) {
         const float *base = values + row * width;
@@ -35,6 +38,7 @@ float metasae_positive_columns(const float *restrict values, int64_t rows, int64
                 const float value = base[column + lane];
                 const int positive = value > 0.0f;  // NaN is not
                 fired[column + lane] |= (uint8_t)positive;
+                counts[lane] += (uint32_t)positive;
                 smallest[lane] = positive && value < smallest[lane] ? value : smallest[lane];
             }
         }
@@ -42,12 +46,26 @@ float metasae_positive_columns(const float *restrict values, int64_t rows, int64
             const float value = base[column];
             const int positive = value > 0.0f;
             fired[column] |= (uint8_t)positive;
+            counts[0] += (uint32_t)positive;
             smallest[0] = positive && value < smallest[0] ? value : smallest[0];
         }
+        // Folded every row, so no lane's count can overflow.
+        for (int lane = 0; lane < LANES; lane++) { total += counts[lane]; counts[lane] = 0; }
     }
     float result = smallest[0];
     for (int lane = 1; lane < LANES; lane++) result = smallest[lane] < result ? smallest[lane] : result;
+    *positives = total;
     return result;
+}
+
+void metasae_jump_relu_in_place(float *restrict values, int64_t rows, int64_t width, const float *restrict thresholds) {
+    for (int64_t row = 0; row < rows; row++) {
+        float *base = values + row * width;
+        for (int64_t column = 0; column < width; column++) {
+            const float value = base[column], threshold = thresholds[column];
+            base[column] = value > threshold && value > 0.0f ? value : 0.0f;
+        }
+    }
 }
 
 void metasae_relu_in_place(float *values, int64_t n) {

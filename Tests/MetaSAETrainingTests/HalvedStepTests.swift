@@ -40,13 +40,17 @@ import Testing
         let previous = metasae_flush_denormals()
         defer { metasae_restore_float_environment(previous) }
         let callers = metasae_float_environment()
-        let paired = SideBySide.pairedRuns
-        // Until some halves ran on the worker (other tests may hold it for a while).
-        for _ in 0..<2_000 where SideBySide.pairedRuns < paired + 20 {
+        let caller = pthread_self()
+        var apart = 0
+        // Until 20 second halves ran on the worker (other suites' training, run at the same time, may hold it).
+        let deadline = Date().addingTimeInterval(60)
+        while apart < 20 && Date() < deadline {
             let (first, second) = BatchHalves.run([Float](repeating: 0, count: 8), rows: 4, width: 2) { _, _ in
-                metasae_float_environment()
+                (metasae_float_environment(), pthread_equal(pthread_self(), caller) == 0)
             }
-            #expect(first == callers && second == callers, "\(first), \(second) vs the caller's \(callers)")
+            if second.1 { apart += 1 } else { usleep(200) }
+            #expect(first.0 == callers && second.0 == callers, "\(first.0), \(second.0) vs the caller's \(callers)")
         }
+        #expect(apart == 20, "the second half never ran on the worker")
     }
 }

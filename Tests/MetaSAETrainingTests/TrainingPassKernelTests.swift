@@ -40,20 +40,24 @@ import Testing
         let values = Self.awkward(rows * width, seed: UInt64(rows * 1000 + width))
         var expectedFired = [UInt8](repeating: 0, count: width)
         var expectedSmallest = Float.infinity
+        var expectedPositives: Int64 = 0
         for row in 0..<rows {
             for column in 0..<width where values[row * width + column] > 0 {
                 expectedFired[column] = 1
                 expectedSmallest = min(expectedSmallest, values[row * width + column])
+                expectedPositives += 1
             }
         }
         var fired = [UInt8](repeating: 0, count: width)
-        let smallest = metasae_positive_columns(values, Int64(rows), Int64(width), &fired)
+        var positives: Int64 = -1
+        let smallest = metasae_positive_columns(values, Int64(rows), Int64(width), &fired, &positives)
         #expect(fired == expectedFired)
         #expect(smallest.bitPattern == expectedSmallest.bitPattern)
+        #expect(positives == expectedPositives)
         // Columns already marked stay marked; nothing positive gives +∞.
         var marked = [UInt8](repeating: 1, count: width)
-        let none = metasae_positive_columns([Float](repeating: -1, count: rows * width), Int64(rows), Int64(width), &marked)
-        #expect(none == .infinity && marked.allSatisfy { $0 == 1 })
+        let none = metasae_positive_columns([Float](repeating: -1, count: rows * width), Int64(rows), Int64(width), &marked, &positives)
+        #expect(none == .infinity && marked.allSatisfy { $0 == 1 } && positives == 0)
     }
 
     @Test func reluIsSwiftsMaxOfZero() {
@@ -79,6 +83,23 @@ import Testing
         var expected = [Float](repeating: 0, count: width)
         for row in 0..<rows { for column in 0..<width { expected[column] += matrix[row * width + column] } }
         #expect(Tensor.columnSums(matrix, rows: rows, width: width).map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
+    /// JumpReLU keeps a value above its column's threshold and above 0.
+    @Test func jumpReLUAsTheLiteralLoop() {
+        let (rows, width) = (7, 33)
+        let values = Self.awkward(rows * width, seed: 16)
+        let thresholds = Self.awkward(width, seed: 17)
+        var expected = values
+        for row in 0..<rows {
+            for column in 0..<width {
+                let value = values[row * width + column]
+                if !(value > thresholds[column] && value > 0) { expected[row * width + column] = 0 }
+            }
+        }
+        var out = values
+        metasae_jump_relu_in_place(&out, Int64(rows), Int64(width), thresholds)
+        #expect(out.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
     @Test func divideAsSwiftsDivision() {

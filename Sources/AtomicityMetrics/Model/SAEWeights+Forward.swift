@@ -33,15 +33,9 @@ extension SAEWeights {
         case .topK(let k):
             return TopK.keep(k, ofEachOf: rows, rowsOf: pre, width: latentWidth)
         case .jumpReLU(let threshold):
+            precondition(threshold.count == latentWidth && pre.count >= rows * latentWidth, "thresholds or rows do not fit the SAE")
             var codes = pre
-            codes.withUnsafeMutableBufferPointer { values in
-                for row in 0..<rows {
-                    for column in 0..<latentWidth {
-                        let value = values[row * latentWidth + column]
-                        if !(value > threshold[column] && value > 0) { values[row * latentWidth + column] = 0 }
-                    }
-                }
-            }
+            metasae_jump_relu_in_place(&codes, Int64(rows), Int64(latentWidth), threshold)  // vectorized
             return codes
         }
     }

@@ -65,9 +65,14 @@ int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indice
 void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out);
 
 /// Sets fired[c] to 1 for each column c holding a value > 0 in some of the
-/// `rows` rows of `width` values (others are left as they were); returns the
-/// smallest such value, or +infinity when there is none.
-float metasae_positive_columns(const float *values, int64_t rows, int64_t width, uint8_t *fired);
+/// `rows` rows of `width` values (others are left as they were) and stores
+/// how many values are > 0 in *positives; returns the smallest such value,
+/// or +infinity when there is none.
+float metasae_positive_columns(const float *values, int64_t rows, int64_t width, uint8_t *fired, int64_t *positives);
+
+/// JumpReLU in place: each value stays where it is above its column's
+/// threshold and above 0, else becomes 0 (NaN too).
+void metasae_jump_relu_in_place(float *values, int64_t rows, int64_t width, const float *thresholds);
 
 /// values[i] = max(0, values[i]) as Swift's max(0, v): −0 stays −0, NaN gives 0.
 void metasae_relu_in_place(float *values, int64_t n);

@@ -295,7 +295,8 @@ extension SparseAutoencoder {
         let latents = weights.latentWidth
         precondition(codes.count == rows * latents, "codes do not hold rows × latents values")
         var fired = [UInt8](repeating: 0, count: latents)
-        let smallest = metasae_positive_columns(codes, Int64(rows), Int64(latents), &fired)
+        var positives: Int64 = 0
+        let smallest = metasae_positive_columns(codes, Int64(rows), Int64(latents), &fired, &positives)
         for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] != 0 ? 0 : rowsSinceFired[latent] + rows }
         if objective.architecture == .jumpReLU {
             // A threshold above every pre-activation gets no gradient at all:
@@ -309,7 +310,7 @@ extension SparseAutoencoder {
         }
         if objective.architecture == .jumpReLU, let target = objective.l0Target, target > 0 {
             // Toward the target L0: λ grows while codes are denser than asked.
-            let l0 = Double(codes.lazy.filter { $0 > 0 }.count) / Double(max(rows, 1))
+            let l0 = Double(positives) / Double(max(rows, 1))
             let step = Self.l0ControllerRate * max(-1, min(1, (l0 - target) / target))
             // Bounded: Adam is blind to a gradient's scale, so past the point
             // where the penalty dominates the thresholds a larger λ does nothing.
