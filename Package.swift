@@ -44,11 +44,13 @@ let package = Package(
             providers: [.apt(["libopenmpi-dev"])]),
         // Flush-to-zero / denormals-are-zero control (an MXCSR write Swift cannot spell).
         .target(name: "CFloatEnvironment"),
-        // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell).
+        // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell),
+        // and glibc's mallopt (training keeps freed memory for reuse).
         .target(name: "CMemoryHints"),
         // Loops Swift leaves scalar, in baseline x86-64 and AVX2 versions chosen at run time:
         // the diagnostics' per-row loops, the training step's sparse products and Adam's
-        // update; and the counting and compressing passes over dense rows.
+        // update; the counting and compressing passes over dense rows; the training step's
+        // element passes and TopK's k-th largest.
         .target(name: "CVectorKernels"),
         // The training step's second thread: spins between back-to-back pairs of work
         // instead of sleeping (C11 atomics, pthreads).

@@ -1,6 +1,7 @@
-// Element passes of the SAE training step that Swift leaves scalar (its
+// Element passes of the training step that Swift leaves scalar (its
 // strided stores keep their bounds checks; its branchy scans do not
-// vectorize): here they are cache-blocked or branch-free.
+// vectorize): here they are cache-blocked or branch-free. And TopK's k-th
+// largest, on integer keys that order as the values do.
 #include <math.h>
 #include <string.h>
 #include "vector_kernels.h"
