@@ -55,10 +55,12 @@ for crash in "$work"/artifacts/crash-* "$work"/artifacts/leak-* "$work"/artifact
     mkdir -p fuzz-findings && cp "$crash" fuzz-findings/
     continue
   fi
-  # The first stack frame outside the sanitizer runtime, libc (by library or
-  # by its source path, as symbolized memcpy frames show) and the Swift
-  # runtime's trap machinery decides whose crash it is.
-  frame=$(printf '%s\n' "$report" | grep -E '^ *#[0-9]+ 0x' \
+  # The first named stack frame outside the sanitizer runtime, libc (by
+  # library or by its source path, as symbolized memcpy frames show) and the
+  # Swift runtime's trap machinery decides whose crash it is. Frames with no
+  # name are skipped: everything of ours is built with symbols, and the
+  # unnamed ones are static functions of Debian's stripped libhdf5 archive.
+  frame=$(printf '%s\n' "$report" | grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' \
     | grep -vE 'libclang_rt|compiler-rt|asan_|libc\.so|sysdeps/|nptl/|libswiftCore|__sanitizer|libFuzzer|fuzzer::' | head -n 1 || true)
   # libhdf5's frames: its shared library, or (linked statically from Debian's
   # archive) its functions, all named H5<letter or digit or _>.

@@ -55,4 +55,14 @@ import Testing
         #expect(error?.description.contains(message) == true, "\(String(describing: error))")
         #expect(error?.description.contains(path) == true)
     }
+
+    /// Every pixel value standardised as the formula reads, from a slice
+    /// that does not start at 0.
+    @Test func normalizedPixelsAreTheFormula() {
+        let pixels = (0..<600).map { UInt8(($0 * 7) % 256) }
+        let normalized = MNIST.normalized(pixels[89..<600])
+        let expected = pixels[89..<600].map { (Float($0) / 255 - 0.1307) / 0.3081 }
+        #expect(normalized.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(Set(pixels[89..<600]).count == 256)
+    }
 }
