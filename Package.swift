@@ -47,10 +47,10 @@ let package = Package(
         // Cache prefetch hints for the sparse kernel (another instruction Swift cannot spell),
         // and glibc's mallopt (training keeps freed memory for reuse).
         .target(name: "CMemoryHints"),
-        // Loops Swift leaves scalar, in baseline x86-64 and AVX2 versions chosen at run time:
+        // Loops Swift leaves scalar. In baseline x86-64 and AVX2 versions chosen at run time:
         // the diagnostics' per-row loops, the training step's sparse products and Adam's
-        // update; the counting and compressing passes over dense rows; the training step's
-        // element passes and TopK's k-th largest.
+        // update. Then the counting and compressing passes over dense rows, the training
+        // step's element passes and TopK's k-th largest.
         .target(name: "CVectorKernels"),
         // The training step's second thread: spins between back-to-back pairs of work
         // instead of sleeping (C11 atomics, pthreads).
