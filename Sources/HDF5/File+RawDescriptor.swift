@@ -31,6 +31,14 @@ extension File {
         return descriptor >= 0 ? descriptor : nil
     }
 
+    /// Runs `body`, which starts a child process, while no file lies between
+    /// libhdf5's open and its close-on-exec mark (`open` and `create` do both
+    /// under one hold of the library's lock, which this takes too): the child
+    /// inherits no HDF5 descriptor, nor the file lock that goes with it.
+    public static func startingChildProcess<R>(_ body: () throws -> R) rethrows -> R {
+        try HDF5Call.locked(body)
+    }
+
     /// libhdf5 opens files without O_CLOEXEC, and its file lock (flock)
     /// belongs to the open descriptor: a child started meanwhile (the
     /// crash-isolating probe, a test's `Process`) would hold the lock until it

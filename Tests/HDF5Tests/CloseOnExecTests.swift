@@ -31,4 +31,37 @@ import TestSupport
         for descriptor in whileReading { #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC != 0, "descriptor \(descriptor)") }
         opened.close()
     }
+
+    /// What a child started through `startingChildProcess` would inherit:
+    /// while another thread creates and reopens files without pause, no
+    /// descriptor of theirs is ever seen before its close-on-exec mark.
+    @Test func aChildStartedMeanwhileInheritsNoFile() throws {
+        let folder = try TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        final class Stop: @unchecked Sendable { var now = false }
+        let stop = Stop()
+        let writer = Thread {
+            var index = 0
+            while !stop.now {
+                let path = folder.appendingPathComponent("churn-\(index % 8).h5").path
+                if let file = try? File.create(path, mode: .truncate) { file.close() }
+                if let file = try? File.open(path) { file.close() }
+                index += 1
+            }
+        }
+        writer.start()
+        defer { stop.now = true }
+        var unmarked: [String] = []
+        for _ in 0..<400 where unmarked.isEmpty {
+            File.startingChildProcess {
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+                for descriptor in names.compactMap(Int32.init) {
+                    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(descriptor)"),
+                          target.contains("churn-") else { continue }
+                    if fcntl(descriptor, F_GETFD) & FD_CLOEXEC == 0 { unmarked.append(target) }
+                }
+            }
+        }
+        #expect(unmarked.isEmpty, "inheritable: \(unmarked)")
+    }
 }

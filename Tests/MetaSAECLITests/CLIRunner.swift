@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import TestSupport
 
 /// Runs the built `metasae` executable as a user would, capturing output.
@@ -39,7 +40,7 @@ enum CLI {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try File.startingChildProcess { try process.run() }
         // Drain both pipes concurrently so a chatty child never blocks.
         let outData = Box()
         let errData = Box()
@@ -80,7 +81,7 @@ enum CLI {
         process.environment = ProcessInfo.processInfo.environment.merging(["METASAE_DEBUG_BLOCK_DELAY_MS": "\(blockDelayMilliseconds)"]) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try File.startingChildProcess { try process.run() }
         let deadline = Date().addingTimeInterval(120)
         var sawTemporary = false
         while Date() < deadline && process.isRunning {

@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import Testing
 
 /// `metasae run --seeds` end to end on the bundled MNIST, killed and resumed
@@ -30,7 +31,7 @@ import Testing
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try File.startingChildProcess { try process.run() }
         let done = out.appendingPathComponent("seed-0/results.json").path
         let begun = out.appendingPathComponent("seed-1/plan.json").path
         let deadline = Date().addingTimeInterval(300)

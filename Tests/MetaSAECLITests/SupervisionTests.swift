@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import Testing
 
 /// The supervised child that does a command's work: invisible to the user.
@@ -69,7 +70,7 @@ import Testing
         let envp = environment.map { strdup($0) } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         var pid: pid_t = 0
-        let failed = posix_spawn(&pid, arguments[0], &files, &attributes, argv, envp)
+        let failed = File.startingChildProcess { posix_spawn(&pid, arguments[0], &files, &attributes, argv, envp) }
         if failed != 0 { throw CocoaError(.fileReadUnknown) }
         return pid
     }

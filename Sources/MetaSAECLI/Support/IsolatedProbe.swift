@@ -52,7 +52,7 @@ enum IsolatedProbe {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         do {
-            try process.run()
+            try File.startingChildProcess { try process.run() }
         } catch {
             return  // cannot isolate (no /proc?): parse in-process as before
         }

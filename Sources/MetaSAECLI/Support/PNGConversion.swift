@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 
 /// A PNG copy of a figure, when `rsvg-convert` is on the PATH. Optional:
 /// its absence is not an error.
@@ -12,7 +13,7 @@ enum PNGConversion {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {
-            try process.run()
+            try File.startingChildProcess { try process.run() }
             process.waitUntilExit()
         } catch {
             return nil
