@@ -1,18 +1,9 @@
 import Dispatch
 
-/// Two or three pieces of work on as many threads at once, returning when
-/// all are done. Each must touch only memory the others do not.
-public enum Concurrently {
-    public static func run(_ first: () -> Void, _ second: () -> Void) {
-        withoutActuallyEscaping(first) { first in
-            withoutActuallyEscaping(second) { second in
-                let shared = Shared(work: [first, second])
-                DispatchQueue.concurrentPerform(iterations: 2) { shared.work[$0]() }
-            }
-        }
-    }
-
-    public static func run(_ first: () -> Void, _ second: () -> Void, _ third: () -> Void) {
+/// Three pieces of work on three threads at once, returning when all are
+/// done. Each must touch only memory the others do not.
+enum Concurrently {
+    static func run(_ first: () -> Void, _ second: () -> Void, _ third: () -> Void) {
         withoutActuallyEscaping(first) { first in
             withoutActuallyEscaping(second) { second in
                 withoutActuallyEscaping(third) { third in
