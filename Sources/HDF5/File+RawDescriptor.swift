@@ -32,7 +32,7 @@ extension File {
     }
 
     /// Runs `body`, which starts a child process, while no file lies between
-    /// libhdf5's open and its close-on-exec mark (`open` and `create` do both
+    /// libhdf5's open and its close-on-exec mark (`closedOnExec` does both
     /// under one hold of the library's lock, which this takes too): the child
     /// inherits no HDF5 descriptor, nor the file lock that goes with it.
     public static func startingChildProcess<R>(_ body: () throws -> R) rethrows -> R {
@@ -43,12 +43,17 @@ extension File {
     /// belongs to the open descriptor: a child started meanwhile (the
     /// crash-isolating probe, a test's `Process`) would hold the lock until it
     /// ended, and this process could not reopen a file it had just closed.
-    /// Marks the library's own descriptor of `file` close-on-exec.
-    static func closeOnExec(_ file: hid_t) {
-        HDF5Call.locked {
-            guard let descriptor = libraryDescriptor(file) else { return }
-            let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+    /// Opens or creates a file with `call` (as `HDF5Call.id`) and marks the
+    /// library's own descriptor of it close-on-exec, under one hold of the lock.
+    static func closedOnExec(_ operation: String, file path: String, kind: HDF5Error.Kind = .library,
+                             _ call: () -> hid_t) throws -> hid_t {
+        try HDF5Call.locked {
+            let file = try HDF5Call.id(operation, file: path, kind: kind, call)
+            if let descriptor = libraryDescriptor(file) {
+                let flags = fcntl(descriptor, F_GETFD)
+                if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+            }
+            return file
         }
     }
 

@@ -47,13 +47,8 @@ public final class File: @unchecked Sendable {
                             detail: "not an HDF5 file (no HDF5 signature found)")
         }
         let flags = HDF5Call.locked { mode == .readOnly ? chdf5_F_ACC_RDONLY() : chdf5_F_ACC_RDWR() }
-        // Opened and marked close-on-exec under one hold of the lock (see startingChildProcess).
-        let id = try HDF5Call.locked {
-            let id = try HDF5Call.id("open file", file: path, kind: mode == .readOnly ? .corrupt : .library) {
-                H5Fopen(path, flags, chdf5_P_DEFAULT())
-            }
-            closeOnExec(id)
-            return id
+        let id = try closedOnExec("open file", file: path, kind: mode == .readOnly ? .corrupt : .library) {
+            H5Fopen(path, flags, chdf5_P_DEFAULT())
         }
         return File(handle: try Handle(id, operation: "open file", closer: H5Fclose),
                     path: path, isWritable: mode == .readWrite)
@@ -69,12 +64,8 @@ public final class File: @unchecked Sendable {
         if userBlockBytes > 0 {
             try HDF5Call.status("set user block", file: path) { H5Pset_userblock(fcpl.id, hsize_t(userBlockBytes)) }
         }
-        let id = try HDF5Call.locked {
-            let id = try HDF5Call.id("create file", file: path) {
-                H5Fcreate(path, flags, fcpl.id, chdf5_P_DEFAULT())
-            }
-            closeOnExec(id)
-            return id
+        let id = try closedOnExec("create file", file: path) {
+            H5Fcreate(path, flags, fcpl.id, chdf5_P_DEFAULT())
         }
         return File(handle: try Handle(id, operation: "create file", closer: H5Fclose),
                     path: path, isWritable: true)
