@@ -151,7 +151,7 @@ import TestSupport
         }
     }
 
-    /// Both selections (the scan for k ≤ 32, quickselect above) against a sort,
+    /// Both selections (the scan for k ≤ 32, the k-th largest by key above) against a sort,
     /// over several rows at once, with ties and −∞ (AuxK's live latents) common.
     @Test func topKSelectionIsTheSortedOrder() {
         var generator = SplitMix(seed: 9)
