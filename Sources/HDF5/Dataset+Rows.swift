@@ -49,9 +49,17 @@ extension Dataset {
         let shape = try self.shape
         try checkRowIO(shape: shape, rows: rows, count: buffer.count, operation: operation)
         if rows.isEmpty { return }
-        let (fileSpace, memorySpace) = try rowSelection(shape: shape, rows: rows, operation: operation)
-        try HDF5Call.status(operation, file: file.path, object: path) {
-            H5Dwrite(handle.id, T.memoryType, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), buffer.baseAddress)
+        let width = buffer.count / rows.count
+        var library = [rows]
+        if let plan = deflatedWriting(T.self, shape: shape) {
+            library = try writeDeflated(rows: rows, shape: shape, plan: plan, from: buffer, operation: operation)
+        }
+        for range in library {
+            let (fileSpace, memorySpace) = try rowSelection(shape: shape, rows: range, operation: operation)
+            let values = buffer.baseAddress! + (range.lowerBound - rows.lowerBound) * width
+            try HDF5Call.status(operation, file: file.path, object: path) {
+                H5Dwrite(handle.id, T.memoryType, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), values)
+            }
         }
     }
 

@@ -14,9 +14,13 @@ public final class Dataset: @unchecked Sendable {
     /// only under the library lock, as a dataset may be read from two threads.
     var rawLayoutDecision: [hid_t: RawLayout] = [:]
     var rawLayoutVerified: Set<hid_t> = []
+    /// How writes of each memory type compress their own chunks, if they
+    /// can (see Dataset+Deflate); nil inside: the library writes.
+    var deflatedWritingDecision: [hid_t: DeflatedWriting?] = [:]
     /// The creation properties, read once (see `storageLayout`).
     var storageLayoutCache: StorageLayout?
-    /// Threads copying or inflating one read (tests vary it; see `readThreads`).
+    /// Threads copying or inflating one read, or compressing one write
+    /// (tests vary it; see `readThreads`).
     var readThreadCount = Dataset.readThreads
 
     init(handle: Handle, file: File, path: String) {

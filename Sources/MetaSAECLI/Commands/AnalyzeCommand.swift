@@ -45,8 +45,8 @@ struct AnalyzeCommand: ParsableCommand {
 
             Kernels and threads: each block's covariance takes the sparse kernel when at most 5% \
             of its values are non-zero, else the dense (BLAS) one; METASAE_KERNEL=dense or sparse \
-            forces one (the results agree to rounding). METASAE_READ_THREADS copy or decompress \
-            data from the file (default: one per core, up to 4), METASAE_THREADS run the sparse \
+            forces one (the results agree to rounding). METASAE_READ_THREADS copy, decompress \
+            or compress file data (default: one per core, up to 4), METASAE_THREADS run the sparse \
             kernel (default: one per core), OPENBLAS_NUM_THREADS the dense one. Set all three to 1 \
             when processes share the cores. metasae has OpenBLAS's idle threads sleep at once \
             rather than spin for 0.1 s (OPENBLAS_THREAD_TIMEOUT=4) unless OPENBLAS_THREAD_TIMEOUT \
