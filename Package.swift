@@ -73,7 +73,7 @@ let package = Package(
         // MNIST input, the classifier, SAE training and the cascade writer.
         .target(
             name: "MetaSAETraining",
-            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CFloatEnvironment", "CVectorKernels", "CMemoryHints", "CPairedWorker"]),
+            dependencies: ["MetaSAEStore", "LinearAlgebra", "AtomicityMetrics", "CZlib", "CDeflate", "CFloatEnvironment", "CVectorKernels", "CMemoryHints", "CPairedWorker"]),
         // PyTorch-export layout detection and conversion to the canonical layout.
         // safetensors and .npy files, mapped and checked (no HDF5).
         .target(name: "ArrayFiles"),
@@ -115,7 +115,7 @@ let package = Package(
             name: "AtomicityMetricsTests", dependencies: ["AtomicityMetrics", "CVectorKernels", "LinearAlgebra", "MetaSAEStore", "HDF5", "TestSupport"]),
         .testTarget(
             name: "MetaSAETrainingTests",
-            dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport", "CVectorKernels", "CFloatEnvironment"]),
+            dependencies: ["MetaSAETraining", "MetaSAEStore", "LinearAlgebra", "HDF5", "TestSupport", "CVectorKernels", "CFloatEnvironment", "CZlib"]),
         .testTarget(
             name: "MetaSAEReportTests", dependencies: ["MetaSAEReport", "AtomicityMetrics", "TestSupport"]),
         .testTarget(

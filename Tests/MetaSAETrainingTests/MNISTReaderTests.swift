@@ -1,3 +1,4 @@
+import CZlib
 import Foundation
 import TestSupport
 import Testing
@@ -36,6 +37,40 @@ import Testing
         let file = try IDXFile(path: path, expectedRank: 1)
         #expect(file.dimensions == [10_000])
         #expect(file.bytes == gz.bytes)
+    }
+
+    /// A gzip file of two members (which libdeflate does not take whole)
+    /// reads as zlib reads it; one whose data or size trailer is wrong is
+    /// refused by name, as zlib refuses it.
+    @Test func twoMembersReadAndDamageIsRefused() throws {
+        let folder = try TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/t10k-labels-idx1-ubyte.gz"))
+        let labels = try IDXFile(path: Self.folder + "/t10k-labels-idx1-ubyte.gz", expectedRank: 1).bytes
+        let raw = [0, 0, 8, 1, 0, 0, 0x27, 0x10] + labels
+        // Two members, written by zlib's gzwrite: the header and 5 labels, then the rest.
+        let members = try [raw[0..<13], raw[13...]].enumerated().map { index, part -> Data in
+            let path = folder.appendingPathComponent("member\(index).gz").path
+            let handle = try #require(gzopen(path, "wb"))
+            #expect(Array(part).withUnsafeBytes { gzwrite(handle, $0.baseAddress, UInt32($0.count)) } == Int32(part.count))
+            gzclose(handle)
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        let twoMembers = folder.appendingPathComponent("two-idx1-ubyte.gz").path
+        try (members[0] + members[1]).write(to: URL(fileURLWithPath: twoMembers))
+        #expect(try IDXFile(path: twoMembers, expectedRank: 1).bytes == labels)
+        var damaged = original
+        damaged[damaged.count / 2] ^= 0xff
+        var oneMore = original  // the size trailer says one byte more than the data
+        oneMore[oneMore.count - 4] &+= 1
+        var huge = original
+        huge.replaceSubrange((huge.count - 4)..., with: [0xff, 0xff, 0xff, 0x7f])
+        for (name, bytes) in [("damaged", damaged), ("one-more", oneMore), ("huge", huge)] {
+            let path = folder.appendingPathComponent(name + "-idx1-ubyte.gz").path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            let error = #expect(throws: IDXFile.Failure.self) { try IDXFile(path: path, expectedRank: 1) }
+            #expect(error?.description.contains(path) == true, "\(name): \(String(describing: error))")
+        }
     }
 
     @Test(arguments: [
