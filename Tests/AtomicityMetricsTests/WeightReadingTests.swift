@@ -61,6 +61,38 @@ import Testing
         }
     }
 
+    /// The classifier feeds only the diagnostics' accuracy, but a NaN in it
+    /// is refused whatever is asked for, as validate refuses it.
+    @Test func aNonFiniteClassifierWeightIsRefusedWhateverIsAskedFor() throws {
+        let folder = try SparseFormTests.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = SparseFormTests.cascade()
+        let width = data.saes[0].inputWidth
+        for (name, corrupt) in [("finite", -1), ("NaN bias", 3)] {
+            let path = folder.appendingPathComponent(name + ".h5").path
+            let writer = try CanonicalWriter(destination: path, toolVersion: "test")
+            try writer.writeLabels(data.labels)
+            for (depth, values) in data.activations.enumerated() {
+                try writer.activations(depth: depth, width: depth == 0 ? width : data.saes[depth - 1].latentWidth).append(values)
+                if depth >= 1 { try writer.writeSAE(depth: depth, data.saes[depth - 1]) }
+            }
+            var bias = [Float](repeating: 0.5, count: 10)
+            if corrupt >= 0 { bias[corrupt] = .nan }
+            try writer.writeClassifier([([Float](repeating: 0.01, count: width * 784), [Float](repeating: 0, count: width), 784, width),
+                                        ([Float](repeating: 0.02, count: 10 * width), bias, width, 10)],
+                                       hiddenLayer: 1)
+            try writer.commit()
+            for configure in [Self.latentsOnly, { (_: inout AnalysisSettings) in }] {
+                do {
+                    _ = try analyze(path, configure: configure)
+                    #expect(corrupt < 0, "\(name): the classifier's NaN was not refused")
+                } catch let error as StoreError {
+                    #expect(corrupt >= 0 && "\(error)".contains("classifier") && "\(error)".contains("1 NaN or infinite weight(s)"), "\(name): \(error)")
+                }
+            }
+        }
+    }
+
     /// A stored null cascade replaced by generated ones is not measured, but
     /// its weights are still checked.
     @Test func aStoredNullsNonFiniteWeightIsRefusedWhenGeneratedNullsReplaceIt() throws {

@@ -27,8 +27,9 @@ public struct AtomicityAnalysis: Sendable {
         // Weights are loaded where something asked for uses them; the rest
         // (controls and nulls not measured; the cascade's when PDS and CSP,
         // which come from the latents alone, are all that is asked for) are
-        // streamed through the finiteness check: non-finite SAE weights
-        // anywhere in the file are refused whatever is asked for.
+        // streamed through the finiteness check: non-finite SAE or
+        // classifier weights anywhere in the file are refused whatever is
+        // asked for.
         var decoders: [SAEWeights] = []
         if readsTrainedWeights {
             decoders = try experiment.trained.saes.map { try $0.load() }
@@ -42,6 +43,7 @@ public struct AtomicityAnalysis: Sendable {
             for sae in experiment.nullModels.flatMap(\.saes) { try sae.requireFinite() }
         }
         for control in experiment.flatControls where !selected.contains(control.depth) { try control.sae.requireFinite() }
+        try experiment.classifier?.requireFinite()
         if settings.matchedNullSeeds != nil {
             for sae in experiment.matchedNulls.flatMap(\.saes) { try sae.requireFinite() }
         }

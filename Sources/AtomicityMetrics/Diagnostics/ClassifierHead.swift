@@ -15,14 +15,14 @@ public struct ClassifierHead: Sendable {
 
     /// The layers after `hiddenLayer` (which the checker proved to be a
     /// hidden layer with depth 0's width), or nil when the file does not say
-    /// which layer depth 0 is or the weights are not finite.
+    /// which layer depth 0 is. The analysis has already refused non-finite
+    /// weights (`CheckedClassifier.requireFinite`).
     public init?(_ classifier: CheckedClassifier) throws {
         guard let hidden = classifier.hiddenLayer else { return nil }
         layers = try classifier.layers[hidden...].map { layer in
             Layer(weight: try layer.weight.floats().map(Double.init), bias: try layer.bias.floats().map(Double.init),
                   inputs: layer.inputs, outputs: layer.outputs)
         }
-        guard layers.allSatisfy({ $0.weight.allSatisfy(\.isFinite) && $0.bias.allSatisfy(\.isFinite) }) else { return nil }
     }
 
     /// The predicted class of one depth-0 row.

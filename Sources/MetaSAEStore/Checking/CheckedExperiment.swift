@@ -155,4 +155,11 @@ public struct CheckedClassifier: @unchecked Sendable {
     public let layers: [Layer]
     /// 1-based hidden layer whose ReLU output is depth 0, when declared and consistent.
     public let hiddenLayer: Int?
+
+    /// Streams every weight and bias through the finiteness check.
+    public func requireFinite() throws {
+        for layer in layers {
+            for tensor in [layer.weight, layer.bias] { try CheckedSAE.refuse(try tensor.nonFiniteCount(), in: tensor) }
+        }
+    }
 }
