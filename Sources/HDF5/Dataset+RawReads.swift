@@ -31,9 +31,15 @@ extension Dataset {
     /// Threads copying one read's bytes: `METASAE_READ_THREADS`, or one per
     /// core up to 4 (more rarely helps a memory copy).
     public static let readThreads: Int = {
-        if let text = getenv("METASAE_READ_THREADS"), let value = Int(String(cString: text)), value > 0 { return min(value, 16) }
+        if let text = getenv("METASAE_READ_THREADS"), let value = requestedReadThreads(String(cString: text)) { return value }
         return max(1, min(4, sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }()
+
+    /// The count `METASAE_READ_THREADS=text` asks for (at most 16), or nil
+    /// when it is not a whole number from 1 (the commands refuse it).
+    public static func requestedReadThreads(_ text: String) -> Int? {
+        Int(text).flatMap { $0 > 0 ? min($0, 16) : nil }
+    }
 
     /// The smallest piece a read is split into for the threads: below
     /// this, waking a thread costs more than it saves.

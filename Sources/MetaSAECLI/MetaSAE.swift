@@ -20,7 +20,13 @@ public struct MetaSAE: ParsableCommand {
     /// The process entry point.
     public static func start() {
         prepareProcess()
-        main()
+        do {
+            var command = try parseAsRoot()
+            try CommandEnvironment.check()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
     }
 
     /// Process-wide setup before any command: OpenBLAS's kernels for this
@@ -34,6 +40,7 @@ public struct MetaSAE: ParsableCommand {
         prepareProcess()
         do {
             var command = try parseAsRoot(arguments)
+            try CommandEnvironment.check()
             try command.run()
             return 0
         } catch {

@@ -91,6 +91,24 @@ import Testing
         #expect(!run.stderr.contains("HDF5-DIAG"))
     }
 
+    /// A thread count that is not a whole number from 1 is refused before
+    /// any work, by every command; a large one is capped, not refused.
+    @Test func unusableThreadCountsAreRefused() throws {
+        let scratch = try CLI.scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let out = scratch.appendingPathComponent("never-written")
+        for (name, value) in [("METASAE_THREADS", "two"), ("METASAE_READ_THREADS", "0"), ("METASAE_THREADS", "-3"), ("METASAE_READ_THREADS", "1.5")] {
+            for arguments in [["analyze", Self.example, "--out", out.path], ["describe", Self.example]] {
+                let refused = try CLI.run(arguments, environment: [name: value])
+                #expect(refused.status == 64 && refused.stderr.contains("\(name)=\(value): expected a whole number of threads"),
+                        "\(arguments[0]) \(name)=\(value): \(refused.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+        let capped = try CLI.run(["describe", Self.example], environment: ["METASAE_THREADS": "1000", "METASAE_READ_THREADS": "1000"])
+        #expect(capped.status == 0, "\(capped.stderr)")
+    }
+
     /// METASAE_KERNEL forces a kernel (same results to rounding); a value
     /// it does not know is a usage error, with nothing written.
     @Test func kernelChoiceFromTheEnvironment() throws {

@@ -92,7 +92,6 @@ struct AnalyzeCommand: ParsableCommand {
         if let matchedNullSeeds, matchedNullSeeds < 0 { throw ValidationError("--matched-null-seeds must be ≥ 0") }
         _ = try parsedDepths()
         _ = try parsedMetrics()
-        _ = try CommandAnalysis.kernel()
     }
 
     func parsedDepths() throws -> [Int]? {

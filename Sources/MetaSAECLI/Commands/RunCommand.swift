@@ -55,7 +55,6 @@ struct RunCommand: ParsableCommand {
     func validate() throws {
         _ = try training.configuration()
         if seeds != nil && training.seed != 0 { throw ValidationError("give --seed or --seeds, not both") }
-        _ = try CommandAnalysis.kernel()
     }
 
     var settings: AnalysisSettings {

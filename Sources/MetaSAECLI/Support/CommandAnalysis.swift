@@ -8,8 +8,8 @@ import MetaSAETraining
 /// diagnostics, then, when asked for, the decoder-row meta-SAEs (on the
 /// first process only: they read weights, not rows).
 enum CommandAnalysis {
-    /// `METASAE_KERNEL`, as a usage error when it names no kernel; commands
-    /// check it in `validate()`, before any work.
+    /// `METASAE_KERNEL`, as a usage error when it names no kernel
+    /// (`CommandEnvironment` checks it before any command runs).
     static func kernel() throws -> MomentAccumulator.Kernel {
         do { return try .configured() } catch { throw ValidationError("\(error)") }
     }
