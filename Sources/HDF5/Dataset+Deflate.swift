@@ -36,7 +36,7 @@ extension Dataset {
         let memoryType = T.memoryType
         if let known = HDF5Call.locked({ deflatedWritingDecision[memoryType] }) { return known }
         var decision: DeflatedWriting?
-        if shape.rank >= 1, let width = shape.rowWidth, let layout = try? storageLayout, layout.kind == .chunked,
+        if shape.rank >= 1, let width = shape.rowWidth, width > 0, let layout = try? storageLayout, layout.kind == .chunked,
            let chunks = layout.chunkDims, Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()), chunks[0] > 0,
            !layout.partialChunksUnfiltered, Self.canInflate(layout.filters.map(\.id)),
            let level = layout.filters.last?.parameters.first, (1...9).contains(level),
@@ -153,37 +153,9 @@ struct ChunkEncoder {
             chunk = UnsafeRawPointer(scratch)
         }
         if shuffle {
-            Self.shuffle(chunk, count: chunkBytes, elementSize: elementSize, into: scratch + chunkBytes)
+            ShuffleFilter.shuffle(chunk, count: chunkBytes, elementSize: elementSize, into: scratch + chunkBytes)
             chunk = UnsafeRawPointer(scratch + chunkBytes)
         }
         return libdeflate_zlib_compress(compressor, chunk, chunkBytes, target, bound)
-    }
-
-    /// HDF5's shuffle: byte b of every element goes to plane b. Trailing
-    /// bytes that make no whole element stay as they are.
-    static func shuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
-        let elements = count / elementSize
-        let input = source.assumingMemoryBound(to: UInt8.self)
-        let output = target.assumingMemoryBound(to: UInt8.self)
-        if elementSize == 4 {
-            // The common case (float32) a word at a time, which vectorizes.
-            let (p0, p1, p2, p3) = (output, output + elements, output + 2 * elements, output + 3 * elements)
-            for element in 0..<elements {
-                let word = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self))
-                p0[element] = UInt8(truncatingIfNeeded: word)
-                p1[element] = UInt8(truncatingIfNeeded: word >> 8)
-                p2[element] = UInt8(truncatingIfNeeded: word >> 16)
-                p3[element] = UInt8(truncatingIfNeeded: word >> 24)
-            }
-        } else if elementSize > 1 {
-            for byte in 0..<elementSize {
-                let plane = output + byte * elements
-                for element in 0..<elements { plane[element] = input[element * elementSize + byte] }
-            }
-        } else {
-            output.update(from: input, count: elements)
-        }
-        let tail = elements * elementSize
-        (output + tail).update(from: input + tail, count: count - tail)
     }
 }

@@ -118,7 +118,7 @@ struct ChunkDecoder {
                     // A chunk whose mask skipped deflate hands its stored length
                     // here: only a whole chunk fits the scratch slot.
                     guard length == chunkBytes else { return "holds \(length) bytes, not the chunk's \(chunkBytes)" }
-                    Self.unshuffle(current, count: length, elementSize: elementSize, into: output)
+                    ShuffleFilter.unshuffle(current, count: length, elementSize: elementSize, into: output)
                 default:
                     return "uses filter \(filters[position]), which this reader does not undo"
                 }
@@ -160,31 +160,5 @@ struct ChunkDecoder {
         case LIBDEFLATE_INSUFFICIENT_SPACE: return .failure(.overflows(capacity: capacity))
         default: return .failure(.corrupt)
         }
-    }
-
-    /// HDF5's shuffle stores byte b of every element together; this puts
-    /// them back. Trailing bytes that make no whole element stay as is.
-    static func unshuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
-        let elements = count / elementSize
-        let input = source.assumingMemoryBound(to: UInt8.self)
-        let output = target.assumingMemoryBound(to: UInt8.self)
-        if elementSize == 4 {
-            // The common case (float32) a word at a time: one pass over four planes, which vectorizes.
-            let (p0, p1, p2, p3) = (input, input + elements, input + 2 * elements, input + 3 * elements)
-            let words = UnsafeMutableRawPointer(target)
-            for element in 0..<elements {
-                let word = UInt32(p0[element]) | UInt32(p1[element]) << 8 | UInt32(p2[element]) << 16 | UInt32(p3[element]) << 24
-                words.storeBytes(of: UInt32(littleEndian: word), toByteOffset: element * 4, as: UInt32.self)
-            }
-        } else if elementSize > 1 {
-            for byte in 0..<elementSize {
-                let plane = input + byte * elements
-                for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
-            }
-        } else {
-            output.update(from: input, count: elements)
-        }
-        let tail = elements * elementSize
-        (output + tail).update(from: input + tail, count: count - tail)
     }
 }

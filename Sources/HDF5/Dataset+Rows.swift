@@ -56,7 +56,7 @@ extension Dataset {
         }
         for range in library {
             let (fileSpace, memorySpace) = try rowSelection(shape: shape, rows: range, operation: operation)
-            let values = buffer.baseAddress! + (range.lowerBound - rows.lowerBound) * width
+            let values = buffer.baseAddress.map { $0 + (range.lowerBound - rows.lowerBound) * width }
             try HDF5Call.status(operation, file: file.path, object: path) {
                 H5Dwrite(handle.id, T.memoryType, memorySpace.id, fileSpace.id, chdf5_P_DEFAULT(), values)
             }
