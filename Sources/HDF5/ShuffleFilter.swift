@@ -7,10 +7,9 @@ enum ShuffleFilter {
     /// Elements to planes, as the filter writes a chunk.
     static func shuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
         let elements = count / elementSize
-        let input = source.assumingMemoryBound(to: UInt8.self)
-        let output = target.assumingMemoryBound(to: UInt8.self)
         if elementSize == 4 {
             // The common case (float32) a word at a time, which vectorizes.
+            let output = target.assumingMemoryBound(to: UInt8.self)
             let (p0, p1, p2, p3) = (output, output + elements, output + 2 * elements, output + 3 * elements)
             for element in 0..<elements {
                 let word = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: element * 4, as: UInt32.self))
@@ -19,40 +18,39 @@ enum ShuffleFilter {
                 p2[element] = UInt8(truncatingIfNeeded: word >> 16)
                 p3[element] = UInt8(truncatingIfNeeded: word >> 24)
             }
-        } else if elementSize > 1 {
-            for byte in 0..<elementSize {
-                let plane = output + byte * elements
-                for element in 0..<elements { plane[element] = input[element * elementSize + byte] }
-            }
         } else {
-            output.update(from: input, count: elements)
+            transposeBytes(source, rows: elements, columns: elementSize, into: target)
         }
-        let tail = elements * elementSize
-        (output + tail).update(from: input + tail, count: count - tail)
+        copyTail(source, count: count, whole: elements * elementSize, into: target)
     }
 
     /// Planes back to elements, as the filter reads a chunk.
     static func unshuffle(_ source: UnsafeRawPointer, count: Int, elementSize: Int, into target: UnsafeMutableRawPointer) {
         let elements = count / elementSize
-        let input = source.assumingMemoryBound(to: UInt8.self)
-        let output = target.assumingMemoryBound(to: UInt8.self)
         if elementSize == 4 {
-            // The common case (float32) a word at a time: one pass over four planes, which vectorizes.
+            // One pass over the four planes, which vectorizes.
+            let input = source.assumingMemoryBound(to: UInt8.self)
             let (p0, p1, p2, p3) = (input, input + elements, input + 2 * elements, input + 3 * elements)
-            let words = UnsafeMutableRawPointer(target)
             for element in 0..<elements {
                 let word = UInt32(p0[element]) | UInt32(p1[element]) << 8 | UInt32(p2[element]) << 16 | UInt32(p3[element]) << 24
-                words.storeBytes(of: UInt32(littleEndian: word), toByteOffset: element * 4, as: UInt32.self)
-            }
-        } else if elementSize > 1 {
-            for byte in 0..<elementSize {
-                let plane = input + byte * elements
-                for element in 0..<elements { output[element * elementSize + byte] = plane[element] }
+                target.storeBytes(of: UInt32(littleEndian: word), toByteOffset: element * 4, as: UInt32.self)
             }
         } else {
-            output.update(from: input, count: elements)
+            transposeBytes(source, rows: elementSize, columns: elements, into: target)
         }
-        let tail = elements * elementSize
-        (output + tail).update(from: input + tail, count: count - tail)
+        copyTail(source, count: count, whole: elements * elementSize, into: target)
+    }
+
+    /// A rows × columns matrix of bytes, written out as columns × rows.
+    private static func transposeBytes(_ source: UnsafeRawPointer, rows: Int, columns: Int, into target: UnsafeMutableRawPointer) {
+        let input = source.assumingMemoryBound(to: UInt8.self)
+        let output = target.assumingMemoryBound(to: UInt8.self)
+        for column in 0..<columns {
+            for row in 0..<rows { output[column * rows + row] = input[row * columns + column] }
+        }
+    }
+
+    private static func copyTail(_ source: UnsafeRawPointer, count: Int, whole: Int, into target: UnsafeMutableRawPointer) {
+        (target + whole).copyMemory(from: source + whole, byteCount: count - whole)
     }
 }
