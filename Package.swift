@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "ArrayFiles"),
         .target(name: "MetaSAEImport", dependencies: ["HDF5", "MetaSAEStore", "AtomicityMetrics", "ArrayFiles"]),
         // Tables, CSV, JSON, figures and reports of analysis results.
-        .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics", "CZlib"]),
+        .target(name: "MetaSAEReport", dependencies: ["AtomicityMetrics", "CZlib", "CDeflate"]),
         // Commands, progress output and exit codes.
         .target(
             name: "MetaSAECLI",
