@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Row-major BLAS calls with the shapes spelled out, so call sites read as
 /// the algebra they implement. Every call checks that its buffers hold
@@ -31,14 +32,20 @@ public enum BLAS {
     /// Runs `body` with every BLAS call on its calling thread: threads that
     /// each call BLAS at once, on their own share of the work, would
     /// otherwise all hand their calls to OpenBLAS's one pool of workers.
-    /// The thread count is the process's: call it from one thread at a
-    /// time (the training step does), not from inside `body`.
+    /// The thread count is the process's, so callers on different threads
+    /// take turns (a second caller would otherwise restore the count while
+    /// the first still relies on it); a nested call on the same thread runs
+    /// at once. `body` must not wait for another thread that calls this.
     public static func onCallingThreads<Result>(_ body: () throws -> Result) rethrows -> Result {
+        callingThreadsTurn.lock()
+        defer { callingThreadsTurn.unlock() }
         let threads = openblas_get_num_threads()
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(threads) }
         return try body()
     }
+
+    private static let callingThreadsTurn = NSRecursiveLock()
 
     /// The kernels OpenBLAS runs ("SkylakeX", "Haswell", ...), nil for another BLAS.
     public static var coreName: String? { metasae_blas_core_name().map { String(cString: $0) } }
@@ -59,6 +66,25 @@ public enum BLAS {
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
                     m32, n32, k32, alpha, a.baseAddress, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
                     beta, c.baseAddress, n32)
+    }
+
+    /// Rows `rows` of C[m×n] = A · B (as `multiply` with alpha 1, beta 0),
+    /// the rest of C untouched.
+    public static func multiply(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
+        m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false, rows: Range<Int>
+    ) {
+        precondition(rows.lowerBound >= 0 && rows.upperBound <= m, "rows \(rows) lie outside C's \(m)")
+        guard !rows.isEmpty, n > 0 else { return }
+        let (m32, k32, n32, count32) = (int32(m), int32(k), int32(n), int32(rows.count))
+        require(a, holds: m, k, "A")
+        require(b, holds: k, n, "B")
+        require(UnsafeBufferPointer(c), holds: m, n, "C")
+        // Aᵀ stored [k×m]: its rows `rows` are columns of the stored matrix, a stride m apart.
+        let first = a.baseAddress! + (transposeA ? rows.lowerBound : rows.lowerBound * k)
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    count32, n32, k32, 1, first, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
+                    0, c.baseAddress! + rows.lowerBound * n, n32)
     }
 
     public static func multiply(

@@ -73,12 +73,12 @@ public struct MLPClassifier: Sendable {
             let input = index == 0 ? trace.inputs : trace.hidden[index - 1]
             // dW[out × in] = deltaᵀ[out × rows] · input[rows × in]
             var weight = [Float](repeating: 0, count: layer.outputs * layer.inputs)
-            BLAS.multiply(delta, input, into: &weight, m: layer.outputs, k: rows, n: layer.inputs, transposeA: true)
+            PairedProducts.multiply(delta, input, into: &weight, m: layer.outputs, k: rows, n: layer.inputs, transposeA: true)
             gradients[index] = LayerGradient(weight: weight, bias: Tensor.columnSums(delta, rows: rows, width: layer.outputs))
             if index > 0 {
                 // d(input)[rows × in] = delta · W
                 var upstream = [Float](repeating: 0, count: rows * layer.inputs)
-                BLAS.multiply(delta, layer.weight, into: &upstream, m: rows, k: layer.outputs, n: layer.inputs)
+                PairedProducts.multiply(delta, layer.weight, into: &upstream, m: rows, k: layer.outputs, n: layer.inputs)
                 delta = Tensor.gated(upstream, by: trace.preActivations[index - 1])
             }
         }

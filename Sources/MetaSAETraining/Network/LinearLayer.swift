@@ -21,7 +21,7 @@ public struct LinearLayer: Sendable, Equatable {
     /// [rows × outputs] = x[rows × inputs] · Wᵀ + b.
     public func forward(_ x: [Float], rows: Int) -> [Float] {
         var output = [Float](repeating: 0, count: rows * outputs)
-        BLAS.multiply(x, weight, into: &output, m: rows, k: inputs, n: outputs, transposeB: true)
+        PairedProducts.multiply(x, weight, into: &output, m: rows, k: inputs, n: outputs, transposeB: true)
         Tensor.addRowVector(bias, to: &output, rows: rows)
         return output
     }
