@@ -22,13 +22,13 @@ extension Dataset {
         var level: Int32
     }
 
-    /// Chunks compressed per round: the round's compressed bytes are held
-    /// until written, so memory stays a few chunks whatever the block.
-    static let chunksPerRound = 8
+    /// Chunks larger than this stay with the library: each worker holds
+    /// three (two scratch, one compressed).
+    static let maximumDeflatedChunkBytes = 16 << 20
 
     /// The plan for memory type `T`, decided once per type: nil (the
-    /// library writes) unless chunks hold whole rows of exactly `T`, the
-    /// pipeline is deflate or shuffle then deflate at level 1–9, partial
+    /// library writes) unless chunks hold whole rows of exactly `T` in at
+    /// most 16 MiB, the pipeline is deflate or shuffle then deflate at level 1–9, partial
     /// edge chunks are filtered like the rest and the fill value is the
     /// default zero (a partial end chunk is padded with it, as the library
     /// pads it).
@@ -41,7 +41,7 @@ extension Dataset {
            !layout.partialChunksUnfiltered, Self.canInflate(layout.filters.map(\.id)),
            let level = layout.filters.last?.parameters.first, (1...9).contains(level),
            layout.filters.allSatisfy({ $0.id != Self.shuffleFilter || $0.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true }),
-           chunks[0] <= Self.maximumInflatedChunkBytes / max(1, width * MemoryLayout<T>.stride),
+           chunks[0] <= Self.maximumDeflatedChunkBytes / max(1, width * MemoryLayout<T>.stride),
            storesExactlyWithZeroFill(memoryType) {
             decision = DeflatedWriting(chunkRows: chunks[0], shuffle: layout.filters.count == 2, level: Int32(level))
         }
@@ -82,18 +82,19 @@ extension Dataset {
         guard !owned.isEmpty else { return library }
         let encoder = ChunkEncoder(chunkRows: plan.chunkRows, rowBytes: width * MemoryLayout<T>.stride,
                                    elementSize: MemoryLayout<T>.stride, shuffle: plan.shuffle, level: plan.level)
-        let workers = min(max(1, readThreadCount), Self.chunksPerRound)
+        // One round compresses a chunk per worker, then writes them in order.
+        let workers = max(1, readThreadCount)
         guard let compressors = encoder.compressors(workers) else {
             throw HDF5Error(.library, operation: operation, file: file.path, object: path, detail: "no memory for a compressor")
         }
         defer { compressors.forEach { libdeflate_free_compressor($0) } }
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: workers * 2 * encoder.chunkBytes, alignment: 64)
         defer { scratch.deallocate() }
-        let output = UnsafeMutableRawPointer.allocate(byteCount: Self.chunksPerRound * encoder.bound, alignment: 64)
+        let output = UnsafeMutableRawPointer.allocate(byteCount: workers * encoder.bound, alignment: 64)
         defer { output.deallocate() }
         let source = UnsafeRawPointer(buffer.baseAddress!)
-        for round in stride(from: 0, to: owned.count, by: Self.chunksPerRound) {
-            let slices = owned[round..<min(owned.count, round + Self.chunksPerRound)]
+        for round in stride(from: 0, to: owned.count, by: workers) {
+            let slices = owned[round..<min(owned.count, round + workers)]
             var sizes = [Int](repeating: 0, count: slices.count)
             sizes.withUnsafeMutableBufferPointer { sizes in
                 _ = ParallelWork.firstFailure(count: slices.count, workers: workers) { item, worker -> Never? in
