@@ -25,19 +25,26 @@ public struct ClassifierHead: Sendable {
         }
     }
 
-    /// The predicted class of one depth-0 row.
-    func predict(_ input: some Collection<Double>) -> Int {
+    /// The predicted class of one depth-0 row: each output the bias plus
+    /// the sum over the inputs in order, ReLU between layers.
+    func predict(_ input: UnsafeBufferPointer<Double>) -> Int {
         var values = Array(input)
+        var next: [Double] = []
         for (index, layer) in layers.enumerated() {
-            var next = layer.bias
-            for output in 0..<layer.outputs {
-                let row = output * layer.inputs
-                var sum = 0.0
-                for column in 0..<layer.inputs { sum += layer.weight[row + column] * values[column] }
-                next[output] += sum
+            next.removeAll(keepingCapacity: true)
+            let hidden = index < layers.count - 1
+            layer.weight.withUnsafeBufferPointer { weight in
+                values.withUnsafeBufferPointer { values in
+                    for output in 0..<layer.outputs {
+                        let row = weight.baseAddress! + output * layer.inputs
+                        var sum = 0.0
+                        for column in 0..<layer.inputs { sum += row[column] * values[column] }
+                        let value = layer.bias[output] + sum
+                        next.append(hidden ? max(value, 0) : value)
+                    }
+                }
             }
-            if index < layers.count - 1 { next = next.map { max($0, 0) } }
-            values = next
+            swap(&values, &next)
         }
         return values.indices.max { values[$0] < values[$1] } ?? 0
     }

@@ -74,8 +74,8 @@ struct CumulativeFidelity: Sendable {
         guard row < labels.count else { return }
         let outputs = estimate.count
         let label = Int(labels[row])
-        if head.predict(estimate) == label { correctOnReconstruction += 1 }
-        if head.predict(base[(row * outputs)..<((row + 1) * outputs)].lazy.map(Double.init)) == label { correctOnBase += 1 }
+        if estimate.withUnsafeBufferPointer(head.predict) == label { correctOnReconstruction += 1 }
+        if base[(row * outputs)..<((row + 1) * outputs)].map(Double.init).withUnsafeBufferPointer(head.predict) == label { correctOnBase += 1 }
     }
 
     func encoded() -> [Double] { [squaredError, Double(rows), Double(correctOnReconstruction), Double(correctOnBase)] }
