@@ -17,6 +17,9 @@ extension Dataset {
     /// How a write of one memory type can compress its own chunks.
     struct DeflatedWriting: Equatable {
         var chunkRows: Int
+        /// Values a row, as decided: a dataset whose other dimensions have
+        /// grown since no longer holds whole rows in a chunk.
+        var rowWidth: Int
         var shuffle: Bool
         /// The dataset's deflate level (1–9).
         var level: Int32
@@ -43,7 +46,7 @@ extension Dataset {
            layout.filters.allSatisfy({ $0.id != Self.shuffleFilter || $0.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true }),
            chunks[0] <= Self.maximumDeflatedChunkBytes / max(1, width * MemoryLayout<T>.stride),
            storesExactlyWithZeroFill(memoryType) {
-            decision = DeflatedWriting(chunkRows: chunks[0], shuffle: layout.filters.count == 2, level: Int32(level))
+            decision = DeflatedWriting(chunkRows: chunks[0], rowWidth: width, shuffle: layout.filters.count == 2, level: Int32(level))
         }
         HDF5Call.locked { deflatedWritingDecision[memoryType] = .some(decision) }
         return decision
@@ -70,7 +73,7 @@ extension Dataset {
     /// for the library.
     func writeDeflated<T: HDF5Scalar>(rows: Range<Int>, shape: Shape, plan: DeflatedWriting,
                                       from buffer: UnsafeBufferPointer<T>, operation: String) throws -> [Range<Int>] {
-        guard let width = shape.rowWidth else { return [rows] }
+        guard let width = shape.rowWidth, width == plan.rowWidth else { return [rows] }
         let rowCount = shape.dims[0]
         var owned: [(chunkStart: Int, rows: Range<Int>)] = []
         var library: [Range<Int>] = []
@@ -83,7 +86,7 @@ extension Dataset {
         let encoder = ChunkEncoder(chunkRows: plan.chunkRows, rowBytes: width * MemoryLayout<T>.stride,
                                    elementSize: MemoryLayout<T>.stride, shuffle: plan.shuffle, level: plan.level)
         // One round compresses a chunk per worker, then writes them in order.
-        let workers = max(1, readThreadCount)
+        let workers = min(max(1, readThreadCount), owned.count)
         guard let compressors = encoder.compressors(workers) else {
             throw HDF5Error(.library, operation: operation, file: file.path, object: path, detail: "no memory for a compressor")
         }
@@ -107,7 +110,7 @@ extension Dataset {
             }
             var coordinate = [hsize_t](repeating: 0, count: shape.rank)
             for (item, slice) in slices.enumerated() {
-                // libdeflate never needs more than zlib's bound; should it, the library writes the chunk.
+                // A stream that would outgrow zlib's bound (libdeflate then returns 0) is left to the library.
                 guard sizes[item] > 0 else { library.append(slice.rows); continue }
                 coordinate[0] = hsize_t(slice.chunkStart)
                 try HDF5Call.status(operation, file: file.path, object: path) {

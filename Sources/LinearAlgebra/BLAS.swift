@@ -80,6 +80,10 @@ public enum BLAS {
         require(a, holds: m, k, "A")
         require(b, holds: k, n, "B")
         require(UnsafeBufferPointer(c), holds: m, n, "C")
+        guard k > 0 else {
+            // Empty sums: the rows are zero (and A may have no storage at all).
+            return (c.baseAddress! + rows.lowerBound * n).update(repeating: 0, count: rows.count * n)
+        }
         // Aᵀ stored [k×m]: its rows `rows` are columns of the stored matrix, a stride m apart.
         let first = a.baseAddress! + (transposeA ? rows.lowerBound : rows.lowerBound * k)
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,

@@ -46,7 +46,7 @@ import CZlib
                 try root.createDataset("i", of: Int64.self, shape: [0, Self.width], options: options),
                 try root.createDataset("u", of: UInt8.self, shape: [0, Self.width], options: options))
             #expect(datasets.0.deflatedWriting(Float.self, shape: try datasets.0.shape)
-                    == Dataset.DeflatedWriting(chunkRows: 16, shuffle: shuffle, level: 4))
+                    == Dataset.DeflatedWriting(chunkRows: 16, rowWidth: Self.width, shuffle: shuffle, level: 4))
             var start = 0
             for count in pieces {
                 let rows = start..<(start + count)
@@ -150,6 +150,32 @@ import CZlib
         #expect(files[0] == files[1] && files[1] == files[2])
     }
 
+    /// Rows that grew wider than the chunks (an unlimited second
+    /// dimension extended) go back to the library.
+    @Test func rowsWiderThanTheChunksGoToTheLibrary() throws {
+        let folder = try TestPaths.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("wider.h5").path
+        do {
+            let root = try File.create(path).root
+            let dataset = try root.createDataset("x", of: Float.self, shape: [0, 5],
+                                                 options: DatasetOptions(chunkDims: [16, 5], maxDims: [nil, nil], gzipLevel: 4, shuffle: true))
+            try dataset.append(Self.values(0..<16, Self.float))
+            var dims: [hsize_t] = [16, 7]
+            #expect(H5Dset_extent(dataset.handle.id, &dims) >= 0)
+            try dataset.append((0..<(16 * 7)).map { Float($0) - 50 })
+        }
+        let dataset = try File.open(path).root.dataset("x")
+        var values = [Float](repeating: .nan, count: 32 * 7)
+        try values.withUnsafeMutableBufferPointer {
+            try dataset.readSelection(rows: 0..<32, shape: try dataset.shape, into: $0, operation: "read")
+        }
+        let first: [Float] = (0..<16).flatMap { (row: Int) -> [Float] in Self.values(row..<(row + 1), Self.float) + [0, 0] }
+        #expect(Array(values[0..<(16 * 7)]) == first)
+        let second: [Float] = (0..<(16 * 7)).map { Float($0) - 50 }
+        #expect(Array(values[(16 * 7)...]) == second)
+    }
+
     /// Everything the encoder does not reproduce stays with the library.
     @Test func otherStorageIsLeftToTheLibrary() throws {
         let folder = try TestPaths.scratch()
@@ -170,7 +196,7 @@ import CZlib
         #expect(try Self.createAndCheck(root, "filled") { H5Pset_fill_value($0, chdf5_T_NATIVE_FLOAT(), [Float(2.5)]) } == nil)
         #expect(try Self.createAndCheck(root, "fletcher") { H5Pset_fletcher32($0) } == nil)
         #expect(try Self.createAndCheck(root, "unfilteredEdges") { H5Pset_chunk_opts($0, UInt32(H5D_CHUNK_DONT_FILTER_PARTIAL_CHUNKS)) } == nil)
-        #expect(try Self.createAndCheck(root, "control") { _ in 0 } == Dataset.DeflatedWriting(chunkRows: 16, shuffle: false, level: 4))
+        #expect(try Self.createAndCheck(root, "control") { _ in 0 } == Dataset.DeflatedWriting(chunkRows: 16, rowWidth: Self.width, shuffle: false, level: 4))
     }
 
     /// A deflated float dataset whose creation list `adjust` changed, and the plan for it.

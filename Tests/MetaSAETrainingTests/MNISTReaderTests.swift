@@ -73,6 +73,26 @@ import Testing
         }
     }
 
+    /// A folder is named as one; a gzip stream far longer than its header
+    /// promises is refused after one byte too many, not read whole.
+    @Test func foldersAndOverlongStreamsAreRefused() throws {
+        let folder = try TestSupport.scratch()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let error = #expect(throws: IDXFile.Failure.self) { try IDXFile(path: folder.path, expectedRank: 1) }
+        #expect(error?.description.contains("is a folder") == true, "\(String(describing: error))")
+        // 3 labels promised, 64 MiB of zeros after them.
+        let path = folder.appendingPathComponent("long-idx1-ubyte.gz").path
+        let handle = try #require(gzopen(path, "wb"))
+        let header: [UInt8] = [0, 0, 8, 1, 0, 0, 0, 3]
+        #expect(gzwrite(handle, header, UInt32(header.count)) == Int32(header.count))
+        let zeros = [UInt8](repeating: 0, count: 1 << 20)
+        for _ in 0..<64 { #expect(gzwrite(handle, zeros, UInt32(zeros.count)) == Int32(zeros.count)) }
+        gzclose(handle)
+        let long = #expect(throws: IDXFile.Failure.self) { try IDXFile(path: path, expectedRank: 1) }
+        #expect(long?.description.contains("header promises 3") == true && long?.description.contains("has 4 bytes") == true,
+                "\(String(describing: long))")
+    }
+
     @Test(arguments: [
         ([0x00, 0x00, 0x08, 0x03] as [UInt8], "rank 3, expected 1"),       // wrong rank
         ([0x12, 0x34, 0x08, 0x01], "magic number"),                         // bad magic

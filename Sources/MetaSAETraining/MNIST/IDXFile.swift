@@ -4,7 +4,7 @@ import Foundation
 
 /// An IDX file (the MNIST format): a big-endian header with a magic number
 /// giving the element type and rank, the dimensions, then the data.
-/// Gzipped and raw files are both read (see `contents(of:)`).
+/// Gzipped and raw files are both read (see `singleMember`).
 public struct IDXFile: Sendable {
     public enum Failure: Error, CustomStringConvertible, Sendable {
         case unreadable(path: String, String)
@@ -26,55 +26,84 @@ public struct IDXFile: Sendable {
     public let bytes: [UInt8]
 
     /// Reads and checks a whole IDX file of unsigned bytes of the given rank.
+    /// The header is read and checked first, so no read goes past what it
+    /// promises (plus one byte, to notice trailing data).
     public init(path: String, expectedRank: Int) throws {
-        let contents = try Self.contents(of: path)
-        guard contents.count >= 4, contents[0] == 0, contents[1] == 0 else {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure.unreadable(path: path, "is a folder")
+        }
+        guard let handle = gzopen(path, "rb") else {
+            throw Failure.unreadable(path: path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        }
+        defer { gzclose(handle) }
+        let magic = try Self.read(handle, count: 4, path: path)
+        guard magic.count == 4, magic[0] == 0, magic[1] == 0 else {
             throw Failure.badHeader(path: path, "magic number must start with two zero bytes")
         }
-        guard contents[2] == 0x08 else {
-            throw Failure.badHeader(path: path, String(format: "element type 0x%02x is not unsigned byte (0x08)", contents[2]))
+        guard magic[2] == 0x08 else {
+            throw Failure.badHeader(path: path, String(format: "element type 0x%02x is not unsigned byte (0x08)", magic[2]))
         }
-        guard Int(contents[3]) == expectedRank else {
-            throw Failure.badHeader(path: path, "rank \(contents[3]), expected \(expectedRank)")
+        guard Int(magic[3]) == expectedRank else {
+            throw Failure.badHeader(path: path, "rank \(magic[3]), expected \(expectedRank)")
         }
-        let dataStart = 4 + 4 * expectedRank
-        guard contents.count >= dataStart else { throw Failure.badHeader(path: path, "header is truncated") }
+        let header = try Self.read(handle, count: 4 * expectedRank, path: path)
+        guard header.count == 4 * expectedRank else { throw Failure.badHeader(path: path, "header is truncated") }
         var dimensions: [Int] = []
         var total = 1
         for index in 0..<expectedRank {
-            let value = contents[(4 + 4 * index)..<(8 + 4 * index)].reduce(0) { ($0 << 8) | Int($1) }
+            let value = header[(4 * index)..<(4 * index + 4)].reduce(0) { ($0 << 8) | Int($1) }
             guard value > 0 else { throw Failure.badHeader(path: path, "dimension \(index) is 0") }
             let (product, overflow) = total.multipliedReportingOverflow(by: value)
             guard !overflow, product <= 1 << 32 else { throw Failure.badHeader(path: path, "dimensions are implausibly large") }
             total = product
             dimensions.append(value)
         }
-        guard contents.count - dataStart == total else {
-            throw Failure.wrongLength(path: path, expected: total, found: contents.count - dataStart)
+        let dataStart = 4 + 4 * expectedRank
+        let data: [UInt8]
+        if let whole = Self.singleMember(path, size: dataStart + total) {
+            data = Array(whole[dataStart...])
+        } else {
+            let rest = try Self.read(handle, count: total + 1, path: path)
+            guard rest.count == total else { throw Failure.wrongLength(path: path, expected: total, found: rest.count) }
+            data = rest
         }
         self.dimensions = dimensions
-        self.bytes = Array(contents[dataStart...])
+        self.bytes = data
     }
 
-    /// The file's bytes, inflated if it is gzipped: one gzip member (what
-    /// gzip writes) by libdeflate, two to three times zlib's speed; several
-    /// members, or a stream libdeflate refuses, through zlib's `gzread`,
-    /// which also says what is wrong with a damaged one.
-    static func contents(of path: String) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw Failure.unreadable(path: path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+    /// Up to `count` bytes from zlib's `gzread` (raw files read as they are).
+    static func read(_ handle: gzFile, count: Int, path: String) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = buffer.withUnsafeMutableBytes { raw in
+                gzread(handle, raw.baseAddress! + filled, UInt32(min(count - filled, 1 << 30)))
+            }
+            if got < 0 { throw Failure.unreadable(path: path, "corrupt gzip stream") }
+            if got == 0 { break }
+            filled += Int(got)
         }
-        let file = [UInt8](data)
-        guard file.count >= 18, file[0] == 0x1f, file[1] == 0x8b else { return file }
-        // The trailer's size (modulo 2^32), trusted only up to deflate's greatest ratio.
-        let size = file[(file.count - 4)...].reversed().reduce(0) { ($0 << 8) | Int($1) }
-        if size <= 1_032 * file.count, let inflated = singleMember(file, size: size) { return inflated }
-        return try gzipped(path)
+        buffer.removeLast(count - filled)
+        return buffer
     }
 
-    /// The gzip member `file` holds, if it is one whole member of `size` bytes.
-    static func singleMember(_ file: [UInt8], size: Int) -> [UInt8]? {
-        guard let decompressor = libdeflate_alloc_decompressor() else { return nil }
+    /// The whole of `path` inflated by libdeflate (two to three times
+    /// zlib's speed) when it is one gzip member (what gzip writes) of
+    /// exactly `size` bytes, as its trailer must then say; nil otherwise
+    /// (several members, another size, damage, a raw file), and zlib's
+    /// `gzread` reads it instead, which also names what is wrong.
+    static func singleMember(_ path: String, size: Int) -> [UInt8]? {
+        // The magic and the trailer first, so a raw or mislabelled file is never read whole here.
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let length = try? handle.seekToEnd(), length >= 18, (try? handle.seek(toOffset: 0)) != nil,
+              let start = try? handle.read(upToCount: 2), start == Data([0x1f, 0x8b]),
+              (try? handle.seek(toOffset: length - 4)) != nil, let trailer = try? handle.read(upToCount: 4), trailer.count == 4,
+              trailer.reversed().reduce(0, { ($0 << 8) | Int($1) }) == size & 0xffff_ffff,
+              (try? handle.seek(toOffset: 0)) != nil, let contents = try? handle.readToEnd(), contents.count == Int(length),
+              let decompressor = libdeflate_alloc_decompressor() else { return nil }
+        let file = [UInt8](contents)
         defer { libdeflate_free_decompressor(decompressor) }
         var (consumed, produced) = (0, 0)
         let output = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
@@ -83,22 +112,6 @@ public struct IDXFile: Sendable {
             }
             count = status == LIBDEFLATE_SUCCESS ? produced : 0
         }
-        return consumed == file.count && produced == size && output.count == size ? output : nil
-    }
-
-    /// Every byte zlib's `gzread` gives for `path`.
-    static func gzipped(_ path: String) throws -> [UInt8] {
-        guard let handle = gzopen(path, "rb") else {
-            throw Failure.unreadable(path: path, FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
-        }
-        defer { gzclose(handle) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { gzread(handle, $0.baseAddress!, UInt32($0.count)) }
-            if got < 0 { throw Failure.unreadable(path: path, "corrupt gzip stream") }
-            if got == 0 { return bytes }
-            bytes += chunk[0..<Int(got)]
-        }
+        return consumed == file.count && output.count == size ? output : nil
     }
 }

@@ -5,7 +5,9 @@ import CPairedWorker
 /// long-lived worker that stays awake between steps (CPairedWorker), each
 /// piece under the caller's floating-point control word (training flushes
 /// denormals, and the word is per thread), so no result depends on which
-/// thread ran a piece.
+/// thread ran a piece. A piece must not call `BLAS.onCallingThreads` when
+/// the pair runs inside it: the worker would wait for the caller's turn
+/// while the caller waits for the worker.
 enum SideBySide {
     static func run(_ first: () -> Void, _ second: () -> Void) {
         let environment = metasae_float_environment()
