@@ -31,40 +31,34 @@ extension Dataset {
 
     /// The plan for memory type `T`, decided once per type: nil (the
     /// library writes) unless chunks hold whole rows of exactly `T` in at
-    /// most 16 MiB, the pipeline is deflate or shuffle then deflate at level 1–9, partial
-    /// edge chunks are filtered like the rest and the fill value is the
-    /// default zero (a partial end chunk is padded with it, as the library
-    /// pads it).
+    /// most 16 MiB, the pipeline is one the raw reads undo (Dataset+ChunkRules)
+    /// with deflate at level 1–9, and the fill value is the default zero (a
+    /// partial end chunk is padded with it, as the library pads it).
     func deflatedWriting<T: HDF5Scalar>(_ type: T.Type, shape: Shape) -> DeflatedWriting? {
         let memoryType = T.memoryType
         if let known = HDF5Call.locked({ deflatedWritingDecision[memoryType] }) { return known }
         var decision: DeflatedWriting?
         if shape.rank >= 1, let width = shape.rowWidth, width > 0, let layout = try? storageLayout, layout.kind == .chunked,
-           let chunks = layout.chunkDims, Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()), chunks[0] > 0,
-           !layout.partialChunksUnfiltered, Self.canInflate(layout.filters.map(\.id)),
+           let chunks = Self.wholeRowChunks(layout, shape: shape, elementSize: MemoryLayout<T>.stride),
+           chunks.bytes <= Self.maximumDeflatedChunkBytes,
+           let filters = Self.deflatePipeline(layout, elementSize: MemoryLayout<T>.stride),
            let level = layout.filters.last?.parameters.first, (1...9).contains(level),
-           layout.filters.allSatisfy({ $0.id != Self.shuffleFilter || $0.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true }),
-           chunks[0] <= Self.maximumDeflatedChunkBytes / max(1, width * MemoryLayout<T>.stride),
-           storesExactlyWithZeroFill(memoryType) {
-            decision = DeflatedWriting(chunkRows: chunks[0], rowWidth: width, shuffle: layout.filters.count == 2, level: Int32(level))
+           storesExactly(memoryType), fillsWithZero {
+            decision = DeflatedWriting(chunkRows: chunks.rows, rowWidth: width, shuffle: filters.count == 2, level: Int32(level))
         }
         HDF5Call.locked { deflatedWritingDecision[memoryType] = .some(decision) }
         return decision
     }
 
-    /// Whether the file type is `memoryType` itself (no conversion) and the
-    /// fill value the library's default.
-    private func storesExactlyWithZeroFill(_ memoryType: hid_t) -> Bool {
+    /// Whether the fill value is the library's default (zero).
+    private var fillsWithZero: Bool {
         HDF5Call.locked { () -> Bool in
             defer { _ = H5Eclear2(chdf5_E_DEFAULT()) }
-            let fileType = H5Dget_type(handle.id)
-            guard fileType >= 0 else { return false }
-            defer { H5Tclose(fileType) }
             let creation = H5Dget_create_plist(handle.id)
             guard creation >= 0 else { return false }
             defer { H5Pclose(creation) }
             var fill = H5D_FILL_VALUE_ERROR
-            return H5Tequal(fileType, memoryType) > 0 && H5Pfill_value_defined(creation, &fill) >= 0 && fill == H5D_FILL_VALUE_DEFAULT
+            return H5Pfill_value_defined(creation, &fill) >= 0 && fill == H5D_FILL_VALUE_DEFAULT
         }
     }
 

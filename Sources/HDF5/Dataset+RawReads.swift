@@ -51,36 +51,19 @@ extension Dataset {
         if let known = HDF5Call.locked({ rawLayoutDecision[memoryType] }) { return known }
         var decision = RawLayout.library
         if shape.rank >= 1, shape.rowWidth != nil, !file.isWritable, let layout = try? storageLayout,
-           layout.externalFileCount == 0,
-           HDF5Call.locked({ () -> Bool in
-               let fileType = H5Dget_type(handle.id)
-               guard fileType >= 0 else { return false }
-               defer { H5Tclose(fileType) }
-               return H5Tequal(fileType, memoryType) > 0
-           }) {
+           layout.externalFileCount == 0, storesExactly(memoryType) {
             // Whole-row chunks of a sane size (HDF5 caps a chunk at 4 GiB; a
-            // damaged layout message may not), so byte counts cannot overflow.
-            let wholeRowChunks = layout.chunkDims.flatMap { chunks -> Int? in
-                guard Array(chunks.dropFirst()) == Array(shape.dims.dropFirst()), chunks[0] > 0 else { return nil }
-                let (rowBytes, wide) = shape.rowWidth!.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
-                let (bytes, overflow) = chunks[0].multipliedReportingOverflow(by: rowBytes)
-                return !wide && !overflow && bytes <= 1 << 32 ? chunks[0] : nil
-            }
+            // damaged layout message may not).
+            let chunks = Self.wholeRowChunks(layout, shape: shape, elementSize: MemoryLayout<T>.stride)
             switch layout.kind {
             case .chunked where layout.filters.isEmpty && file.rawDescriptor != nil:
-                if let chunkRows = wholeRowChunks, let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunkRows) {
-                    decision = .chunked(chunkRows: chunkRows, addressBias: bias)
+                if let chunks, chunks.bytes <= 1 << 32, let bias = chunkAddressBias(T.self, shape: shape, chunkRows: chunks.rows) {
+                    decision = .chunked(chunkRows: chunks.rows, addressBias: bias)
                 }
             case .chunked:
-                // Deflate (and shuffle) only, partial edge chunks filtered
-                // like the rest, and shuffle set for this element size.
-                let filters = layout.filters.map(\.id)
-                let shuffleFits = layout.filters.allSatisfy { filter in
-                    filter.id != Self.shuffleFilter || filter.parameters.first.map({ Int($0) == MemoryLayout<T>.stride }) ?? true
-                }
-                if let chunkRows = wholeRowChunks, Self.canInflate(filters), !layout.partialChunksUnfiltered, shuffleFits,
-                   chunkRows * shape.rowWidth! * MemoryLayout<T>.stride <= Self.maximumInflatedChunkBytes {
-                    decision = .deflated(chunkRows: chunkRows, filters: filters)
+                if let chunks, chunks.bytes <= Self.maximumInflatedChunkBytes,
+                   let filters = Self.deflatePipeline(layout, elementSize: MemoryLayout<T>.stride) {
+                    decision = .deflated(chunkRows: chunks.rows, filters: filters)
                 }
             case .contiguous where layout.filters.isEmpty:
                 if let offset = contiguousOffset(rowBytes: shape.rowWidth! * MemoryLayout<T>.stride, rows: shape.dims[0]) {
