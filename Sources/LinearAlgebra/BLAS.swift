@@ -50,45 +50,33 @@ public enum BLAS {
     /// The kernels OpenBLAS runs ("SkylakeX", "Haswell", ...), nil for another BLAS.
     public static var coreName: String? { metasae_blas_core_name().map { String(cString: $0) } }
 
-    /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32).
-    /// With `transposeA`, `a` is stored [k×m] and Aᵀ is used; with
-    /// `transposeB`, `b` is stored [n×k] and Bᵀ is used.
+    /// C[m×n] = alpha · A[m×k] · B[k×n] + beta · C (Float32), or only
+    /// C's rows `rows` (the rest untouched). With `transposeA`, `a` is
+    /// stored [k×m] and Aᵀ is used; with `transposeB`, `b` is stored [n×k]
+    /// and Bᵀ is used.
     public static func multiply(
         _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
         m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,
-        alpha: Float = 1, beta: Float = 0
+        alpha: Float = 1, beta: Float = 0, rows: Range<Int>? = nil
     ) {
-        guard m > 0, n > 0 else { return }
-        let (m32, k32, n32) = (int32(m), int32(k), int32(n))
-        require(a, holds: m, k, "A")
-        require(b, holds: k, n, "B")
-        require(UnsafeBufferPointer(c), holds: m, n, "C")
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    m32, n32, k32, alpha, a.baseAddress, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
-                    beta, c.baseAddress, n32)
-    }
-
-    /// Rows `rows` of C[m×n] = A · B (as `multiply` with alpha 1, beta 0),
-    /// the rest of C untouched.
-    public static func multiply(
-        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, into c: UnsafeMutableBufferPointer<Float>,
-        m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false, rows: Range<Int>
-    ) {
+        let rows = rows ?? 0..<m
         precondition(rows.lowerBound >= 0 && rows.upperBound <= m, "rows \(rows) lie outside C's \(m)")
         guard !rows.isEmpty, n > 0 else { return }
         let (m32, k32, n32, count32) = (int32(m), int32(k), int32(n), int32(rows.count))
         require(a, holds: m, k, "A")
         require(b, holds: k, n, "B")
         require(UnsafeBufferPointer(c), holds: m, n, "C")
+        let target = c.baseAddress! + rows.lowerBound * n
         guard k > 0 else {
-            // Empty sums: the rows are zero (and A may have no storage at all).
-            return (c.baseAddress! + rows.lowerBound * n).update(repeating: 0, count: rows.count * n)
+            // Empty sums: beta · C (and A may have no storage at all).
+            for index in 0..<(rows.count * n) { target[index] = beta == 0 ? 0 : beta * target[index] }
+            return
         }
         // Aᵀ stored [k×m]: its rows `rows` are columns of the stored matrix, a stride m apart.
         let first = a.baseAddress! + (transposeA ? rows.lowerBound : rows.lowerBound * k)
         cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    count32, n32, k32, 1, first, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
-                    0, c.baseAddress! + rows.lowerBound * n, n32)
+                    count32, n32, k32, alpha, first, transposeA ? m32 : k32, b.baseAddress, transposeB ? k32 : n32,
+                    beta, target, n32)
     }
 
     public static func multiply(

@@ -2,12 +2,12 @@ import LinearAlgebra
 
 /// The classifier's matrix products split by rows of C over the training
 /// step's two threads (SideBySide), each half a single-threaded BLAS call
-/// (small products one call on the calling thread), whatever the core count, so the classifier trains alike on one core or
-/// many: OpenBLAS's own threads round a long sum (the first layer's 784
-/// inputs) differently as their count changes. For the classifier's
-/// shapes the halves also equal one single-threaded product bit for bit
-/// (tested). It is faster too: OpenBLAS's threads sleep between calls and
-/// are woken for each.
+/// (small products one call on the calling thread), whatever the core
+/// count, so the classifier trains alike on one core or many: OpenBLAS's
+/// own threads round a long sum (the first layer's 784 inputs) differently
+/// as their count changes. For the classifier's shapes the halves also
+/// equal one single-threaded product bit for bit (tested). It is faster
+/// too: OpenBLAS's threads sleep between calls and are woken for each.
 enum PairedProducts {
     /// Below this many multiply-adds one call on the calling thread is cheaper.
     static let smallest = 1 << 22
