@@ -42,14 +42,3 @@ int64_t metasae_count_nonzero(const float *values, int64_t n) {
     }
     return total + kept;
 }
-
-int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indices, float *kept) {
-    int64_t count = 0;
-    for (int64_t column = 0; column < width; column++) {
-        // Branch-free: every value is written, only non-zeros advance.
-        indices[count] = (int32_t)column;
-        kept[count] = values[column];
-        count += values[column] != 0.0f;
-    }
-    return count;
-}

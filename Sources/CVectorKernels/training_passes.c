@@ -135,9 +135,9 @@ void metasae_unit_rows(float *matrix, int64_t rows, int64_t width) {
     }
 }
 
-void metasae_fit_sums(const float *restrict x, const float *restrict reconstruction, const double *restrict mean,
-                      int64_t rows, int64_t width, double *residual, double *total) {
-    double residuals[8] = {0}, totals[8] = {0};
+void metasae_fit_lanes(const float *restrict x, const float *restrict reconstruction, const double *restrict mean,
+                       int64_t rows, int64_t width, double *restrict residuals, double *restrict totals) {
+    for (int lane = 0; lane < 8; lane++) residuals[lane] = totals[lane] = 0;
     for (int64_t row = 0; row < rows; row++) {
         const float *xs = x + row * width, *rs = reconstruction + row * width;
         int64_t column = 0;
@@ -155,7 +155,11 @@ void metasae_fit_sums(const float *restrict x, const float *restrict reconstruct
             totals[0] += centred * centred;
         }
     }
-    for (int lane = 0; lane < 8; lane++) { *residual += residuals[lane]; *total += totals[lane]; }
+}
+
+void metasae_column_sums_double(const float *restrict matrix, int64_t rows, int64_t width, double *restrict sums) {
+    for (int64_t row = 0; row < rows; row++)
+        for (int64_t column = 0; column < width; column++) sums[column] += (double)matrix[row * width + column];
 }
 
 // Keys that order as the values do: larger value, larger key. −0 shares

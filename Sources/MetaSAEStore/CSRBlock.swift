@@ -30,28 +30,17 @@ public struct CSRBlock: Sendable, Equatable {
     public init?(dense: UnsafeBufferPointer<Float>, width: Int, maxNonZeros: Int) {
         self.width = width
         let rows = width > 0 ? dense.count / width : 0
-        // Count first (a vectorized pass), so the entries are stored without regrowing.
-        offsets = [Int](repeating: 0, count: rows + 1)
-        for row in 0..<rows {
-            offsets[row + 1] = offsets[row] + Int(metasae_count_nonzero(dense.baseAddress! + row * width, Int64(width)))
-        }
+        // Count first, so the entries are stored without regrowing.
+        var offsets = [Int](repeating: 0, count: rows + 1)
+        if rows > 0 { metasae_count_nonzero_rows(dense.baseAddress!, Int64(rows), Int64(width), &offsets) }
         guard offsets[rows] <= maxNonZeros else { return nil }
-        // Each row is compressed by a branch-free kernel that writes every
-        // candidate before knowing whether it stays: one slot of room past the end.
-        let (starts, total) = (offsets, offsets[rows])
-        var indices = [Int32](repeating: 0, count: total + 1)
-        var values = [Float](repeating: 0, count: total + 1)
-        indices.withUnsafeMutableBufferPointer { indices in
-            values.withUnsafeMutableBufferPointer { kept in
-                for row in 0..<rows {
-                    let stored = metasae_compress_row(dense.baseAddress! + row * width, Int64(width),
-                                                      indices.baseAddress! + starts[row], kept.baseAddress! + starts[row])
-                    precondition(Int(stored) == starts[row + 1] - starts[row], "a row's count changed while compressing it")
-                }
-            }
-        }
+        // One slot of room past the end (see metasae_compress_rows).
+        var indices = [Int32](repeating: 0, count: offsets[rows] + 1)
+        var values = [Float](repeating: 0, count: offsets[rows] + 1)
+        if rows > 0 { metasae_compress_rows(dense.baseAddress!, Int64(rows), Int64(width), offsets, &indices, &values) }
         indices.removeLast()
         values.removeLast()
+        self.offsets = offsets
         self.indices = indices
         self.values = values
     }

@@ -128,23 +128,38 @@ import Testing
         #expect(matrix.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
-    @Test func fitSumsAsTheLiteralLoop() {
+    /// Lane l sums columns l, l + 8, … below the last multiple of 8 and lane
+    /// 0 the rest, row after row: the literal loop's sums bit for bit.
+    @Test(arguments: [3, 8, 19])
+    func fitLanesAsTheLiteralLoop(width: Int) {
         var generator = SeededGenerator(seed: 10)
-        let (rows, width) = (23, 19)
+        let rows = 23
         let x = (0..<(rows * width)).map { _ in generator.normal() }
         let reconstruction = (0..<(rows * width)).map { _ in generator.normal() }
         let mean = (0..<width).map { _ in Double(generator.normal()) }
-        var (expectedResidual, expectedTotal) = (0.5, 0.25)
+        var expectedResiduals = [Double](repeating: 0, count: 8)
+        var expectedTotals = [Double](repeating: 0, count: 8)
         for index in x.indices {
+            let column = index % width
+            let lane = column < width / 8 * 8 ? column % 8 : 0
             let error = Double(reconstruction[index] - x[index])
-            expectedResidual += error * error
-            let centred = Double(x[index]) - mean[index % width]
-            expectedTotal += centred * centred
+            expectedResiduals[lane] += error * error
+            let centred = Double(x[index]) - mean[column]
+            expectedTotals[lane] += centred * centred
         }
-        var (residual, total) = (0.5, 0.25)  // added to, not overwritten
-        metasae_fit_sums(x, reconstruction, mean, Int64(rows), Int64(width), &residual, &total)
-        #expect(abs(residual - expectedResidual) <= 1e-12 * expectedResidual)
-        #expect(abs(total - expectedTotal) <= 1e-12 * expectedTotal)
+        var residuals = [Double](repeating: .nan, count: 8)  // overwritten
+        var totals = [Double](repeating: .nan, count: 8)
+        metasae_fit_lanes(x, reconstruction, mean, Int64(rows), Int64(width), &residuals, &totals)
+        #expect(residuals == expectedResiduals && totals == expectedTotals)
+    }
+
+    @Test func columnSumsInFloat64AsTheLiteralLoop() {
+        let values = Self.awkward(13 * 7, seed: 3).map { $0.isFinite ? $0 : 2.5 }
+        var expected = [Double](repeating: 0.5, count: 7)
+        for index in values.indices { expected[index % 7] += Double(values[index]) }
+        var sums = [Double](repeating: 0.5, count: 7)  // added to
+        metasae_column_sums_double(values, 13, 7, &sums)
+        #expect(sums == expected)
     }
 
     @Test func scaledDifferenceAsTheLiteralLoop() {

@@ -54,12 +54,18 @@ void metasae_csr_transpose_times_dense_baseline(const long *offsets, const int32
 void metasae_csr_row_dots_baseline(const long *offsets, const int32_t *indices, int64_t rows, const float *a,
                                    const float *w, int64_t width, float *out);
 
-/// Stores the column and value of each of a row's `width` values that is not
-/// 0 (NaN is kept), in order, into `indices` and `kept`; returns how many.
-/// Both must have room for the row's non-zeros + 1 entries (count them first
-/// with metasae_count_nonzero): each value is written before it is known
-/// whether it stays.
-int64_t metasae_compress_row(const float *values, int64_t width, int32_t *indices, float *kept);
+/// Dense rows into compressed rows. Counting: offsets[r + 1] = offsets[r] +
+/// the number of row r's `width` values that are not 0 (NaN counts; −0 does
+/// not), offsets[0] given. Compressing: each row's such values and their
+/// columns, in order, into indices/kept from offsets[r]; both need one slot
+/// of room past the last row's entries (the baseline writes each candidate
+/// before knowing whether it stays).
+void metasae_count_nonzero_rows(const float *values, int64_t rows, int64_t width, long *offsets);
+void metasae_compress_rows(const float *values, int64_t rows, int64_t width, const long *offsets, int32_t *indices,
+                           float *kept);
+void metasae_count_nonzero_rows_baseline(const float *values, int64_t rows, int64_t width, long *offsets);
+void metasae_compress_rows_baseline(const float *values, int64_t rows, int64_t width, const long *offsets,
+                                    int32_t *indices, float *kept);
 
 /// out (columns × rows) = the transpose of in (rows × columns), row-major.
 void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out);
@@ -92,10 +98,15 @@ void metasae_divide(const float *values, int64_t n, float divisor, float *out);
 /// NaN) are left as they are.
 void metasae_unit_rows(float *matrix, int64_t rows, int64_t width);
 
-/// Adds to *residual Σ (reconstruction − x)² (the difference in Float32) and
-/// to *total Σ (x − mean[column])², both over rows × width values in Float64.
-void metasae_fit_sums(const float *x, const float *reconstruction, const double *mean, int64_t rows, int64_t width,
-                      double *residual, double *total);
+/// Σ (reconstruction − x)² (the difference in Float32) and Σ (x − mean[column])²
+/// over rows × width values, in Float64, as eight lanes each (overwritten):
+/// lane l sums columns l, l + 8, … below the last multiple of 8, row after
+/// row; lane 0 also sums the columns past it.
+void metasae_fit_lanes(const float *x, const float *reconstruction, const double *mean, int64_t rows, int64_t width,
+                       double *residuals, double *totals);
+
+/// sums[c] += Σ over rows of matrix[r, c] in Float64, row after row.
+void metasae_column_sums_double(const float *matrix, int64_t rows, int64_t width, double *sums);
 
 /// out[i] = scale·(a[i] − b[i]) over n values; returns Σ (a[i] − b[i])², each
 /// square rounded to Float32 and summed in Float64 (the error pass of a loss).
@@ -110,4 +121,6 @@ float metasae_kth_largest(const float *values, int64_t n, int64_t k, uint32_t *s
 
 /// Whether the kernels above run their AVX2/FMA versions on this CPU.
 int metasae_vector_kernels_use_avx2(void);
+/// Whether the row compression runs its AVX-512 versions on this CPU.
+int metasae_vector_kernels_use_avx512(void);
 #endif

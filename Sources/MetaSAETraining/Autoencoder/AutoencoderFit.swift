@@ -1,4 +1,5 @@
 import CVectorKernels
+import LinearAlgebra
 import MetaSAEStore
 
 /// How well an SAE fits its data, per depth, for the training log.
@@ -12,33 +13,61 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
     public var latentWidth: Int
 
     /// `latents` are `sae`'s encoding of `data` (the cascade keeps them as
-    /// the next depth's input, so they are not computed twice).
+    /// the next depth's input, so they are not computed twice). Row blocks
+    /// are measured on two threads and their sums added in block order, so
+    /// the result does not depend on the core count.
     public init(sae: SparseAutoencoder, data: [Float], latents encoded: [Float], rows: Int, blockRows: Int = 4_096) {
         let inputs = sae.weights.inputWidth
         let latents = sae.weights.latentWidth
         var mean = [Double](repeating: 0, count: inputs)
-        data.withUnsafeBufferPointer { data in
-            mean.withUnsafeMutableBufferPointer { mean in
-                for row in 0..<rows { for column in 0..<inputs { mean[column] += Double(data[row * inputs + column]) } }
-                for column in 0..<inputs { mean[column] /= Double(max(rows, 1)) }
+        if rows > 0 { metasae_column_sums_double(data, Int64(rows), Int64(inputs), &mean) }
+        for column in 0..<inputs { mean[column] /= Double(max(rows, 1)) }
+        let starts = Array(stride(from: 0, to: rows, by: blockRows))
+        var blocks = [BlockFit?](repeating: nil, count: starts.count)
+        blocks.withUnsafeMutableBufferPointer { blocks in
+            func measure(_ range: Range<Int>) {
+                for index in range {
+                    let rowRange = starts[index]..<min(rows, starts[index] + blockRows)
+                    blocks[index] = BlockFit(sae: sae, data: data, latents: encoded, rows: rowRange, mean: mean)
+                }
             }
+            let half = (starts.count + 1) / 2
+            BLAS.onCallingThreads { SideBySide.run({ measure(0..<half) }, { measure(half..<starts.count) }) }
         }
         var residual = 0.0
         var total = 0.0
         var activity = ActivityCount(width: latents)
-        for start in stride(from: 0, to: rows, by: blockRows) {
-            let count = min(blockRows, rows - start)
-            let z = Array(encoded[(start * latents)..<((start + count) * latents)])
-            let reconstruction = sae.decode(z, rows: count, sparse: SparseCodes(z, rows: count, width: latents))
-            data.withUnsafeBufferPointer { data in
-                metasae_fit_sums(data.baseAddress! + start * inputs, reconstruction, mean, Int64(count), Int64(inputs), &residual, &total)
+        for case let block? in blocks {
+            for lane in 0..<8 {
+                residual += block.residuals[lane]
+                total += block.totals[lane]
             }
-            z.withUnsafeBufferPointer { activity.add($0, rows: count) }
+            activity.merge(block.activity)
         }
         fractionOfVarianceUnexplained = total > 0 ? residual / total : 0
         meanL0 = Double(activity.active) / Double(max(rows, 1))
         deadLatents = latents - activity.aliveLatents
         latentWidth = latents
+    }
+}
+
+/// One row block's squared errors and variance, lane by lane
+/// (metasae_fit_lanes), and its latents' activity.
+private struct BlockFit {
+    var residuals = [Double](repeating: 0, count: 8)
+    var totals = [Double](repeating: 0, count: 8)
+    var activity: ActivityCount
+
+    init(sae: SparseAutoencoder, data: [Float], latents encoded: [Float], rows: Range<Int>, mean: [Double]) {
+        let (inputs, latents) = (sae.weights.inputWidth, sae.weights.latentWidth)
+        activity = ActivityCount(width: latents)
+        let z = Array(encoded[(rows.lowerBound * latents)..<(rows.upperBound * latents)])
+        let reconstruction = sae.decode(z, rows: rows.count, sparse: SparseCodes(z, rows: rows.count, width: latents))
+        data.withUnsafeBufferPointer { data in
+            metasae_fit_lanes(data.baseAddress! + rows.lowerBound * inputs, reconstruction, mean, Int64(rows.count), Int64(inputs),
+                              &residuals, &totals)
+        }
+        z.withUnsafeBufferPointer { activity.add($0, rows: rows.count) }
     }
 }
 
