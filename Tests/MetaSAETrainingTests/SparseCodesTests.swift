@@ -134,3 +134,75 @@ extension SparseCodesTests {
         #expect(gathered.values.contains { $0.isNaN } && gathered.nonZeros < codes.block.nonZeros)
     }
 }
+
+/// The compressed-row kernels against literal loops over the entries, bit
+/// for bit: each output summed from its starting value in storage order (row
+/// order for the transposed product), multiply-adds fused in the AVX2
+/// versions and not in the baseline ones, whatever tiles or groups the
+/// kernels use. Rows hold 0 to 9 entries (groups of four and what remains),
+/// widths lie around the tiles of 8 and 64.
+@Suite struct SparseKernelOrderTests {
+    static func multiplyAdd(_ sum: Float, _ a: Float, _ b: Float, fused: Bool) -> Float {
+        fused ? sum.addingProduct(a, b) : sum + a * b
+    }
+
+    static func block(rows: Int, latents: Int, seed: UInt64) -> (offsets: [Int], indices: [Int32], values: [Float]) {
+        var generator = SeededGenerator(seed: seed)
+        var offsets = [0], indices: [Int32] = [], values: [Float] = []
+        for row in 0..<rows {
+            let chosen = (0..<latents).filter { _ in generator.uniform(0, 1) < Float(row % 10) / Float(latents) + 0.02 }
+            indices += chosen.map(Int32.init)
+            values += chosen.map { _ in generator.normal() }
+            offsets.append(indices.count)
+        }
+        return (offsets, indices, values)
+    }
+
+    @Test(arguments: [1, 7, 8, 9, 64, 73, 130])
+    func kernelsSumInStorageOrder(width: Int) {
+        let (rows, latents) = (23, 11)
+        let (offsets, indices, values) = Self.block(rows: rows, latents: latents, seed: UInt64(width))
+        var generator = SeededGenerator(seed: 99)
+        let w = (0..<(latents * width)).map { _ in generator.normal() }
+        let a = (0..<(rows * width)).map { _ in generator.normal() }
+        let startTimes = (0..<(rows * width)).map { _ in generator.normal() }
+        let startTransposed = (0..<(latents * width)).map { _ in generator.normal() }
+        var versions = [(false, metasae_csr_times_dense_baseline, metasae_csr_transpose_times_dense_baseline, metasae_csr_row_dots_baseline)]
+        if metasae_vector_kernels_use_avx2() != 0 {
+            versions.append((true, metasae_csr_times_dense, metasae_csr_transpose_times_dense, metasae_csr_row_dots))
+        }
+        for (fused, times, transposeTimes, rowDots) in versions {
+            var expectedTimes = startTimes, expectedTransposed = startTransposed
+            var expectedDots = [Float](repeating: 0, count: indices.count)
+            for row in 0..<rows {
+                for entry in offsets[row]..<offsets[row + 1] {
+                    let latent = Int(indices[entry])
+                    for column in 0..<width {
+                        expectedTimes[row * width + column] = Self.multiplyAdd(expectedTimes[row * width + column], values[entry], w[latent * width + column], fused: fused)
+                        expectedTransposed[latent * width + column] = Self.multiplyAdd(expectedTransposed[latent * width + column], values[entry], a[row * width + column], fused: fused)
+                    }
+                    var lanes = [Float](repeating: 0, count: 8)
+                    let vectorColumns = width / 8 * 8
+                    for column in 0..<vectorColumns {
+                        lanes[column % 8] = Self.multiplyAdd(lanes[column % 8], a[row * width + column], w[latent * width + column], fused: fused)
+                    }
+                    var total: Float = 0
+                    for lane in lanes { total += lane }
+                    for column in vectorColumns..<width {
+                        total = Self.multiplyAdd(total, a[row * width + column], w[latent * width + column], fused: fused)
+                    }
+                    expectedDots[entry] = total
+                }
+            }
+            var gotTimes = startTimes, gotTransposed = startTransposed
+            var gotDots = [Float](repeating: .nan, count: indices.count)
+            times(offsets, indices, values, Int64(rows), w, Int64(width), &gotTimes)
+            transposeTimes(offsets, indices, values, Int64(rows), a, Int64(width), &gotTransposed, Int64(latents))
+            rowDots(offsets, indices, Int64(rows), a, w, Int64(width), &gotDots)
+            let bits = { (values: [Float]) in values.map(\.bitPattern) }
+            #expect(bits(gotTimes) == bits(expectedTimes), "times, fused \(fused)")
+            #expect(bits(gotTransposed) == bits(expectedTransposed), "transpose times, fused \(fused)")
+            #expect(bits(gotDots) == bits(expectedDots), "row dots, fused \(fused)")
+        }
+    }
+}

@@ -39,18 +39,23 @@ void metasae_adam_update_baseline(float *values, float *first, float *second, co
 /// Compressed rows (offsets[rows + 1], indices, values) times dense row-major
 /// matrices of `width` columns, accumulated into `out`:
 ///   times:            out[r, :] += Σ values[e]·dense[indices[e], :]   (out: rows × width)
-///   transpose_times:  out[indices[e], :] += values[e]·dense[r, :]     (dense: rows × width)
+///   transpose_times:  out[indices[e], :] += values[e]·dense[r, :]     (dense: rows × width,
+///                     out: latents × width, every index below latents)
 ///   row_dots:         out[e] = a[r, :] · w[indices[e], :]            (overwritten)
+/// Each output value is summed from its starting value in storage order (row
+/// order for transpose_times), as the literal loop over entries sums it; the
+/// AVX2 versions fuse each multiply-add.
 void metasae_csr_times_dense(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
                              const float *dense, int64_t width, float *out);
 void metasae_csr_transpose_times_dense(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
-                                       const float *dense, int64_t width, float *out);
+                                       const float *dense, int64_t width, float *out, int64_t latents);
 void metasae_csr_row_dots(const long *offsets, const int32_t *indices, int64_t rows, const float *a,
                           const float *w, int64_t width, float *out);
 void metasae_csr_times_dense_baseline(const long *offsets, const int32_t *indices, const float *values, int64_t rows,
                                       const float *dense, int64_t width, float *out);
 void metasae_csr_transpose_times_dense_baseline(const long *offsets, const int32_t *indices, const float *values,
-                                                int64_t rows, const float *dense, int64_t width, float *out);
+                                                int64_t rows, const float *dense, int64_t width, float *out,
+                                                int64_t latents);
 void metasae_csr_row_dots_baseline(const long *offsets, const int32_t *indices, int64_t rows, const float *a,
                                    const float *w, int64_t width, float *out);
 

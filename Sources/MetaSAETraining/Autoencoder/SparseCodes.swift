@@ -41,7 +41,8 @@ struct SparseCodes {
         precondition(dense.count == rows * width && out.count == block.width * width, "product shapes disagree")
         guard block.nonZeros > 0 else { return }
         block.offsets.withUnsafeBufferPointer { offsets in
-            metasae_csr_transpose_times_dense(offsets.baseAddress!, block.indices, block.values, Int64(rows), dense, Int64(width), &out)
+            metasae_csr_transpose_times_dense(offsets.baseAddress!, block.indices, block.values, Int64(rows), dense, Int64(width), &out,
+                                              Int64(block.width))
         }
     }
 
