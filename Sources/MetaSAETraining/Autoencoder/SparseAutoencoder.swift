@@ -106,7 +106,12 @@ public struct SparseAutoencoder: Sendable {
     mutating func normalizeDecoder() {
         let (inputs, latents) = (weights.inputWidth, weights.latentWidth)
         guard inputs > 0 else { return }
-        metasae_unit_rows(&weights.decoderWeight, Int64(latents), Int64(inputs))
+        // Each row its own: the two halves of the rows side by side.
+        weights.decoderWeight.withUnsafeMutableBufferPointer { decoder in
+            SideBySide.halves(latents, minimum: Adam.halvedCount / inputs) { rows in
+                metasae_unit_rows(decoder.baseAddress! + rows.lowerBound * inputs, Int64(rows.count), Int64(inputs))
+            }
+        }
     }
 }
 

@@ -48,8 +48,7 @@ public struct Adam: Sendable {
                                                     Int64(range.count), beta1, beta2, epsilon, stepSize, correction2)
                             }
                             // Each value's update is its own: halves on two threads give the same values.
-                            guard count >= Self.halvedCount else { return update(0..<count) }
-                            SideBySide.run({ update(0..<(count / 2)) }, { update((count / 2)..<count) })
+                            SideBySide.halves(count, minimum: Self.halvedCount, update)
                         }
                     }
                 }

@@ -29,7 +29,10 @@ enum BatchHalves {
             precondition(first.tensors[index].count == second.tensors[index].count, "the halves' tensors differ in size")
             first.tensors[index].withUnsafeMutableBufferPointer { mine in
                 second.tensors[index].withUnsafeBufferPointer { other in
-                    for entry in mine.indices { mine[entry] = a * mine[entry] + b * other[entry] }
+                    // Each value its own: the weights' two halves side by side, as Adam's update.
+                    SideBySide.halves(mine.count, minimum: Adam.halvedCount) { range in
+                        for entry in range { mine[entry] = a * mine[entry] + b * other[entry] }
+                    }
                 }
             }
         }

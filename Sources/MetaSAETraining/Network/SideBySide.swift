@@ -29,6 +29,15 @@ enum SideBySide {
         }
     }
 
+    /// `body` over the first and the second half of 0..<count side by side,
+    /// or over all of it on this thread when count is below `minimum` (the
+    /// pair's handover would cost more than the work). For work whose every
+    /// index is its own: the halves give what one pass gives.
+    static func halves(_ count: Int, minimum: Int, _ body: (Range<Int>) -> Void) {
+        guard count >= max(minimum, 2) else { return body(0..<count) }
+        run({ body(0..<(count / 2)) }, { body((count / 2)..<count) })
+    }
+
     /// How many pairs have run on two threads in this process.
     static var pairedRuns: Int { metasae_paired_runs() }
 
