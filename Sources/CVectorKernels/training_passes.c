@@ -9,7 +9,7 @@
 // Each value rounds as the scalar expression reads: no fused multiply-adds.
 #pragma clang fp contract(off)
 
-void metasae_transpose(const float *restrict in, int64_t rows, int64_t columns, float *restrict out) {
+void metasae_transpose_baseline(const float *restrict in, int64_t rows, int64_t columns, float *restrict out) {
     // Tiles small enough that a tile's rows of `in` and of `out` both stay in L1.
     enum { TILE = 16 };
     for (int64_t row0 = 0; row0 < rows; row0 += TILE) {
@@ -21,6 +21,52 @@ void metasae_transpose(const float *restrict in, int64_t rows, int64_t columns, 
                     out[column * rows + row] = in[row * columns + column];
         }
     }
+}
+
+#if defined(__x86_64__) && defined(__clang__)
+#include <immintrin.h>
+#define AVX2 __attribute__((target("avx2")))
+
+// One 8 × 8 block through registers: eight loads, three rounds of shuffles, eight stores.
+static AVX2 inline void transpose_block(const float *in, int64_t in_stride, float *out, int64_t out_stride) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(in + i * in_stride);
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xee);
+        r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xee);
+    }
+    for (int i = 0; i < 4; i++) {
+        _mm256_storeu_ps(out + i * out_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+        _mm256_storeu_ps(out + (i + 4) * out_stride, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+    }
+}
+
+static AVX2 void transpose_avx2(const float *restrict in, int64_t rows, int64_t columns, float *restrict out) {
+    const int64_t full_rows = rows / 8 * 8, full_columns = columns / 8 * 8;
+    for (int64_t row = 0; row < full_rows; row += 8)
+        for (int64_t column = 0; column < full_columns; column += 8)
+            transpose_block(in + row * columns + column, columns, out + column * rows + row, rows);
+    // The edges past the last whole blocks, value by value.
+    for (int64_t row = 0; row < rows; row++)
+        for (int64_t column = row < full_rows ? full_columns : 0; column < columns; column++)
+            out[column * rows + row] = in[row * columns + column];
+}
+#else
+#define transpose_avx2 metasae_transpose_baseline
+#endif
+
+void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out) {
+    (metasae_vector_kernels_use_avx2() ? transpose_avx2 : metasae_transpose_baseline)(in, rows, columns, out);
+}
+
+void metasae_weighted_sum(float *restrict mine, const float *restrict other, int64_t n, float a, float b) {
+    for (int64_t index = 0; index < n; index++) mine[index] = a * mine[index] + b * other[index];
 }
 
 float metasae_positive_columns(const float *restrict values, int64_t rows, int64_t width, uint8_t *restrict fired,

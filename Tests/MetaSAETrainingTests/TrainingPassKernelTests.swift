@@ -22,15 +22,17 @@ import Testing
         }
     }
 
-    @Test(arguments: [(1, 1), (16, 16), (17, 33), (40, 7), (256, 128)])
+    @Test(arguments: [(1, 1), (7, 9), (8, 8), (16, 16), (17, 33), (40, 7), (256, 128)])
     func transposeMovesEveryValue(rows: Int, columns: Int) {
         let values = (0..<(rows * columns)).map { Float($0) }
-        var out = [Float](repeating: -1, count: rows * columns)
-        metasae_transpose(values, Int64(rows), Int64(columns), &out)
-        for row in 0..<rows {
-            for column in 0..<columns where out[column * rows + row] != values[row * columns + column] {
-                Issue.record("(\(row), \(column)) not moved")
-                return
+        for (name, transpose) in [("dispatched", metasae_transpose), ("baseline", metasae_transpose_baseline)] {
+            var out = [Float](repeating: -1, count: rows * columns)
+            transpose(values, Int64(rows), Int64(columns), &out)
+            for row in 0..<rows {
+                for column in 0..<columns where out[column * rows + row] != values[row * columns + column] {
+                    Issue.record("\(name): (\(row), \(column)) not moved")
+                    return
+                }
             }
         }
     }
@@ -160,6 +162,17 @@ import Testing
         var sums = [Double](repeating: 0.5, count: 7)  // added to
         metasae_column_sums_double(values, 13, 7, &sums)
         #expect(sums == expected)
+    }
+
+    /// Each product rounded before the sum, as Swift's expression: bit for bit.
+    @Test func weightedSumAsTheLiteralExpression() {
+        let mine = Self.awkward(1_029, seed: 4)
+        let other = Self.awkward(1_029, seed: 5)
+        let (a, b): (Float, Float) = (0.3, 0.7)
+        var got = mine
+        metasae_weighted_sum(&got, other, Int64(got.count), a, b)
+        let expected = zip(mine, other).map { a * $0 + b * $1 }
+        #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
     }
 
     @Test func scaledDifferenceAsTheLiteralLoop() {

@@ -16,8 +16,11 @@ extension SAEWeights {
                 }
             }
         }
-        var output = [Float](repeating: 0, count: rows * latentWidth)
-        BLAS.multiply(input, encoderWeight, into: &output, m: rows, k: inputWidth, n: latentWidth)
+        var output = input.withUnsafeBufferPointer { input in
+            encoderWeight.withUnsafeBufferPointer { weight in
+                [Float].written(count: rows * latentWidth) { BLAS.multiply(input, weight, into: $0, m: rows, k: inputWidth, n: latentWidth) }
+            }
+        }
         Self.add(encoderBias, toEachOf: rows, rowsOf: &output)
         return output
     }

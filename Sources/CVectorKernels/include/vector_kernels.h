@@ -74,6 +74,11 @@ void metasae_compress_rows_baseline(const float *values, int64_t rows, int64_t w
 
 /// out (columns × rows) = the transpose of in (rows × columns), row-major.
 void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out);
+void metasae_transpose_baseline(const float *in, int64_t rows, int64_t columns, float *out);
+
+/// mine[i] = a·mine[i] + b·other[i] over n values, each product rounded
+/// before the sum (as the Swift expression): two halves' means weighted into one.
+void metasae_weighted_sum(float *mine, const float *other, int64_t n, float a, float b);
 
 /// Sets fired[c] to 1 for each column c holding a value > 0 in some of the
 /// `rows` rows of `width` values (others are left as they were) and stores

@@ -31,15 +31,18 @@ extension SparseAutoencoder {
         let sparse = SparseCodes(z, rows: rows, width: latents, threshold: sparseDensity)
         let reconstruction = decode(z, rows: rows, sparse: sparse)
         let scale = 2 / Float(rows * inputs)
-        var dOutput = [Float](repeating: 0, count: rows * inputs)
-        let squaredError = metasae_scaled_difference(reconstruction, x, Int64(rows * inputs), scale, &dOutput)
+        var squaredError = 0.0
+        let dOutput = [Float].written(count: rows * inputs) { dOutput in
+            squaredError = metasae_scaled_difference(reconstruction, x, Int64(rows * inputs), scale, dOutput.baseAddress)
+        }
         var loss = squaredError / Double(rows * inputs)
         // Decoder: dW_dec[F × D] = zᵀ · dOutput; db_dec = Σ rows; dz = dOutput · W_decᵀ.
-        var decoderGradient = [Float](repeating: 0, count: latents * inputs)
+        var decoderGradient: [Float]
         if let sparse {
+            decoderGradient = [Float](repeating: 0, count: latents * inputs)
             sparse.transposeTimes(dOutput, width: inputs, into: &decoderGradient)
         } else {
-            BLAS.multiply(z, dOutput, into: &decoderGradient, m: latents, k: rows, n: inputs, transposeA: true)
+            decoderGradient = Self.product(z, dOutput, m: latents, k: rows, n: inputs, transposeA: true)
         }
         let decoderBiasGradient = Tensor.columnSums(dOutput, rows: rows, width: inputs)
         // Through the activation: codes that fired pass their gradient on.
@@ -53,8 +56,7 @@ extension SparseAutoencoder {
                 sparse.forEachEntry { index, entry in if z[index] > 0 { dPre[index] = dots[entry] } }
             }
         } else {
-            dz = [Float](repeating: 0, count: rows * latents)
-            BLAS.multiply(dOutput, weights.decoderWeight, into: &dz, m: rows, k: inputs, n: latents, transposeB: true)
+            dz = Self.product(dOutput, weights.decoderWeight, m: rows, k: inputs, n: latents, transposeB: true)
             dPre = Tensor.gated(dz, by: z)
         }
         var thresholdGradient: [Float]?
@@ -99,15 +101,19 @@ extension SparseAutoencoder {
     /// dW_enc [D × F] = xᵀ · dPre: through `compressed`, dPre's compressed
     /// rows, when given (as dPreᵀ · x, [F × D], then transposed), else BLAS.
     static func encoderGradient(_ x: [Float], _ dPre: [Float], compressed: SparseCodes?, rows: Int, inputs: Int, latents: Int) -> [Float] {
-        var gradient = [Float](repeating: 0, count: inputs * latents)
-        guard let sparse = compressed else {
-            BLAS.multiply(x, dPre, into: &gradient, m: inputs, k: rows, n: latents, transposeA: true)
-            return gradient
-        }
+        guard let sparse = compressed else { return product(x, dPre, m: inputs, k: rows, n: latents, transposeA: true) }
         var transposed = [Float](repeating: 0, count: latents * inputs)
         sparse.transposeTimes(x, width: inputs, into: &transposed)
-        metasae_transpose(transposed, Int64(latents), Int64(inputs), &gradient)
-        return gradient
+        return [Float].written(count: inputs * latents) { metasae_transpose(transposed, Int64(latents), Int64(inputs), $0.baseAddress) }
+    }
+
+    /// A · B (or with either transposed) into a new array, [m × n].
+    static func product(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                [Float].written(count: m * n) { BLAS.multiply(a, b, into: $0, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB) }
+            }
+        }
     }
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,

@@ -1,4 +1,5 @@
 import CVectorKernels
+import LinearAlgebra
 import MetaSAEStore
 
 /// A batch's codes (or pre-activation gradients) in compressed rows, for the
@@ -49,12 +50,12 @@ struct SparseCodes {
     /// a[r, :] · w[j, :] for every stored (r, j), in storage order.
     func rowDots(_ a: [Float], _ w: [Float], width: Int) -> [Float] {
         precondition(a.count == rows * width && w.count == block.width * width, "product shapes disagree")
-        var out = [Float](repeating: 0, count: block.nonZeros)
-        guard block.nonZeros > 0 else { return out }
-        block.offsets.withUnsafeBufferPointer { offsets in
-            metasae_csr_row_dots(offsets.baseAddress!, block.indices, Int64(rows), a, w, Int64(width), &out)
+        guard block.nonZeros > 0 else { return [] }
+        return [Float].written(count: block.nonZeros) { out in
+            block.offsets.withUnsafeBufferPointer { offsets in
+                metasae_csr_row_dots(offsets.baseAddress!, block.indices, Int64(rows), a, w, Int64(width), out.baseAddress)
+            }
         }
-        return out
     }
 
     /// The values of `dense` (rows × F) at the stored positions that are not

@@ -1,3 +1,4 @@
+import CVectorKernels
 import LinearAlgebra
 
 /// A training step's batch as two halves computed side by side on two
@@ -29,9 +30,11 @@ enum BatchHalves {
             precondition(first.tensors[index].count == second.tensors[index].count, "the halves' tensors differ in size")
             first.tensors[index].withUnsafeMutableBufferPointer { mine in
                 second.tensors[index].withUnsafeBufferPointer { other in
+                    guard !mine.isEmpty else { return }
                     // Each value its own: the weights' two halves side by side, as Adam's update.
                     SideBySide.halves(mine.count, minimum: Adam.halvedCount) { range in
-                        for entry in range { mine[entry] = a * mine[entry] + b * other[entry] }
+                        metasae_weighted_sum(mine.baseAddress! + range.lowerBound, other.baseAddress! + range.lowerBound,
+                                             Int64(range.count), a, b)
                     }
                 }
             }
