@@ -65,6 +65,11 @@ void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *ou
     (metasae_vector_kernels_use_avx2() ? transpose_avx2 : metasae_transpose_baseline)(in, rows, columns, out);
 }
 
+void metasae_add_to_rows(float *restrict matrix, int64_t rows, int64_t width, const float *restrict vector) {
+    for (int64_t row = 0; row < rows; row++)
+        for (int64_t column = 0; column < width; column++) matrix[row * width + column] += vector[column];
+}
+
 void metasae_weighted_sum(float *restrict mine, const float *restrict other, int64_t n, float a, float b) {
     for (int64_t index = 0; index < n; index++) mine[index] = a * mine[index] + b * other[index];
 }

@@ -164,6 +164,16 @@ import Testing
         #expect(sums == expected)
     }
 
+    @Test func addToRowsAsTheLiteralLoop() {
+        let (rows, width) = (9, 37)
+        let matrix = Self.awkward(rows * width, seed: 8)
+        let bias = Self.awkward(width, seed: 9)
+        var got = matrix
+        metasae_add_to_rows(&got, Int64(rows), Int64(width), bias)
+        let expected = matrix.indices.map { matrix[$0] + bias[$0 % width] }
+        #expect(got.map(\.bitPattern) == expected.map(\.bitPattern))
+    }
+
     /// Each product rounded before the sum, as Swift's expression: bit for bit.
     @Test func weightedSumAsTheLiteralExpression() {
         let mine = Self.awkward(1_029, seed: 4)

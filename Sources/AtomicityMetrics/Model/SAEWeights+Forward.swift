@@ -56,13 +56,10 @@ extension SAEWeights {
         return output
     }
 
-    /// Adds `bias` to each of `rows` rows of a row-major matrix.
+    /// Adds `bias` to each of `rows` rows of a row-major matrix (in C, where it vectorizes).
     public static func add(_ bias: [Float], toEachOf rows: Int, rowsOf matrix: inout [Float]) {
-        let width = bias.count
-        matrix.withUnsafeMutableBufferPointer { values in
-            for row in 0..<rows {
-                for column in 0..<width { values[row * width + column] += bias[column] }
-            }
-        }
+        precondition(matrix.count >= rows * bias.count, "matrix holds fewer than rows × width values")
+        guard rows > 0, !bias.isEmpty else { return }
+        metasae_add_to_rows(&matrix, Int64(rows), Int64(bias.count), bias)
     }
 }

@@ -76,6 +76,9 @@ void metasae_compress_rows_baseline(const float *values, int64_t rows, int64_t w
 void metasae_transpose(const float *in, int64_t rows, int64_t columns, float *out);
 void metasae_transpose_baseline(const float *in, int64_t rows, int64_t columns, float *out);
 
+/// matrix[r, c] += vector[c] for each of `rows` rows of `width` values (a bias).
+void metasae_add_to_rows(float *matrix, int64_t rows, int64_t width, const float *vector);
+
 /// mine[i] = a·mine[i] + b·other[i] over n values, each product rounded
 /// before the sum (as the Swift expression): two halves' means weighted into one.
 void metasae_weighted_sum(float *mine, const float *other, int64_t n, float a, float b);

@@ -1,5 +1,7 @@
+import AtomicityMetrics
 import CVectorKernels
 import LinearAlgebra
+import MetaSAEStore
 
 /// A fully connected layer in PyTorch `nn.Linear` orientation:
 /// `y = x · Wᵀ + b`, with `weight` stored [outputs × inputs].
@@ -22,7 +24,7 @@ public struct LinearLayer: Sendable, Equatable {
     public func forward(_ x: [Float], rows: Int) -> [Float] {
         var output = [Float](repeating: 0, count: rows * outputs)
         PairedProducts.multiply(x, weight, into: &output, m: rows, k: inputs, n: outputs, transposeB: true)
-        Tensor.addRowVector(bias, to: &output, rows: rows)
+        SAEWeights.add(bias, toEachOf: rows, rowsOf: &output)
         return output
     }
 }
@@ -35,16 +37,6 @@ public struct LayerGradient: Sendable {
 
 /// Small element-wise helpers over row-major buffers.
 public enum Tensor {
-    public static func addRowVector(_ vector: [Float], to matrix: inout [Float], rows: Int) {
-        let width = vector.count
-        matrix.withUnsafeMutableBufferPointer { target in
-            for row in 0..<rows {
-                let base = target.baseAddress! + row * width
-                for column in 0..<width { base[column] += vector[column] }
-            }
-        }
-    }
-
     /// max(0, v) of each value (in C, where it vectorizes).
     public static func relu(_ values: consuming [Float]) -> [Float] {
         var codes = values
