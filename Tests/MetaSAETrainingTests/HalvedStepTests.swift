@@ -6,7 +6,8 @@ import Testing
 
 /// The training step computes a batch as two halves on two threads. Every
 /// term of the loss is a mean over rows, so the halves weighted by their
-/// rows must give the whole batch's loss, gradients and codes, to rounding.
+/// rows must give the whole batch's loss and gradients, to rounding, and
+/// the halves' code activity merged must be the whole batch's.
 @Suite struct HalvedStepTests {
     @Test(arguments: [SAEArchitecture.reluL1, .topK, .batchTopK, .jumpReLU], [16, 17])
     func halvesMakeTheWholeBatch(architecture: SAEArchitecture, rows: Int) {
@@ -22,14 +23,17 @@ import Testing
         sae.rowsSinceFired = (0..<latents).map { $0 % 3 == 0 ? objective.deadWindowRows : 0 }
         sae.weights.activation = sae.trainingActivation
         let (wholeLoss, whole, wholeCodes) = sae.lossGradientsAndCodes(x, rows: rows)
-        let (halvesLoss, halves, halvesCodes) = sae.lossGradientsAndCodesInHalves(x, rows: rows)
+        let (halvesLoss, halves, activity) = sae.lossGradientsAndActivityInHalves(x, rows: rows)
         #expect(wholeLoss > 0 && abs(halvesLoss - wholeLoss) <= Float(1e-6) * wholeLoss, "\(halvesLoss) vs \(wholeLoss)")
         #expect(halves.count == whole.count)
         for (index, (a, b)) in zip(halves, whole).enumerated() {
             SparseCodesTests.close(a, b, "\(architecture), \(rows) rows, gradient \(index)")
         }
-        SparseCodesTests.close(halvesCodes, wholeCodes, "\(architecture), \(rows) rows, codes")
-        #expect(wholeCodes.contains { $0 != 0 })
+        // Counted literally from the whole batch's codes.
+        let positive = wholeCodes.filter { $0 > 0 }
+        let fired = (0..<latents).map { latent in (0..<rows).contains { wholeCodes[$0 * latents + latent] > 0 } ? UInt8(1) : 0 }
+        #expect(!positive.isEmpty && activity.positives == Int64(positive.count) && activity.fired == fired)
+        #expect(abs(activity.smallest - positive.min()!) <= 1e-6 * max(1, positive.min()!))
     }
 
     /// The control word is per thread: each half runs under the caller's
@@ -52,5 +56,21 @@ import Testing
             #expect(first.0 == callers && second.0 == callers, "\(first.0), \(second.0) vs the caller's \(callers)")
         }
         #expect(apart == 20, "the second half never ran on the worker")
+    }
+}
+
+/// Merging two halves' activity is the whole batch's, exactly: an or of the
+/// fired latents, a sum of positives, the smaller smallest (none: +infinity).
+@Suite struct CodeActivityTests {
+    @Test func mergedHalvesAreTheWholeBatch() {
+        let width = 5
+        let top: [Float] = [0, 2, 0, -1, 0, 0, 0.5, 0, 0, 0]
+        let bottom: [Float] = [3, 0, 0, .nan, 0, 0, 0, 0, 0, 0]
+        var merged = CodeActivity(top, rows: 2, width: width)
+        merged.merge(CodeActivity(bottom, rows: 2, width: width))
+        #expect(merged == CodeActivity(top + bottom, rows: 4, width: width))
+        #expect(merged.fired == [1, 1, 0, 0, 0] && merged.positives == 3 && merged.smallest == 0.5)
+        let none = CodeActivity([Float](repeating: -1, count: width), rows: 1, width: width)
+        #expect(none.positives == 0 && none.smallest == .infinity && none.fired.allSatisfy { $0 == 0 })
     }
 }

@@ -227,8 +227,13 @@ extension SparseAutoencoder {
     /// halves side by side (`BatchHalves`): every term of the loss is a mean
     /// over rows. BatchTopK chooses its codes over the whole batch: the
     /// halves' pre-activations first, then the choice, then the rest of each.
-    func lossGradientsAndCodesInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], [Float]) {
-        guard rows >= 2 else { return lossGradientsAndCodes(x, rows: rows) }
+    /// Each half counts its codes' activity on its own thread.
+    func lossGradientsAndActivityInHalves(_ x: [Float], rows: Int) -> (Float, [[Float]], CodeActivity) {
+        let latents = weights.latentWidth
+        guard rows >= 2 else {
+            let (loss, gradients, codes) = lossGradientsAndCodes(x, rows: rows)
+            return (loss, gradients, CodeActivity(codes, rows: rows, width: latents))
+        }
         var forward: [(pre: [Float], codes: [Float])]?
         if objective.architecture == .batchTopK {
             let (top, bottom) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
@@ -237,20 +242,23 @@ extension SparseAutoencoder {
             let codes = trainingCodes(top + bottom, rows: rows)
             forward = [(top, Array(codes[..<top.count])), (bottom, Array(codes[top.count...]))]
         }
-        let ((firstLoss, firstGradients, firstCodes), second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
-            lossGradientsAndCodes(half, rows: range.count, forward: forward?[range.lowerBound == 0 ? 0 : 1])
+        let ((firstLoss, firstGradients, activity), second) = BatchHalves.run(x, rows: rows, width: weights.inputWidth) { half, range in
+            let (loss, gradients, codes) = lossGradientsAndCodes(half, rows: range.count, forward: forward?[range.lowerBound == 0 ? 0 : 1])
+            return (loss, gradients, CodeActivity(codes, rows: range.count, width: latents))
         }
         // Consumed, so the gradients have one owner and are combined in place.
         var batch = (loss: firstLoss, tensors: consume firstGradients)
         let loss = BatchHalves.mean(&batch, (second.0, second.1), rows: rows)
-        return (loss, batch.tensors, firstCodes + second.2)
+        var merged = activity
+        merged.merge(second.2)
+        return (loss, batch.tensors, merged)
     }
 
     /// One step: gradients, Adam, unit decoder rows, then the state the
     /// architecture keeps. Returns the batch loss.
     public mutating func trainStep(_ x: [Float], rows: Int, optimizer: inout Adam) -> Float {
         if !started { start(on: x, rows: rows) }
-        let (loss, gradients, codes) = lossGradientsAndCodesInHalves(x, rows: rows)
+        let (loss, gradients, activity) = lossGradientsAndActivityInHalves(x, rows: rows)
         // Moved out, not shared, so the update writes them in place instead of copying each.
         var parameters = [weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias]
         (weights.encoderWeight, weights.encoderBias, weights.decoderWeight, weights.decoderBias) = ([], [], [], [])
@@ -267,7 +275,7 @@ extension SparseAutoencoder {
         parameters = []  // the weights' only owner again, so normalizing writes in place
         weights.activation = trainingActivation
         normalizeDecoder()
-        observe(codes, rows: rows)
+        observe(activity, rows: rows)
         return loss
     }
 
@@ -296,13 +304,11 @@ extension SparseAutoencoder {
         }
     }
 
-    /// Dead-latent counters and batchtopk's threshold, from a batch's codes.
-    mutating func observe(_ codes: [Float], rows: Int) {
+    /// Dead-latent counters and batchtopk's threshold, from a batch's codes' activity.
+    mutating func observe(_ activity: CodeActivity, rows: Int) {
         let latents = weights.latentWidth
-        precondition(codes.count == rows * latents, "codes do not hold rows × latents values")
-        var fired = [UInt8](repeating: 0, count: latents)
-        var positives: Int64 = 0
-        let smallest = metasae_positive_columns(codes, Int64(rows), Int64(latents), &fired, &positives)
+        precondition(activity.fired.count == latents, "activity of another width")
+        let (fired, positives, smallest) = (activity.fired, activity.positives, activity.smallest)
         for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] != 0 ? 0 : rowsSinceFired[latent] + rows }
         if objective.architecture == .jumpReLU {
             // A threshold above every pre-activation gets no gradient at all:
