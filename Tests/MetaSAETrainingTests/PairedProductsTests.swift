@@ -29,8 +29,7 @@ import Testing
         BLAS.onCallingThreads {
             BLAS.multiply(a, b, into: &whole, m: m, k: k, n: n, transposeA: shape.transposeA, transposeB: shape.transposeB)
         }
-        var paired = [Float](repeating: .nan, count: m * n)
-        PairedProducts.multiply(a, b, into: &paired, m: m, k: k, n: n, transposeA: shape.transposeA, transposeB: shape.transposeB)
+        let paired = PairedProducts.product(a, b, m: m, k: k, n: n, transposeA: shape.transposeA, transposeB: shape.transposeB)
         let differing = zip(paired, whole).filter { $0.bitPattern != $1.bitPattern }.count
         #expect(differing == 0, "\(shape): \(differing) of \(m * n) entries differ")
     }

@@ -72,13 +72,11 @@ public struct MLPClassifier: Sendable {
             let layer = layers[index]
             let input = index == 0 ? trace.inputs : trace.hidden[index - 1]
             // dW[out × in] = deltaᵀ[out × rows] · input[rows × in]
-            var weight = [Float](repeating: 0, count: layer.outputs * layer.inputs)
-            PairedProducts.multiply(delta, input, into: &weight, m: layer.outputs, k: rows, n: layer.inputs, transposeA: true)
+            let weight = PairedProducts.product(delta, input, m: layer.outputs, k: rows, n: layer.inputs, transposeA: true)
             gradients[index] = LayerGradient(weight: weight, bias: Tensor.columnSums(delta, rows: rows, width: layer.outputs))
             if index > 0 {
                 // d(input)[rows × in] = delta · W
-                var upstream = [Float](repeating: 0, count: rows * layer.inputs)
-                PairedProducts.multiply(delta, layer.weight, into: &upstream, m: rows, k: layer.outputs, n: layer.inputs)
+                let upstream = PairedProducts.product(delta, layer.weight, m: rows, k: layer.outputs, n: layer.inputs)
                 delta = Tensor.gated(upstream, by: trace.preActivations[index - 1])
             }
         }

@@ -22,8 +22,7 @@ public struct LinearLayer: Sendable, Equatable {
 
     /// [rows × outputs] = x[rows × inputs] · Wᵀ + b.
     public func forward(_ x: [Float], rows: Int) -> [Float] {
-        var output = [Float](repeating: 0, count: rows * outputs)
-        PairedProducts.multiply(x, weight, into: &output, m: rows, k: inputs, n: outputs, transposeB: true)
+        var output = PairedProducts.product(x, weight, m: rows, k: inputs, n: outputs, transposeB: true)
         SAEWeights.add(bias, toEachOf: rows, rowsOf: &output)
         return output
     }

@@ -12,22 +12,19 @@ enum PairedProducts {
     /// Below this many multiply-adds one call on the calling thread is cheaper.
     static let smallest = 1 << 22
 
-    /// C[m×n] = A · B, as `BLAS.multiply` computes it on one thread.
-    static func multiply(_ a: [Float], _ b: [Float], into c: inout [Float], m: Int, k: Int, n: Int,
-                         transposeA: Bool = false, transposeB: Bool = false) {
-        guard m >= 2, m * n * k >= smallest else {
-            return BLAS.onCallingThreads {
-                BLAS.multiply(a, b, into: &c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB)
-            }
-        }
+    /// C[m×n] = A · B, as `BLAS.multiply` computes it on one thread, into a
+    /// new array (every value written by the product, none zeroed first).
+    static func product(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int,
+                        transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    let half = m / 2
+                [Float].written(count: m * n) { c in
+                    func rows(_ rows: Range<Int>) {
+                        BLAS.multiply(a, b, into: c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, rows: rows)
+                    }
                     BLAS.onCallingThreads {
-                        SideBySide.run(
-                            { BLAS.multiply(a, b, into: c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, rows: 0..<half) },
-                            { BLAS.multiply(a, b, into: c, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB, rows: half..<m) })
+                        guard m >= 2, m * n * k >= smallest else { return rows(0..<m) }
+                        SideBySide.run({ rows(0..<(m / 2)) }, { rows((m / 2)..<m) })
                     }
                 }
             }
