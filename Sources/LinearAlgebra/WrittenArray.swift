@@ -10,3 +10,15 @@ extension Array where Element == Float {
         }
     }
 }
+
+extension Array where Element == Float {
+    /// Makes this `count` values long for a caller that writes every one of
+    /// them next: a longer array keeps its storage (and values) up to
+    /// `count`, a shorter one is replaced by uninitialized storage. Lets a
+    /// dead buffer of the right size be written over instead of a fresh one
+    /// being faulted in.
+    public mutating func resize(forOverwriting count: Int) {
+        if self.count > count { removeLast(self.count - count) }
+        if self.count < count { self = [Float](unsafeUninitializedCapacity: count) { $1 = count } }
+    }
+}

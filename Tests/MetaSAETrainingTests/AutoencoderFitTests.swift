@@ -33,3 +33,28 @@ import Testing
         #expect(fit.latentWidth == latents)
     }
 }
+
+/// The cascade writes x/σ and then the codes over a dead buffer: the result
+/// is what a fresh array gets, in the very storage given (nothing faulted
+/// in), longer storage cut to length, shorter storage replaced.
+@Suite struct RecycledBufferTests {
+    @Test func codesAndScaledInputsAreWrittenOverTheGivenStorage() {
+        var generator = SeededGenerator(seed: 2)
+        let (rows, inputs, latents) = (4, 6, 9)
+        let x = (0..<(rows * inputs)).map { _ in generator.normal() }
+        let sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, l1Coefficient: 0.01, seed: 1)
+        let expected = sae.encode(x, rows: rows)
+        let storage = [Float](repeating: .nan, count: rows * latents + 5)
+        let address = storage.withUnsafeBufferPointer { $0.baseAddress }
+        let codes = sae.encode(x, rows: rows, reusing: consume storage)
+        #expect(codes == expected && codes.contains { $0 != 0 })
+        #expect(codes.withUnsafeBufferPointer { $0.baseAddress } == address)
+
+        let scaled = [Float](repeating: .nan, count: x.count)
+        let scaledAddress = scaled.withUnsafeBufferPointer { $0.baseAddress }
+        let divided = CascadeTrainer.divide(x, by: 3, reusing: consume scaled)
+        #expect(divided == x.map { $0 / 3 })
+        #expect(divided.withUnsafeBufferPointer { $0.baseAddress } == scaledAddress)
+        #expect(CascadeTrainer.divide(x, by: 3, reusing: [1, 2]) == x.map { $0 / 3 })
+    }
+}

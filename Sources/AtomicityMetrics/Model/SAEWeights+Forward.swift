@@ -6,8 +6,11 @@ import MetaSAEStore
 /// models and import: `z = act((x − b_dec·apply) · W_enc + b_enc)`,
 /// `x̂ = z · W_dec + b_dec`, rows in row-major blocks.
 extension SAEWeights {
-    /// `(x − b_dec·apply) · W_enc + b_enc` for `rows` rows of `x`.
-    public func preActivations(_ x: [Float], rows: Int) -> [Float] {
+    /// `(x − b_dec·apply) · W_enc + b_enc` for `rows` rows of `x`, written
+    /// over `storage` when it is given (its values unused; copied first if
+    /// shared, as any array): a caller recycling a dead buffer of this size
+    /// skips faulting in fresh memory.
+    public func preActivations(_ x: [Float], rows: Int, reusing storage: consuming [Float] = []) -> [Float] {
         var input = x
         if subtractsDecoderBias {
             input.withUnsafeMutableBufferPointer { values in
@@ -16,9 +19,11 @@ extension SAEWeights {
                 }
             }
         }
-        var output = input.withUnsafeBufferPointer { input in
+        var output = consume storage
+        output.resize(forOverwriting: rows * latentWidth)
+        input.withUnsafeBufferPointer { input in
             encoderWeight.withUnsafeBufferPointer { weight in
-                [Float].written(count: rows * latentWidth) { BLAS.multiply(input, weight, into: $0, m: rows, k: inputWidth, n: latentWidth) }
+                output.withUnsafeMutableBufferPointer { BLAS.multiply(input, weight, into: $0, m: rows, k: inputWidth, n: latentWidth) }
             }
         }
         Self.add(encoderBias, toEachOf: rows, rowsOf: &output)
@@ -43,9 +48,9 @@ extension SAEWeights {
         }
     }
 
-    /// The codes of `rows` rows of `x`.
-    public func encode(_ x: [Float], rows: Int) -> [Float] {
-        activate(preActivations(x, rows: rows), rows: rows)
+    /// The codes of `rows` rows of `x` (over `storage`, as `preActivations`).
+    public func encode(_ x: [Float], rows: Int, reusing storage: consuming [Float] = []) -> [Float] {
+        activate(preActivations(x, rows: rows, reusing: consume storage), rows: rows)
     }
 
     /// `z · W_dec + b_dec` for `rows` rows of codes.

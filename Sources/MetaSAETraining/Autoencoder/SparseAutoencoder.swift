@@ -71,8 +71,8 @@ public struct SparseAutoencoder: Sendable {
         return stored
     }
 
-    public func encode(_ x: [Float], rows: Int) -> [Float] {
-        inferenceWeights.encode(x, rows: rows)
+    public func encode(_ x: [Float], rows: Int, reusing storage: consuming [Float] = []) -> [Float] {
+        inferenceWeights.encode(x, rows: rows, reusing: consume storage)
     }
 
     public func decode(_ z: [Float], rows: Int) -> [Float] {

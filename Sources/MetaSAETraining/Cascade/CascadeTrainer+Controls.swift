@@ -33,9 +33,10 @@ extension CascadeTrainer {
             case .reluL1: break
             }
             func train(_ objective: SAEObjective, attempt: Int) -> TrainedSAE {
-                trainSAE(on: base, rows: rows, width: width, objective: objective, seed: config.flatSeed(depth: depth),
+                var spare: [Float] = []
+                return trainSAE(on: base, rows: rows, width: width, objective: objective, seed: config.flatSeed(depth: depth),
                          shuffleSeed: config.shuffleSeed(stage: 100 + depth), stage: "flat control \(depth)/\(targets.count)"
-                            + (attempt > 0 ? " (L0 search \(attempt + 1))" : ""), observer: observer)
+                            + (attempt > 0 ? " (L0 search \(attempt + 1))" : ""), observer: observer, spare: &spare)
             }
             let trained = objective.architecture == .reluL1
                 ? searchL1(objective, target: target, train: train) : train(objective, attempt: 0)

@@ -74,11 +74,14 @@ public struct CascadeTrainer: Sendable {
         var saeLosses: [[Float]] = []
         var fits: [AutoencoderFit] = []
         var scales: [Float] = []
+        var spare: [Float] = []
         for depth in 1...config.depths {
             let trained = trainSAE(on: current, rows: trainCount, width: width, objective: config.objective(depth: depth),
                                    seed: config.saeSeed(depth: depth), shuffleSeed: config.shuffleSeed(stage: depth),
-                                   stage: "SAE \(depth)/\(config.depths)", observer: observer)
+                                   stage: "SAE \(depth)/\(config.depths)", observer: observer, spare: &spare)
             observer.log("depth \(depth): " + trained.fit.line(input: width, losses: trained.losses, sae: trained.sae))
+            // This depth's input is read no more (depth 0's stays, for the controls): the next depth writes over it.
+            if depth > 1 { spare = current }
             current = trained.latents
             width = config.saeWidth
             saes.append(trained.sae)
@@ -119,11 +122,15 @@ public struct CascadeTrainer: Sendable {
     /// Trains on x/σ (σ = RMS of the inputs) so one coefficient means the
     /// same at every depth, then folds σ back in: each activation is
     /// positively homogeneous, so act(x·W + σb; σθ) = σ·act(x/σ·W + b; θ).
+    /// `spare`, a dead buffer (its values unused), holds x/σ and then the
+    /// codes, so no fresh memory is faulted in for either; it is left empty.
     func trainSAE(on data: [Float], rows: Int, width: Int, objective: SAEObjective, seed: UInt64, shuffleSeed: UInt64,
-                  stage: String, observer: any TrainingObserver) -> TrainedSAE {
+                  stage: String, observer: any TrainingObserver, spare: inout [Float]) -> TrainedSAE {
         let config = configuration
         let scale = Self.rootMeanSquare(data)
-        let normalized = scale > 0 ? Self.divide(data, by: scale) : data
+        let storage = spare
+        spare = []
+        let normalized = scale > 0 ? Self.divide(data, by: scale, reusing: consume storage) : data
         var sae = SparseAutoencoder(inputWidth: width, latentWidth: config.saeWidth, objective: objective, seed: seed)
         var optimizer = Adam(learningRate: config.saeLearningRate)
         let losses = MinibatchLoop(rows: rows, width: width, batchSize: config.saeBatchSize, epochs: config.saeEpochs, seed: shuffleSeed)
@@ -131,17 +138,21 @@ public struct CascadeTrainer: Sendable {
                 sae.trainStep(batch, rows: members.count, optimizer: &optimizer)
             }
         if scale > 0 { sae.rescaleInputs(by: scale) }
-        let latents = sae.encode(data, rows: rows)
+        // x/σ is read no more: the codes are written over it.
+        let latents = sae.encode(data, rows: rows, reusing: consume normalized)
         let fit = AutoencoderFit(sae: sae, data: data, latents: latents, rows: rows)
         return TrainedSAE(sae: sae, losses: losses, fit: fit, scale: scale, latents: latents)
     }
 
-    /// Each value divided by `divisor` (in C, where the division vectorizes).
-    static func divide(_ values: [Float], by divisor: Float) -> [Float] {
-        [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+    /// Each value divided by `divisor` (in C, where the division vectorizes),
+    /// written over `storage` (its values unused).
+    static func divide(_ values: [Float], by divisor: Float, reusing storage: consuming [Float] = []) -> [Float] {
+        var out = consume storage
+        out.resize(forOverwriting: values.count)
+        out.withUnsafeMutableBufferPointer { out in
             if let base = out.baseAddress { metasae_divide(values, Int64(values.count), divisor, base) }
-            initialized = values.count
         }
+        return out
     }
 
     /// √(mean x²) over every element.
