@@ -14,26 +14,33 @@
     (const long *offsets, const int32_t *indices, const float *values, int64_t rows,   \
      const float *restrict dense, int64_t width, float *restrict out)
 
-// out[r, columns of the tile] summed in registers over row r's entries.
-#define TIMES_TILES(tile)                                                              \
+// One output row, `target`, plus Σ over entries [begin, end) of
+// entry_values[e]·dense[entry_rows[e], :], summed in registers tile by tile
+// (64 columns, then 8, then one).
+#define SUM_TILES(tile, begin, end, entry_values, entry_rows)                          \
     for (; column + (tile) <= width; column += (tile)) {                               \
         float sum[tile];                                                               \
         for (int lane = 0; lane < (tile); lane++) sum[lane] = target[column + lane];   \
-        for (long entry = offsets[row]; entry < offsets[row + 1]; entry++) {           \
-            const float value = values[entry];                                         \
-            const float *source = dense + (int64_t)indices[entry] * width + column;    \
+        for (long entry = (begin); entry < (end); entry++) {                           \
+            const float value = (entry_values)[entry];                                 \
+            const float *source = dense + (int64_t)(entry_rows)[entry] * width + column; \
             for (int lane = 0; lane < (tile); lane++) sum[lane] += value * source[lane]; \
         }                                                                              \
         for (int lane = 0; lane < (tile); lane++) target[column + lane] = sum[lane];   \
     }
+#define SUM_ROW(begin, end, entry_values, entry_rows)                                  \
+    {                                                                                  \
+        int64_t column = 0;                                                            \
+        SUM_TILES(64, begin, end, entry_values, entry_rows)                            \
+        SUM_TILES(8, begin, end, entry_values, entry_rows)                             \
+        SUM_TILES(1, begin, end, entry_values, entry_rows)                             \
+    }
 
+// codes · W: row r of out over row r's entries.
 #define TIMES_BODY                                                                     \
     for (int64_t row = 0; row < rows; row++) {                                         \
         float *target = out + row * width;                                             \
-        int64_t column = 0;                                                            \
-        TIMES_TILES(64)                                                                \
-        TIMES_TILES(8)                                                                 \
-        TIMES_TILES(1)                                                                 \
+        SUM_ROW(offsets[row], offsets[row + 1], values, indices)                       \
     }
 
 // The transposed product by columns of the codes (compressed columns: each
@@ -43,26 +50,11 @@
     (const long *starts, const int32_t *column_rows, const float *column_values,       \
      int64_t latents, const float *restrict dense, int64_t width, float *restrict out)
 
-#define COLUMN_TILES(tile)                                                             \
-    for (; column + (tile) <= width; column += (tile)) {                               \
-        float sum[tile];                                                               \
-        for (int lane = 0; lane < (tile); lane++) sum[lane] = target[column + lane];   \
-        for (long entry = starts[latent]; entry < starts[latent + 1]; entry++) {       \
-            const float value = column_values[entry];                                  \
-            const float *source = dense + (int64_t)column_rows[entry] * width + column; \
-            for (int lane = 0; lane < (tile); lane++) sum[lane] += value * source[lane]; \
-        }                                                                              \
-        for (int lane = 0; lane < (tile); lane++) target[column + lane] = sum[lane];   \
-    }
-
 #define COLUMNS_BODY                                                                   \
     for (int64_t latent = 0; latent < latents; latent++) {                             \
         if (starts[latent] == starts[latent + 1]) continue;                            \
         float *target = out + latent * width;                                          \
-        int64_t column = 0;                                                            \
-        COLUMN_TILES(64)                                                               \
-        COLUMN_TILES(8)                                                                \
-        COLUMN_TILES(1)                                                                \
+        SUM_ROW(starts[latent], starts[latent + 1], column_values, column_rows)        \
     }
 
 #define DOTS_ARGS                                                                      \
