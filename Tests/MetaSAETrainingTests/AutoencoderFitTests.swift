@@ -44,7 +44,8 @@ import Testing
         let x = (0..<(rows * inputs)).map { _ in generator.normal() }
         let sae = SparseAutoencoder(inputWidth: inputs, latentWidth: latents, l1Coefficient: 0.01, seed: 1)
         let expected = sae.encode(x, rows: rows)
-        let storage = [Float](repeating: .nan, count: rows * latents + 5)
+        // Finite and huge, so a value the product failed to write would survive the ReLU.
+        let storage = [Float](repeating: 1e30, count: rows * latents + 5)
         let address = storage.withUnsafeBufferPointer { $0.baseAddress }
         let codes = sae.encode(x, rows: rows, reusing: consume storage)
         #expect(codes == expected && codes.contains { $0 != 0 })

@@ -89,6 +89,7 @@ public struct CascadeTrainer: Sendable {
             fits.append(trained.fit)
             scales.append(trained.scale)
         }
+        spare = []
         lap("cascade")
 
         // 3. The controls, matched to the cascade's L0 on the training images.
