@@ -1,11 +1,11 @@
-/// A square Float64 matrix, row-major, on `HugePageBuffer` memory, copied on
+/// A square Float64 matrix, row-major, on `ZeroedBuffer` memory, copied on
 /// write. Nothing is allocated until the first write: until then every
 /// element reads as 0. A buffer can be adopted whole, so a pass's raw sums
 /// become its co-moment in place instead of being added into a second
 /// F×F matrix.
 public struct MomentMatrix: RandomAccessCollection, Sendable {
     public let count: Int
-    private var storage: HugePageBuffer?
+    private var storage: ZeroedBuffer?
 
     /// `count` zeros, nothing allocated.
     public init(zeros count: Int) {
@@ -15,20 +15,20 @@ public struct MomentMatrix: RandomAccessCollection, Sendable {
     /// A copy of `values`.
     public init(_ values: some Collection<Double>) {
         count = values.count
-        let buffer = HugePageBuffer(count: count)
+        let buffer = ZeroedBuffer(count: count)
         _ = UnsafeMutableBufferPointer(start: buffer.pointer, count: count).initialize(from: values)
         storage = buffer
     }
 
     /// Takes `buffer` as this matrix's memory (the caller keeps no other reference).
-    public init(adopting buffer: HugePageBuffer) {
+    public init(adopting buffer: ZeroedBuffer) {
         count = buffer.count
         storage = buffer
     }
 
     public var isAllocated: Bool { storage != nil }
     /// The memory in use, if any (tests check a buffer was adopted, not copied).
-    package var buffer: HugePageBuffer? { storage }
+    package var buffer: ZeroedBuffer? { storage }
     public var startIndex: Int { 0 }
     public var endIndex: Int { count }
 
@@ -38,13 +38,13 @@ public struct MomentMatrix: RandomAccessCollection, Sendable {
     }
 
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Double>) throws -> R) rethrows -> R {
-        let buffer = storage ?? HugePageBuffer(count: count)
+        let buffer = storage ?? ZeroedBuffer(count: count)
         return try withExtendedLifetime(buffer) { try body(UnsafeBufferPointer(start: buffer.pointer, count: count)) }
     }
 
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Double>) throws -> R) rethrows -> R {
         if storage == nil {
-            storage = HugePageBuffer(count: count)
+            storage = ZeroedBuffer(count: count)
         } else if !isKnownUniquelyReferenced(&storage!) {
             storage = storage!.copy()
         }

@@ -31,18 +31,18 @@ import Testing
         let count = 1 << 19  // 4 MiB
         var address: UInt = 0
         do {
-            let first = HugePageBuffer(count: count, spares: spares)
+            let first = ZeroedBuffer(count: count, spares: spares)
             first.pointer.update(repeating: 7, count: count)
             address = UInt(bitPattern: first.pointer)
         }
         #expect(spares.keptBytes == 4 << 20)
-        let second = HugePageBuffer(count: count, spares: spares)
+        let second = ZeroedBuffer(count: count, spares: spares)
         #expect(UInt(bitPattern: second.pointer) == address && spares.keptBytes == 0)
         #expect((0..<count).allSatisfy { second.pointer[$0] == 0 })
         // 4 + 8 MiB fill the 12 MiB limit; keeping 4 more makes the oldest go.
-        var first: HugePageBuffer? = HugePageBuffer(count: count, spares: spares)
-        var middle: HugePageBuffer? = HugePageBuffer(count: 2 * count, spares: spares)
-        var last: HugePageBuffer? = HugePageBuffer(count: count, spares: spares)
+        var first: ZeroedBuffer? = ZeroedBuffer(count: count, spares: spares)
+        var middle: ZeroedBuffer? = ZeroedBuffer(count: 2 * count, spares: spares)
+        var last: ZeroedBuffer? = ZeroedBuffer(count: count, spares: spares)
         let lastAddress = UInt(bitPattern: last!.pointer)
         first = nil
         middle = nil
@@ -57,7 +57,7 @@ import Testing
 
     /// Small buffers are plain zeroed memory, not 2 MiB blocks.
     @Test func smallBuffersAreZeroedToo() {
-        let buffer = HugePageBuffer(count: 81, spares: SpareMemory(limit: 0))
+        let buffer = ZeroedBuffer(count: 81, spares: SpareMemory(limit: 0))
         #expect((0..<81).allSatisfy { buffer.pointer[$0] == 0 })
     }
 

@@ -53,7 +53,7 @@ extension MomentAccumulator {
         for row in 0..<rows { classCounts[Int(labels[row])] += 1 }
         // Raw second moments Σ x xᵀ (upper triangle), pending until settle().
         if pendingRaw == nil {
-            pendingRaw = HugePageBuffer(count: width * width)
+            pendingRaw = ZeroedBuffer(count: width * width)
         } else if !isKnownUniquelyReferenced(&pendingRaw!) {
             pendingRaw = pendingRaw!.copy()  // copy-on-write: another copy of this state shares it
         }

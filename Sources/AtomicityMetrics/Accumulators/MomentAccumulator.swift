@@ -44,7 +44,7 @@ public struct MomentAccumulator: Sendable {
     /// upper triangle of Σ x xᵀ (see +Sparse; `settle()` folds them in).
     public internal(set) var pendingCount = 0
     var pendingSum: [Double] = []
-    var pendingRaw: HugePageBuffer?
+    var pendingRaw: ZeroedBuffer?
 
     /// Which kernel blocks take: chosen by density (the default), or forced
     /// (benchmarks compare the two on the same data).

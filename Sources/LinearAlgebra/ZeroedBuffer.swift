@@ -1,23 +1,24 @@
 import Foundation
 
-/// A zero-filled Float64 buffer. From 1 MiB up it sits on 2 MiB-aligned
-/// memory advised to use transparent huge pages where the kernel allows it
-/// (`madvise` mode): random updates over a 100 MB matrix otherwise spend
-/// most of their time in TLB misses, doubly so under a hypervisor.
-///
-/// A freed large buffer's memory is kept for the next buffer of the same
-/// size (`SpareMemory`): pages already in place are zeroed at memset speed,
+/// A zero-filled Float64 buffer. A freed large buffer's memory (from 1 MiB,
+/// rounded up to 2 MiB) is kept for the next buffer of the same size
+/// (`SpareMemory`): pages already in place are zeroed at memset speed,
 /// while fresh ones cost a page fault each (the kernel zeroes every new page
 /// before the memset writes it again), which on a VM costs more than the
 /// sparse kernel's pass over them.
-public final class HugePageBuffer: @unchecked Sendable {
+///
+/// Not advised to use transparent huge pages: on the 2-core VM measured
+/// (BENCHMARKS.md, sparse `analyze`), huge pages made the sparse analysis
+/// bimodal (one run in two or three spent over a second more in the
+/// kernel, zeroing huge pages) and no faster in its good runs.
+public final class ZeroedBuffer: @unchecked Sendable {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Double>
     /// Bytes allocated, when the memory goes to `spares` on release; nil for small buffers.
     private let recycledBytes: Int?
     private let spares: SpareMemory
 
-    static let hugeThreshold = 1 << 20
+    static let recycledThreshold = 1 << 20
 
     public convenience init(count: Int) {
         self.init(count: count, spares: .shared)
@@ -28,34 +29,27 @@ public final class HugePageBuffer: @unchecked Sendable {
         self.spares = spares
         let bytes = max(count, 1) * MemoryLayout<Double>.stride
         let raw: UnsafeMutableRawPointer
-        if bytes < Self.hugeThreshold {
+        if bytes < Self.recycledThreshold {
             guard let small = calloc(bytes, 1) else { preconditionFailure("out of memory allocating \(bytes) bytes") }
             (raw, recycledBytes) = (small, nil)
         } else {
-            let alignment = 2 << 20
-            let rounded = (bytes + alignment - 1) / alignment * alignment
-            raw = spares.take(bytes: rounded) ?? Self.allocate(bytes: rounded, alignment: alignment)
+            let granule = 2 << 20
+            let rounded = (bytes + granule - 1) / granule * granule
+            if let kept = spares.take(bytes: rounded) {
+                raw = kept
+            } else {
+                guard let fresh = malloc(rounded) else { preconditionFailure("out of memory allocating \(rounded) bytes") }
+                raw = fresh
+            }
             memset(raw, 0, rounded)
             recycledBytes = rounded
         }
         pointer = raw.bindMemory(to: Double.self, capacity: max(count, 1))
     }
 
-    private static func allocate(bytes: Int, alignment: Int) -> UnsafeMutableRawPointer {
-        var raw: UnsafeMutableRawPointer?
-        if posix_memalign(&raw, alignment, bytes) == 0, let raw {
-            #if os(Linux)
-            _ = madvise(raw, bytes, 14)  // MADV_HUGEPAGE
-            #endif
-            return raw
-        }
-        guard let raw = malloc(bytes) else { preconditionFailure("out of memory allocating \(bytes) bytes") }
-        return raw  // ordinary pages; still released with free()
-    }
-
     /// A copy with the same contents (for copy-on-write owners).
-    public func copy() -> HugePageBuffer {
-        let clone = HugePageBuffer(count: count, spares: spares)
+    public func copy() -> ZeroedBuffer {
+        let clone = ZeroedBuffer(count: count, spares: spares)
         clone.pointer.update(from: pointer, count: count)
         return clone
     }
