@@ -79,6 +79,17 @@ public enum BLAS {
                     beta, target, n32)
     }
 
+    /// A · B (either stored transposed, as `multiply`) into a new [m × n]
+    /// array that the product writes whole.
+    public static func product(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int,
+                               transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                [Float].written(count: m * n) { multiply(a, b, into: $0, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB) }
+            }
+        }
+    }
+
     public static func multiply(
         _ a: [Float], _ b: [Float], into c: inout [Float],
         m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false,

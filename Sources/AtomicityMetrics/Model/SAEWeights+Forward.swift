@@ -19,11 +19,9 @@ extension SAEWeights {
                 }
             }
         }
-        var output = consume storage
-        output.resize(forOverwriting: rows * latentWidth)
-        input.withUnsafeBufferPointer { input in
-            encoderWeight.withUnsafeBufferPointer { weight in
-                output.withUnsafeMutableBufferPointer { BLAS.multiply(input, weight, into: $0, m: rows, k: inputWidth, n: latentWidth) }
+        var output = [Float].written(count: rows * latentWidth, reusing: consume storage) { output in
+            input.withUnsafeBufferPointer { input in
+                encoderWeight.withUnsafeBufferPointer { BLAS.multiply(input, $0, into: output, m: rows, k: inputWidth, n: latentWidth) }
             }
         }
         Self.add(encoderBias, toEachOf: rows, rowsOf: &output)
@@ -55,8 +53,7 @@ extension SAEWeights {
 
     /// `z · W_dec + b_dec` for `rows` rows of codes.
     public func decode(_ z: [Float], rows: Int) -> [Float] {
-        var output = [Float](repeating: 0, count: rows * inputWidth)
-        BLAS.multiply(z, decoderWeight, into: &output, m: rows, k: latentWidth, n: inputWidth)
+        var output = BLAS.product(z, decoderWeight, m: rows, k: latentWidth, n: inputWidth)
         Self.add(decoderBias, toEachOf: rows, rowsOf: &output)
         return output
     }

@@ -31,8 +31,7 @@ public struct AutoencoderFit: Sendable, Codable, Equatable {
                     blocks[index] = BlockFit(sae: sae, data: data, latents: encoded, rows: rowRange, mean: mean)
                 }
             }
-            let half = (starts.count + 1) / 2
-            BLAS.onCallingThreads { SideBySide.run({ measure(0..<half) }, { measure(half..<starts.count) }) }
+            BLAS.onCallingThreads { SideBySide.halves(starts.count, minimum: 2, measure) }
         }
         var residual = 0.0
         var total = 0.0

@@ -42,7 +42,7 @@ extension SparseAutoencoder {
             decoderGradient = [Float](repeating: 0, count: latents * inputs)
             sparse.transposeTimes(dOutput, width: inputs, into: &decoderGradient)
         } else {
-            decoderGradient = Self.product(z, dOutput, m: latents, k: rows, n: inputs, transposeA: true)
+            decoderGradient = BLAS.product(z, dOutput, m: latents, k: rows, n: inputs, transposeA: true)
         }
         let decoderBiasGradient = Tensor.columnSums(dOutput, rows: rows, width: inputs)
         // Through the activation: codes that fired pass their gradient on.
@@ -56,7 +56,7 @@ extension SparseAutoencoder {
                 sparse.forEachEntry { index, entry in if z[index] > 0 { dPre[index] = dots[entry] } }
             }
         } else {
-            dz = Self.product(dOutput, weights.decoderWeight, m: rows, k: inputs, n: latents, transposeB: true)
+            dz = BLAS.product(dOutput, weights.decoderWeight, m: rows, k: inputs, n: latents, transposeB: true)
             dPre = Tensor.gated(dz, by: z)
         }
         var thresholdGradient: [Float]?
@@ -101,19 +101,10 @@ extension SparseAutoencoder {
     /// dW_enc [D × F] = xᵀ · dPre: through `compressed`, dPre's compressed
     /// rows, when given (as dPreᵀ · x, [F × D], then transposed), else BLAS.
     static func encoderGradient(_ x: [Float], _ dPre: [Float], compressed: SparseCodes?, rows: Int, inputs: Int, latents: Int) -> [Float] {
-        guard let sparse = compressed else { return product(x, dPre, m: inputs, k: rows, n: latents, transposeA: true) }
+        guard let sparse = compressed else { return BLAS.product(x, dPre, m: inputs, k: rows, n: latents, transposeA: true) }
         var transposed = [Float](repeating: 0, count: latents * inputs)
         sparse.transposeTimes(x, width: inputs, into: &transposed)
         return [Float].written(count: inputs * latents) { metasae_transpose(transposed, Int64(latents), Int64(inputs), $0.baseAddress) }
-    }
-
-    /// A · B (or with either transposed) into a new array, [m × n].
-    static func product(_ a: [Float], _ b: [Float], m: Int, k: Int, n: Int, transposeA: Bool = false, transposeB: Bool = false) -> [Float] {
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                [Float].written(count: m * n) { BLAS.multiply(a, b, into: $0, m: m, k: k, n: n, transposeA: transposeA, transposeB: transposeB) }
-            }
-        }
     }
 
     /// AuxK: the k_aux largest pre-activations of dead latents (not ReLU'd,
@@ -308,8 +299,7 @@ extension SparseAutoencoder {
     mutating func observe(_ activity: CodeActivity, rows: Int) {
         let latents = weights.latentWidth
         precondition(activity.fired.count == latents, "activity of another width")
-        let (fired, positives, smallest) = (activity.fired, activity.positives, activity.smallest)
-        for latent in 0..<latents { rowsSinceFired[latent] = fired[latent] != 0 ? 0 : rowsSinceFired[latent] + rows }
+        for latent in 0..<latents { rowsSinceFired[latent] = activity.fired[latent] != 0 ? 0 : rowsSinceFired[latent] + rows }
         if objective.architecture == .jumpReLU {
             // A threshold above every pre-activation gets no gradient at all:
             // a dead latent's threshold decays until it fires again.
@@ -317,12 +307,12 @@ extension SparseAutoencoder {
                 logThreshold[latent] += log(Self.deadThresholdDecay)
             }
         }
-        if objective.architecture == .batchTopK, smallest.isFinite {
-            batchThreshold = (1 - objective.thresholdRate) * batchThreshold + objective.thresholdRate * Double(smallest)
+        if objective.architecture == .batchTopK, activity.smallest.isFinite {
+            batchThreshold = (1 - objective.thresholdRate) * batchThreshold + objective.thresholdRate * Double(activity.smallest)
         }
         if objective.architecture == .jumpReLU, let target = objective.l0Target, target > 0 {
             // Toward the target L0: λ grows while codes are denser than asked.
-            let l0 = Double(positives) / Double(max(rows, 1))
+            let l0 = Double(activity.positives) / Double(max(rows, 1))
             let step = Self.l0ControllerRate * max(-1, min(1, (l0 - target) / target))
             // Bounded: Adam is blind to a gradient's scale, so past the point
             // where the penalty dominates the thresholds a larger λ does nothing.

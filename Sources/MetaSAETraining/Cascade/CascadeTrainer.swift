@@ -148,12 +148,9 @@ public struct CascadeTrainer: Sendable {
     /// Each value divided by `divisor` (in C, where the division vectorizes),
     /// written over `storage` (its values unused).
     static func divide(_ values: [Float], by divisor: Float, reusing storage: consuming [Float] = []) -> [Float] {
-        var out = consume storage
-        out.resize(forOverwriting: values.count)
-        out.withUnsafeMutableBufferPointer { out in
+        [Float].written(count: values.count, reusing: consume storage) { out in
             if let base = out.baseAddress { metasae_divide(values, Int64(values.count), divisor, base) }
         }
-        return out
     }
 
     /// √(mean x²) over every element.
